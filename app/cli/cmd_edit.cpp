@@ -1,0 +1,139 @@
+#include "args.h"
+#include "atomicfile.h"
+#include "commands.h"
+#include "editor.h"
+#include "frontmatter.h"
+#include "output.h"
+#include "recordedit.h"
+#include "session.h"
+#include "validator.h"
+
+#include <cstdlib>
+#include <unistd.h>
+
+namespace kb {
+namespace {
+
+int editInEditor(Session &s, const Record &r)
+{
+    // Edit a copy, so a crash or a bad save never touches the record itself.
+    std::string tmp = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") +
+                      "/kb-edit-XXXXXX.md";
+    int fd = ::mkstemps(tmp.data(), 3);
+    if (fd < 0)
+        return environmentError("cannot create a temporary file");
+    ::close(fd);
+    std::string error;
+    if (!writeFileAtomically(tmp, r.text, false, &error))
+        return environmentError(error);
+    for (;;) {
+        if (!runEditor(tmp, &error)) {
+            printErr("kb edit: " + error + "; your copy is kept at " + tmp + "\n");
+            return 2;
+        }
+        std::string edited;
+        readWholeFile(tmp, &edited, &error);
+        if (edited == r.text) {
+            ::unlink(tmp.c_str());
+            printErr("kb edit: no changes\n");
+            return 0;
+        }
+        ParseResult parsed = parseRecord(r.path, edited);
+        std::vector<Finding> problems = parsed.findings;
+        if (parsed.record) {
+            auto f = s.checkRecord(*parsed.record);
+            problems.insert(problems.end(), f.begin(), f.end());
+        }
+        if (!problems.empty()) {
+            for (const auto &f : problems)
+                printErr(f.toString() + "\n");
+            printErr("Edit again? [Y/n] (n saves as it is) ");
+            std::string answer;
+            char c = 0;
+            while (::read(0, &c, 1) == 1 && c != '\n')
+                answer += c;
+            if (answer != "n" && answer != "N")
+                continue;
+        }
+        if (!s.writeRecord(r.path, edited, false, &r.text, &error)) {
+            printErr("kb edit: " + error + "; your edit is kept at " + tmp + "\n");
+            return 2;
+        }
+        ::unlink(tmp.c_str());
+        printOut(r.path + "\n");
+        return problems.empty() ? 0 : 1;
+    }
+}
+
+} // namespace
+
+int runEdit(Session &s, const Args &args)
+{
+    ParsedArgs a;
+    std::string error;
+    const std::vector<OptionSpec> specs = {
+        {"set", true, "FIELD=VALUE: set a front matter key without an editor (repeatable)"},
+        {"append", true, "append Markdown to the end of the body"},
+    };
+    if (!parseArgs(args, specs, false, &a, &error))
+        return usageError("edit", error);
+    if (a.help) {
+        printOut("Usage: kb edit ID [--set FIELD=VALUE]... [--append TEXT]\n\nOpens the record in "
+                 "$VISUAL/$EDITOR and checks it on save, or changes fields in place with --set. "
+                 "Every byte you did not change stays as it was.\n\n" + formatOptions(specs));
+        return 0;
+    }
+    if (a.positional.size() != 1)
+        return usageError("edit", "takes exactly one record ID");
+    if (!s.openRoot(&error))
+        return environmentError(error);
+    const Record *r = s.store().byId(a.positional[0]);
+    if (!r) {
+        printErr("kb edit: no record with id '" + a.positional[0] + "'\n");
+        return 1;
+    }
+    auto sets = a.values.find("set");
+    const std::string append = a.value("append");
+    if (sets == a.values.end() && append.empty()) {
+        if (!s.stdinIsTty)
+            return usageError("edit", "no terminal for an editor; use --set FIELD=VALUE");
+        return editInEditor(s, *r);
+    }
+    const PluginInfo *plugin = s.plugins().find(r->type());
+    std::vector<std::pair<std::string, std::string>> changes;
+    if (sets != a.values.end()) {
+        for (const auto &kv : sets->second) {
+            auto eq = kv.find('=');
+            if (eq == std::string::npos || eq == 0)
+                return usageError("edit", "--set needs FIELD=VALUE, got '" + kv + "'");
+            std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
+            if (key == "id")
+                return usageError("edit", "the id of a record cannot change");
+            const FieldSpec *spec = plugin ? plugin->schema.find(key) : nullptr;
+            FieldValue v;
+            v.kind = FieldValue::Kind::Scalar;
+            v.scalar = value;
+            std::string yaml = yamlScalar(value);
+            if (spec && spec->type == FieldType::List) {
+                v.kind = FieldValue::Kind::List;
+                v.items = splitCommaList(value);
+                yaml = yamlFlowList(v.items);
+            }
+            if (spec) {
+                std::string err = checkFieldValue(*spec, v, s.vocab());
+                if (!err.empty())
+                    return usageError("edit", "--set " + key + ": " + err);
+            }
+            changes.emplace_back(key, yaml);
+        }
+    }
+    std::string newText;
+    if (!editRecordText(r->text, changes, append, &newText, &error))
+        return environmentError(r->path + ": " + error);
+    if (!s.writeRecord(r->path, newText, false, &r->text, &error))
+        return environmentError(error);
+    printOut(r->path + "\n");
+    return 0;
+}
+
+} // namespace kb

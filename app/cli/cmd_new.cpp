@@ -1,0 +1,173 @@
+#include "args.h"
+#include "commands.h"
+#include "editor.h"
+#include "frontmatter.h"
+#include "output.h"
+#include "recordid.h"
+#include "recordtemplate.h"
+#include "session.h"
+#include "validator.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <unistd.h>
+
+namespace kb {
+namespace {
+
+std::string newHelp(Session &s, const PluginInfo *plugin)
+{
+    std::string out = "Usage: kb new TYPE [--title TEXT] [--FIELD VALUE ...] [--edit] [--json]\n\n"
+                      "Files a new record of TYPE under its folder and prints its path. List "
+                      "fields take comma-separated values. With --edit (and a terminal), opens "
+                      "$VISUAL/$EDITOR and checks the record when you save.\n\n";
+    if (!plugin) {
+        out += "Types:";
+        for (const auto &p : s.plugins().plugins())
+            if (p.state == PluginState::Loaded)
+                out += " " + p.schema.type;
+        return out + "\n\nRun `kb new TYPE --help` for the fields of a type.\n";
+    }
+    out += "Fields of " + plugin->schema.type + " (" + plugin->schema.labelZh + " / " +
+           plugin->schema.labelEn + "):\n";
+    for (const auto &f : plugin->schema.fields) {
+        std::string line = "  --" + f.name + " (" + std::string(fieldTypeName(f.type));
+        if (f.type == FieldType::List)
+            line += " of " + std::string(fieldTypeName(f.itemType));
+        line += f.required ? ", required" : "";
+        line += ")  " + f.labelZh + " / " + f.labelEn;
+        if (!f.values.empty()) {
+            line += "  [";
+            for (std::size_t i = 0; i < f.values.size(); ++i)
+                line += (i ? "|" : "") + f.values[i];
+            line += "]";
+        } else if (!f.vocabulary.empty()) {
+            line += "  [vocab/" + f.vocabulary + ".yaml]";
+        }
+        out += line + "\n";
+    }
+    return out;
+}
+
+} // namespace
+
+int runNew(Session &s, const Args &args)
+{
+    ParsedArgs a;
+    std::string error;
+    const std::vector<OptionSpec> specs = {
+        {"title", true, "title of the record"},
+        {"date", true, "date (YYYY-MM-DD), default today"},
+        {"edit", false, "open an editor on the new record"},
+        {"json", false, "print {\"id\", \"path\"} as JSON"},
+    };
+    if (!parseArgs(args, specs, true, &a, &error))
+        return usageError("new", error);
+    if (a.positional.size() > 1)
+        return usageError("new", "takes one TYPE");
+    const PluginInfo *plugin = a.positional.empty() ? nullptr : s.plugins().find(a.positional[0]);
+    if (a.help) {
+        printOut(newHelp(s, plugin));
+        return 0;
+    }
+    if (a.positional.empty())
+        return usageError("new", "which type? " + newHelp(s, nullptr).substr(newHelp(s, nullptr).find("Types:")));
+    if (!plugin)
+        return usageError("new", "unknown type '" + a.positional[0] + "' (see `kb plugins`)");
+    if (!s.openRoot(&error))
+        return environmentError(error);
+
+    const TypeSchema &schema = plugin->schema;
+    std::map<std::string, std::string> values;
+    for (const auto &[name, given] : a.values) {
+        if (name == "title" || name == "date")
+            continue;
+        const FieldSpec *spec = schema.find(name);
+        if (!spec || name == "id" || name == "type" || name == "updated")
+            return usageError("new", "type '" + schema.type + "' has no field '" + name + "'");
+        FieldValue v;
+        if (spec->type == FieldType::List) {
+            v.kind = FieldValue::Kind::List;
+            for (const auto &g : given)
+                for (auto &item : splitCommaList(g))
+                    v.items.push_back(std::move(item));
+        } else {
+            v.kind = FieldValue::Kind::Scalar;
+            v.scalar = given.back();
+        }
+        std::string err = checkFieldValue(*spec, v, s.vocab());
+        if (!err.empty())
+            return usageError("new", "--" + name + ": " + err);
+        values[name] = v.kind == FieldValue::Kind::List ? yamlFlowList(v.items) : yamlScalar(v.scalar);
+    }
+    const std::string date = a.value("date", s.today());
+    if (!isIsoDate(date))
+        return usageError("new", "--date: '" + date + "' is not a date (expected YYYY-MM-DD)");
+    const std::string title = a.value("title");
+
+    // Draw ids until one is free; creation is exclusive, so a race just draws again.
+    std::string id, rel, content;
+    bool written = false;
+    for (int attempt = 0; attempt < 20 && !written; ++attempt) {
+        id = newRecordId(schema.idPrefix, date);
+        rel = schema.folder + "/" + id + ".md";
+        content = renderRecordTemplate(schema, id, date, title, values);
+        if (s.store().byId(id))
+            continue;
+        error.clear();
+        written = s.writeRecord(rel, content, true, nullptr, &error);
+        if (!written && !std::filesystem::exists(s.root().dir + "/" + rel))
+            return environmentError(error);
+    }
+    if (!written)
+        return environmentError("could not find a free record id: " + error);
+
+    if (a.flag("edit")) {
+        if (!s.stdinIsTty || !s.stdoutIsTty) {
+            printErr("kb new: no terminal, not opening an editor; edit " + rel + " later\n");
+        } else {
+            const std::string abs = s.root().dir + "/" + rel;
+            for (;;) {
+                if (!runEditor(abs, &error)) {
+                    printErr("kb new: " + error + "; the record is saved as " + rel + "\n");
+                    break;
+                }
+                s.reloadStore();
+                auto parsed = loadRecordFile(s.root(), rel);
+                std::vector<Finding> problems = parsed.findings;
+                if (parsed.record) {
+                    auto f = s.checkRecord(*parsed.record);
+                    problems.insert(problems.end(), f.begin(), f.end());
+                }
+                if (problems.empty())
+                    break;
+                for (const auto &f : problems)
+                    printErr(f.toString() + "\n");
+                printErr("Edit again? [Y/n] ");
+                std::string answer;
+                if (!std::getline(std::cin, answer) || answer == "n" || answer == "N")
+                    break;
+            }
+        }
+    }
+
+    s.reloadStore();
+    if (auto parsed = loadRecordFile(s.root(), rel); parsed.record)
+        for (const auto &f : s.checkRecord(*parsed.record))
+            printErr("note: " + f.toString() + "\n");
+    if (a.flag("json")) {
+        QJsonObject o;
+        o["id"] = QString::fromStdString(id);
+        o["path"] = QString::fromStdString(rel);
+        printJson(QJsonDocument(o));
+    } else {
+        printOut(rel + "\n");
+    }
+    return 0;
+}
+
+} // namespace kb

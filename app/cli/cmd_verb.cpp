@@ -1,0 +1,48 @@
+#include "commands.h"
+#include "hostservices.h"
+#include "output.h"
+#include "session.h"
+
+#include <kb/recordtype.h>
+
+#include <QStringList>
+
+namespace kb {
+
+int runPluginVerb(Session &s, const std::string &pluginName, const Args &args)
+{
+    const PluginInfo *plugin = s.plugins().find(pluginName);
+    const auto &verbs = plugin->schema.verbs;
+    auto verbHelp = [&] {
+        std::string out = "Usage: kb " + pluginName + " VERB [ARGS]\n\nVerbs of " + plugin->id + ":\n";
+        for (const auto &v : verbs)
+            out += "  " + v.name + " " + v.args + "\n      " + v.description + "\n";
+        return out;
+    };
+    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+        printOut(verbHelp());
+        return args.empty() ? 2 : 0;
+    }
+    const VerbSpec *verb = nullptr;
+    for (const auto &v : verbs)
+        if (v.name == args[0])
+            verb = &v;
+    if (!verb)
+        return usageError(pluginName, "unknown verb '" + args[0] + "'\n" + verbHelp());
+    std::string error;
+    if (!s.openRoot(&error))
+        return environmentError(error);
+    QStringList rest;
+    for (std::size_t i = 1; i < args.size(); ++i)
+        rest << QString::fromStdString(args[i]);
+    HostServices host(s);
+    try {
+        return plugin->instance->runVerb(QString::fromStdString(verb->name), rest, host);
+    } catch (const std::exception &e) {
+        return environmentError("plugin '" + plugin->id + "' failed: " + e.what());
+    } catch (...) {
+        return environmentError("plugin '" + plugin->id + "' failed");
+    }
+}
+
+} // namespace kb

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace kb {
+class Session;
+
+using Args = std::vector<std::string>;
+
+int runInit(Session &s, const Args &args);
+int runNew(Session &s, const Args &args);
+int runShow(Session &s, const Args &args);
+int runEdit(Session &s, const Args &args);
+int runList(Session &s, const Args &args);
+int runCheck(Session &s, const Args &args);
+int runPlugins(Session &s, const Args &args);
+// `kb <plugin> <verb> ...`: a verb a plugin declares in its manifest.
+int runPluginVerb(Session &s, const std::string &plugin, const Args &args);
+
+} // namespace kb

@@ -1,0 +1,100 @@
+#include "hostservices.h"
+
+#include "frontmatter.h"
+#include "recordbridge.h"
+#include "recordedit.h"
+#include "session.h"
+
+#include <QJsonArray>
+
+#include <cstdio>
+
+namespace kb {
+
+QList<Kb::RecordData> HostServices::records(const QString &type) const
+{
+    QList<Kb::RecordData> out;
+    const std::string t = type.toStdString();
+    const PluginInfo *plugin = session_.plugins().find(t);
+    for (const auto &r : session_.store().records())
+        if (r.type() == t)
+            out.append(toRecordData(r, Store::effectiveId(r), plugin ? &plugin->schema : nullptr));
+    return out;
+}
+
+bool HostServices::record(const QString &id, Kb::RecordData *out) const
+{
+    const Record *r = session_.store().byId(id.toStdString());
+    if (!r)
+        return false;
+    const PluginInfo *plugin = session_.plugins().find(r->type());
+    *out = toRecordData(*r, Store::effectiveId(*r), plugin ? &plugin->schema : nullptr);
+    return true;
+}
+
+bool HostServices::updateRecord(const QString &id, const QJsonObject &set,
+                                const QString &appendToBody, QString *error)
+{
+    const Record *r = session_.store().byId(id.toStdString());
+    if (!r) {
+        *error = QStringLiteral("no record with id '%1'").arg(id);
+        return false;
+    }
+    std::vector<std::pair<std::string, std::string>> sets;
+    for (auto it = set.begin(); it != set.end(); ++it) {
+        std::string value;
+        const QJsonValue v = it.value();
+        if (v.isBool())
+            value = v.toBool() ? "true" : "false";
+        else if (v.isDouble())
+            value = QString::number(v.toDouble()).toStdString();
+        else if (v.isArray()) {
+            std::vector<std::string> items;
+            for (const auto &item : v.toArray())
+                items.push_back(item.toString().toStdString());
+            value = yamlFlowList(items);
+        } else if (!v.isNull())
+            value = yamlScalar(v.toString().toStdString());
+        sets.emplace_back(it.key().toStdString(), value);
+    }
+    std::string newText, err;
+    if (!editRecordText(r->text, sets, appendToBody.toStdString(), &newText, &err) ||
+        !session_.writeRecord(r->path, newText, false, &r->text, &err)) {
+        *error = QString::fromStdString(err);
+        return false;
+    }
+    session_.reloadStore();
+    return true;
+}
+
+QString HostServices::today() const
+{
+    return QString::fromStdString(session_.today());
+}
+
+QString HostServices::vocabularyLabel(const QString &vocabulary, const QString &id,
+                                      const QString &lang) const
+{
+    const Term *t = session_.vocab().lookup(vocabulary.toStdString(), id.toStdString());
+    if (!t)
+        return id;
+    const std::string &label = lang == QLatin1String("en") ? t->en : t->zh;
+    return label.empty() ? id : QString::fromStdString(label);
+}
+
+void HostServices::print(const QString &text)
+{
+    std::fputs(text.toUtf8().constData(), stdout);
+}
+
+void HostServices::printError(const QString &text)
+{
+    std::fputs(text.toUtf8().constData(), stderr);
+}
+
+bool HostServices::isTerminal() const
+{
+    return session_.stdoutIsTty;
+}
+
+} // namespace kb

@@ -1,0 +1,122 @@
+// kb: the command-line host. Finds the root and the plugins, then runs one command.
+#include "commands.h"
+#include "output.h"
+#include "session.h"
+
+#include <QCoreApplication>
+
+#include <cstring>
+#include <filesystem>
+#include <unistd.h>
+
+namespace {
+
+const char *kUsage =
+    "Usage: kb [--root DIR] [--plugin-path DIR]... COMMAND [ARGS]\n"
+    "\n"
+    "A knowledge base of Markdown records: lessons, cases, competitor intelligence and\n"
+    "improvement proposals, each type provided by a plugin.\n"
+    "\n"
+    "Commands:\n"
+    "  init [DIR]           make DIR a knowledge-base root\n"
+    "  new TYPE             file a new record (kb new TYPE --help lists its fields)\n"
+    "  show ID              print a record\n"
+    "  edit ID              edit a record in $EDITOR, or --set FIELD=VALUE\n"
+    "  list [TYPE]          list records, with --where and --sort\n"
+    "  check                validate every record; exit 1 on findings\n"
+    "  plugins              list plugins, their state and errors\n"
+    "\n"
+    "Global options:\n"
+    "  --root DIR           the knowledge-base root (else KB_ROOT, else the nearest parent\n"
+    "                       folder holding kb.yaml)\n"
+    "  --plugin-path DIR    look for plugins in DIR first (also KB_PLUGIN_PATH)\n"
+    "  --help, --version\n"
+    "\n"
+    "Exit codes: 0 ok, 1 findings or nothing found, 2 usage or environment error.\n";
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    std::error_code ec;
+    std::string exeDir = std::filesystem::path(QCoreApplication::applicationFilePath().toStdString())
+                             .parent_path()
+                             .string();
+    kb::Session session(std::filesystem::current_path(ec).string(), exeDir);
+    session.stdoutIsTty = ::isatty(1);
+    session.stdinIsTty = ::isatty(0);
+
+    // Global options may stand anywhere before `--`.
+    std::vector<std::string> args;
+    bool passThrough = false;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (passThrough) {
+            args.push_back(a);
+            continue;
+        }
+        if (a == "--")
+            passThrough = true;
+        auto takeValue = [&](const std::string &name, std::string *out) {
+            if (a == "--" + name) {
+                if (i + 1 >= argc)
+                    return false;
+                *out = argv[++i];
+                return true;
+            }
+            if (a.rfind("--" + name + "=", 0) == 0) {
+                *out = a.substr(name.size() + 3);
+                return true;
+            }
+            return false;
+        };
+        std::string value;
+        if (takeValue("root", &value)) {
+            session.explicitRoot = value;
+        } else if (takeValue("plugin-path", &value)) {
+            session.pluginPaths.push_back(value);
+        } else if ((a == "--root" || a == "--plugin-path") && i + 1 >= argc) {
+            return kb::usageError(a.substr(2), "needs a value");
+        } else {
+            args.push_back(a);
+        }
+    }
+    if (args.empty()) {
+        kb::printErr(kUsage);
+        return 2;
+    }
+    const std::string command = args[0];
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::string verbs;
+        for (const auto &p : session.plugins().plugins())
+            if (p.state == kb::PluginState::Loaded)
+                for (const auto &v : p.schema.verbs)
+                    verbs += "  " + p.id + " " + v.name + " " + v.args + "\n";
+        kb::printOut(std::string(kUsage) + (verbs.empty() ? "" : "\nPlugin verbs:\n" + verbs));
+        return 0;
+    }
+    if (command == "--version") {
+        kb::printOut("kb " KB_VERSION "\n");
+        return 0;
+    }
+    if (command == "init")
+        return kb::runInit(session, rest);
+    if (command == "new")
+        return kb::runNew(session, rest);
+    if (command == "show")
+        return kb::runShow(session, rest);
+    if (command == "edit")
+        return kb::runEdit(session, rest);
+    if (command == "list")
+        return kb::runList(session, rest);
+    if (command == "check")
+        return kb::runCheck(session, rest);
+    if (command == "plugins")
+        return kb::runPlugins(session, rest);
+    if (session.plugins().find(command))
+        return kb::runPluginVerb(session, command, rest);
+    kb::printErr("kb: unknown command '" + command + "'\nTry 'kb --help'.\n");
+    return 2;
+}

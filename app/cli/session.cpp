@@ -1,0 +1,135 @@
+#include "session.h"
+
+#include "atomicfile.h"
+#include "hostservices.h"
+#include "recordbridge.h"
+#include "validator.h"
+
+#include <kb/recordtype.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+
+namespace kb {
+
+bool Session::openRoot(std::string *error)
+{
+    if (rootOpen_)
+        return true;
+    rootOpen_ = locateRoot(explicitRoot, cwd_, &root_, error);
+    return rootOpen_;
+}
+
+PluginHost &Session::plugins()
+{
+    if (!plugins_) {
+        plugins_ = std::make_unique<PluginHost>();
+        plugins_->discover(PluginHost::searchPath(pluginPaths, exeDir_));
+    }
+    return *plugins_;
+}
+
+const Vocabularies &Session::vocab()
+{
+    if (!vocab_) {
+        vocab_.emplace();
+        vocabFindings_ = vocab_->load(root_.dir);
+    }
+    return *vocab_;
+}
+
+Store &Session::store()
+{
+    if (!store_) {
+        store_ = std::make_unique<Store>(root_);
+        store_->load();
+    }
+    return *store_;
+}
+
+void Session::reloadStore()
+{
+    store_.reset();
+}
+
+std::vector<Finding> Session::checkRecord(const Record &r)
+{
+    std::vector<Finding> out;
+    if (r.plainNote)
+        return out;
+    const std::string type = r.type();
+    if (type.empty()) {
+        out.push_back({r.path, r.lineOf("type"), "type", "missing 'type'; indexed as a plain note"});
+        return out;
+    }
+    const PluginInfo *plugin = plugins().find(type);
+    if (!plugin) {
+        out.push_back({r.path, r.lineOf("type"), "type",
+                       "unknown type '" + type + "' (no loaded plugin provides it; see `kb plugins`)"});
+        return out;
+    }
+    out = validateRecord(r, plugin->schema, vocab());
+    // The plugin's own rules; a throwing plugin is reported, not fatal.
+    HostServices host(*this);
+    try {
+        const auto issues = plugin->instance->validate(
+            toRecordData(r, Store::effectiveId(r), &plugin->schema), host);
+        for (const auto &issue : issues) {
+            std::string field = issue.field.toStdString();
+            out.push_back({r.path, r.lineOf(field), field, issue.message.toStdString()});
+        }
+    } catch (...) {
+        out.push_back({r.path, 0, {}, "plugin '" + plugin->id + "' failed while validating"});
+    }
+    return out;
+}
+
+std::vector<Finding> Session::checkAll()
+{
+    std::vector<Finding> out = store().findings();
+    vocab();
+    out.insert(out.end(), vocabFindings_.begin(), vocabFindings_.end());
+    for (const auto &r : store().records()) {
+        auto f = checkRecord(r);
+        out.insert(out.end(), f.begin(), f.end());
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Finding &a, const Finding &b) {
+        return a.path != b.path ? a.path < b.path : a.line < b.line;
+    });
+    return out;
+}
+
+bool Session::writeRecord(const std::string &relPath, const std::string &content,
+                          bool createOnly, const std::string *expectedOld, std::string *error)
+{
+    std::string abs;
+    if (!resolveInsideRoot(root_, relPath, &abs, error))
+        return false;
+    if (expectedOld) {
+        std::string now, readError;
+        if (!readWholeFile(abs, &now, &readError) || now != *expectedOld) {
+            *error = relPath + ": the file changed on disk since it was read; nothing written";
+            return false;
+        }
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(abs).parent_path(), ec);
+    return writeFileAtomically(abs, content, createOnly, error);
+}
+
+std::string Session::today() const
+{
+    if (const char *t = std::getenv("KB_TODAY"); t && *t)
+        return t;
+    std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &local);
+    return buf;
+}
+
+} // namespace kb

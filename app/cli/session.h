@@ -1,0 +1,59 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "finding.h"
+#include "kbroot.h"
+#include "pluginhost.h"
+#include "store.h"
+#include "vocabulary.h"
+
+namespace kb {
+
+// What one `kb` invocation works with: global options, the root, plugins, vocabularies
+// and records, each found or loaded on first use.
+class Session {
+public:
+    Session(std::string cwd, std::string exeDir) : cwd_(std::move(cwd)), exeDir_(std::move(exeDir)) {}
+
+    std::string explicitRoot;
+    std::vector<std::string> pluginPaths;
+    bool stdoutIsTty = false;
+    bool stdinIsTty = false;
+
+    const std::string &cwd() const { return cwd_; }
+    // Locates the root; prints nothing, returns false with the reason.
+    bool openRoot(std::string *error);
+    const KbRoot &root() const { return root_; }
+
+    PluginHost &plugins();
+    const Vocabularies &vocab();
+    Store &store();        // loads on first use
+    void reloadStore();
+
+    // Every finding of `kb check`: unreadable/broken files, duplicate ids, unknown types,
+    // schema violations and the plugins' own rules. Sorted by path and line.
+    std::vector<Finding> checkAll();
+    std::vector<Finding> checkRecord(const Record &r);
+
+    // Writes a record file under the root atomically. With `expectedOld`, refuses when the
+    // file changed on disk since it was read (another writer got there first).
+    bool writeRecord(const std::string &relPath, const std::string &content, bool createOnly,
+                     const std::string *expectedOld, std::string *error);
+
+    std::string today() const;
+
+private:
+    std::string cwd_, exeDir_;
+    KbRoot root_;
+    bool rootOpen_ = false;
+    std::unique_ptr<PluginHost> plugins_;
+    std::optional<Vocabularies> vocab_;
+    std::vector<Finding> vocabFindings_;
+    std::unique_ptr<Store> store_;
+};
+
+} // namespace kb

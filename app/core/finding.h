@@ -1,0 +1,21 @@
+#pragma once
+
+#include <string>
+
+namespace kb {
+// A problem found in a file: reported as `path:line: message`.
+struct Finding {
+    std::string path; // relative to the root where possible
+    int line = 0;     // 1-based; 0 when unknown
+    std::string field;
+    std::string message;
+
+    std::string toString() const
+    {
+        std::string s = path;
+        if (line > 0)
+            s += ":" + std::to_string(line);
+        return s + ": " + message;
+    }
+};
+} // namespace kb

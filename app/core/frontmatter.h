@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kb {
+
+// Where the YAML front matter sits in a file's bytes. The file itself is never
+// normalised: edits splice into the original text so untouched bytes stay as written.
+struct FrontMatterSpan {
+    bool present = false;
+    bool bom = false;          // file starts with a UTF-8 byte order mark
+    bool crlf = false;         // the opening delimiter ends with CRLF
+    std::size_t yamlBegin = 0; // first byte of the YAML text
+    std::size_t yamlEnd = 0;   // one past its last byte (start of the closing line)
+    std::size_t closeEnd = 0;  // one past the closing delimiter line; the body starts here
+    int yamlFirstLine = 0;     // 1-based line of the first YAML line
+};
+
+// Finds the front matter. Returns an error message (and sets *errorLine) when a block
+// is opened with `---` but never closed; an empty string otherwise.
+std::string findFrontMatter(std::string_view text, FrontMatterSpan &span, int *errorLine);
+
+// YAML text of the span with CRLF turned into LF, ready for the parser.
+std::string frontMatterYaml(std::string_view text, const FrontMatterSpan &span);
+
+// A YAML value for a top-level key: a scalar or a flow list, quoted only where needed.
+std::string yamlScalar(std::string_view value);
+std::string yamlFlowList(const std::vector<std::string> &items);
+
+// Sets top-level `key` to an already-serialised YAML value, replacing the key's whole
+// entry (continuation lines included) and keeping a trailing comment; appends the key
+// at the end of the front matter when absent. Every other byte stays the same.
+std::string setFrontMatterKey(std::string_view text, const FrontMatterSpan &span,
+                              std::string_view key, std::string_view yamlValue);
+
+// Appends Markdown to the end of the file, separated by one blank line.
+std::string appendToBody(std::string_view text, std::string_view markdown, bool crlf);
+
+} // namespace kb

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace kb {
+
+// The file that marks a folder as a knowledge-base root and holds its settings.
+inline constexpr const char *kRootMarker = "kb.yaml";
+
+struct KbRoot {
+    std::string dir; // absolute, no trailing '/'
+    std::uint64_t maxFileBytes = 10ull * 1024 * 1024;
+};
+
+// --root, else $KB_ROOT, else the nearest parent of `cwd` holding kb.yaml, else
+// `cwd/content` when it holds one (a fresh checkout). Returns false with a message.
+bool locateRoot(const std::string &explicitRoot, const std::string &cwd, KbRoot *out,
+                std::string *error);
+
+// Reads settings from kb.yaml (max_file_bytes). Bad settings are an error.
+bool readRootConfig(KbRoot &root, std::string *error);
+
+} // namespace kb

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kb {
+
+enum class FieldType { String, Text, Enum, Date, List, Person, Reference, Number, Bool };
+
+// One front matter field as a plugin declares it in its manifest.
+struct FieldSpec {
+    std::string name;
+    FieldType type = FieldType::String;
+    FieldType itemType = FieldType::String; // element type when type == List
+    bool required = false;
+    std::string defaultValue;
+    std::vector<std::string> values; // fixed enum values
+    std::string vocabulary;          // or a named vocabulary of the content root
+    std::string prefix;              // Xapian term prefix, e.g. "XSTATUS"
+    bool filter = false, sort = false, facet = false;
+    std::string labelZh, labelEn, help;
+
+    bool isEnumLike() const;  // enum, or list of enum
+    bool isDateLike() const;  // date, or list of date
+};
+
+struct SectionSpec {
+    std::string zh, en;
+};
+
+struct VerbSpec {
+    std::string name, args, description;
+};
+
+// A record type: everything the host derives validation, templates, index mapping,
+// CLI options and forms from.
+struct TypeSchema {
+    std::string pluginId;  // "lessons"
+    std::string type;      // value of `type:` in records, "lesson"
+    std::string idPrefix;  // "les"
+    std::string folder;    // where `kb new` files records, relative to the root
+    std::string labelZh, labelEn;
+    std::vector<FieldSpec> fields; // type-specific fields (common keys are the host's)
+    std::vector<SectionSpec> sections;
+    std::vector<VerbSpec> verbs;
+
+    const FieldSpec *find(std::string_view name) const;
+};
+
+// Keys every record has (design.md): id, type, title, date, tags, updated.
+const std::vector<FieldSpec> &commonFields();
+bool isCommonField(std::string_view name);
+
+std::string_view fieldTypeName(FieldType t);
+bool parseFieldType(std::string_view name, FieldType *out);
+
+// YYYY-MM-DD with a real calendar day.
+bool isIsoDate(std::string_view s);
+
+} // namespace kb

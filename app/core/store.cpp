@@ -1,0 +1,188 @@
+#include "store.h"
+
+#include "atomicfile.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <filesystem>
+#include <set>
+#include <sys/stat.h>
+
+namespace kb {
+namespace fs = std::filesystem;
+
+namespace {
+
+bool isInside(const std::string &root, const std::string &path)
+{
+    return path == root || (path.size() > root.size() && path.compare(0, root.size(), root) == 0 &&
+                            path[root.size()] == '/');
+}
+
+bool endsWithMd(const std::string &name)
+{
+    return name.size() > 3 && name.compare(name.size() - 3, 3, ".md") == 0;
+}
+
+struct Walker {
+    const KbRoot &root;
+    ScanResult &out;
+    std::set<std::pair<dev_t, ino_t>> visited; // folders already walked: breaks loops
+
+    void walk(const std::string &absDir, const std::string &relDir)
+    {
+        struct stat dirSt {};
+        if (::stat(absDir.c_str(), &dirSt) != 0)
+            return;
+        if (!visited.insert({dirSt.st_dev, dirSt.st_ino}).second) {
+            out.findings.push_back({relDir, 0, {}, "symlink loop: folder already visited, skipped"});
+            return;
+        }
+        DIR *d = ::opendir(absDir.c_str());
+        if (!d) {
+            out.findings.push_back({relDir.empty() ? "." : relDir, 0, {},
+                                    std::string("cannot read folder: ") + std::strerror(errno)});
+            return;
+        }
+        std::vector<std::string> names;
+        while (dirent *e = ::readdir(d)) {
+            std::string name = e->d_name;
+            if (name.empty() || name[0] == '.')
+                continue; // ., .., .kb, .git, editor temp files
+            names.push_back(std::move(name));
+        }
+        ::closedir(d);
+        std::sort(names.begin(), names.end());
+        for (const auto &name : names) {
+            std::string abs = absDir + "/" + name;
+            std::string rel = relDir.empty() ? name : relDir + "/" + name;
+            struct stat st {};
+            if (::lstat(abs.c_str(), &st) != 0)
+                continue;
+            if (S_ISLNK(st.st_mode)) {
+                std::error_code ec;
+                fs::path target = fs::canonical(abs, ec);
+                if (ec) {
+                    if (endsWithMd(name) || ec == std::errc::too_many_symbolic_link_levels)
+                        out.findings.push_back({rel, 0, {}, "broken symlink or symlink loop: " + ec.message()});
+                    continue;
+                }
+                if (!isInside(root.dir, target.string())) {
+                    out.findings.push_back({rel, 0, {}, "symlink leads outside the root (" +
+                                                           target.string() + "), skipped"});
+                    continue;
+                }
+                if (::stat(abs.c_str(), &st) != 0)
+                    continue;
+            }
+            if (S_ISDIR(st.st_mode)) {
+                walk(abs, rel);
+            } else if (S_ISREG(st.st_mode) && endsWithMd(name)) {
+                out.files.push_back({rel,
+                                     static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 +
+                                         st.st_mtim.tv_nsec,
+                                     static_cast<std::int64_t>(st.st_size)});
+            }
+        }
+    }
+};
+
+} // namespace
+
+ScanResult scanMarkdownFiles(const KbRoot &root)
+{
+    ScanResult out;
+    Walker w{root, out, {}};
+    w.walk(root.dir, "");
+    std::sort(out.files.begin(), out.files.end(),
+              [](const FileEntry &a, const FileEntry &b) { return a.path < b.path; });
+    return out;
+}
+
+bool resolveInsideRoot(const KbRoot &root, std::string_view relPath, std::string *absPath,
+                       std::string *error)
+{
+    if (relPath.empty() || relPath.front() == '/' || relPath.find('\0') != std::string_view::npos) {
+        *error = "path must be relative to the root";
+        return false;
+    }
+    fs::path joined = fs::path(root.dir) / fs::path(std::string(relPath));
+    std::error_code ec;
+    fs::path resolved = fs::weakly_canonical(joined, ec);
+    if (ec || !isInside(root.dir, resolved.string())) {
+        *error = std::string(relPath) + ": path leads outside the root";
+        return false;
+    }
+    *absPath = resolved.string();
+    return true;
+}
+
+ParseResult loadRecordFile(const KbRoot &root, const std::string &relPath)
+{
+    ParseResult result;
+    std::string abs;
+    std::string error;
+    if (!resolveInsideRoot(root, relPath, &abs, &error)) {
+        result.findings.push_back({relPath, 0, {}, error});
+        return result;
+    }
+    struct stat st {};
+    if (::stat(abs.c_str(), &st) != 0) {
+        result.findings.push_back({relPath, 0, {}, std::string("cannot read: ") + std::strerror(errno)});
+        return result;
+    }
+    if (static_cast<std::uint64_t>(st.st_size) > root.maxFileBytes) {
+        result.findings.push_back({relPath, 0, {},
+                                   "file is " + std::to_string(st.st_size) + " bytes, over the " +
+                                       std::to_string(root.maxFileBytes) +
+                                       "-byte limit (max_file_bytes in kb.yaml); skipped"});
+        return result;
+    }
+    std::string text;
+    if (!readWholeFile(abs, &text, &error)) {
+        result.findings.push_back({relPath, 0, {}, "cannot read: " + error});
+        return result;
+    }
+    return parseRecord(relPath, std::move(text));
+}
+
+std::string Store::effectiveId(const Record &r)
+{
+    std::string id = r.id();
+    return id.empty() ? noteIdFromPath(r.path) : id;
+}
+
+void Store::load()
+{
+    records_.clear();
+    findings_.clear();
+    byId_.clear();
+    ScanResult scan = scanMarkdownFiles(root_);
+    findings_ = std::move(scan.findings);
+    for (const auto &file : scan.files) {
+        ParseResult parsed = loadRecordFile(root_, file.path);
+        findings_.insert(findings_.end(), parsed.findings.begin(), parsed.findings.end());
+        if (!parsed.record)
+            continue;
+        std::string id = effectiveId(*parsed.record);
+        auto it = byId_.find(id);
+        if (it != byId_.end()) {
+            findings_.push_back({file.path, parsed.record->lineOf("id"), "id",
+                                 "duplicate id '" + id + "' (also in " +
+                                     records_[it->second].path + ")"});
+            continue;
+        }
+        byId_.emplace(id, records_.size());
+        records_.push_back(std::move(*parsed.record));
+    }
+}
+
+const Record *Store::byId(std::string_view id) const
+{
+    auto it = byId_.find(id);
+    return it == byId_.end() ? nullptr : &records_[it->second];
+}
+
+} // namespace kb

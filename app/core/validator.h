@@ -1,0 +1,29 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "finding.h"
+
+namespace kb {
+
+struct Record;
+struct TypeSchema;
+struct FieldSpec;
+struct FieldValue;
+class Vocabularies;
+
+// Checks a record against its type's schema: common keys, required fields, value types,
+// enums and vocabularies, dates. Findings carry the line of the offending key.
+std::vector<Finding> validateRecord(const Record &record, const TypeSchema &schema,
+                                    const Vocabularies &vocab);
+
+// Checks one value against one field; returns "" when it is fine, else the message.
+std::string checkFieldValue(const FieldSpec &spec, const FieldValue &value,
+                            const Vocabularies &vocab);
+
+// Ids are lowercase ASCII letters, digits, '-', '_' and '.', starting with a letter or
+// digit, at most 100 bytes: safe as a file name and as a Xapian term.
+bool isValidId(const std::string &id);
+
+} // namespace kb
