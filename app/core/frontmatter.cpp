@@ -181,9 +181,14 @@ std::string setFrontMatterKey(std::string_view text, const FrontMatterSpan &span
         }
         std::string comment;
         if (lastContentEnd == l.next) { // single-line entry: keep its comment
-            std::size_t c = commentStart(content.substr(prefix.size()));
-            if (c != std::string_view::npos)
-                comment = " " + std::string(content.substr(prefix.size() + c));
+            std::string_view rest = content.substr(prefix.size());
+            std::size_t c = commentStart(rest);
+            if (c != std::string_view::npos) {
+                std::size_t ws = c; // keep the user's spacing before '#'
+                while (ws > 0 && (rest[ws - 1] == ' ' || rest[ws - 1] == '\t'))
+                    --ws;
+                comment = std::string(rest.substr(ws));
+            }
         }
         std::string out(text.substr(0, l.begin));
         out += prefix;

@@ -119,7 +119,7 @@ std::vector<Finding> validateRecord(const Record &record, const TypeSchema &sche
             return;
         const FieldValue *v = record.field(spec.name);
         if (!v) {
-            if (spec.required)
+            if (spec.required && spec.defaultValue.empty()) // absent means the default
                 add(spec.name, "missing required field '" + spec.name + "'");
             return;
         }

@@ -1,0 +1,143 @@
+// The plugin host and the installed SDK, as a plugin author meets them.
+#include "kbrunner.h"
+
+#include <gtest/gtest.h>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <filesystem>
+
+using namespace kbtest;
+namespace fs = std::filesystem;
+
+namespace {
+
+QJsonObject pluginById(const std::string &json, const QString &id)
+{
+    const QJsonArray arr = QJsonDocument::fromJson(QByteArray::fromStdString(json)).array();
+    for (const auto &v : arr)
+        if (v.toObject()["id"].toString() == id)
+            return v.toObject();
+    return {};
+}
+
+} // namespace
+
+TEST(Plugins, BrokenPluginsAreReportedAndSkipped)
+{
+    TempDir d;
+    initRoot(d);
+    TempDir plugins;
+    for (const char *name : {"badapi.so", "missingsym.so", "notplugin.so"})
+        fs::copy_file(fs::path(KB_TEST_PLUGIN_DIR) / name, plugins.file(name));
+    plugins.write("garbage.so", "this is not an ELF file");
+
+    RunResult r = runKb({"--plugin-path", plugins.path(), "plugins", "--json"}, d.path());
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    QJsonObject badapi = pluginById(r.out, "badapi");
+    EXPECT_EQ(badapi["state"].toString(), "failed");
+    EXPECT_TRUE(badapi["error"].toString().contains("SDK API 99")) << badapi["error"].toString().toStdString();
+    QJsonObject missing = pluginById(r.out, "missingsym");
+    EXPECT_EQ(missing["state"].toString(), "failed");
+    EXPECT_TRUE(missing["error"].toString().contains("kb_test_symbol_that_does_not_exist"))
+        << missing["error"].toString().toStdString();
+    EXPECT_EQ(pluginById(r.out, "notplugin")["state"].toString(), "failed");
+    EXPECT_TRUE(pluginById(r.out, "notplugin")["error"].toString().contains("not a kb plugin"));
+    EXPECT_EQ(pluginById(r.out, "garbage")["state"].toString(), "failed");
+    EXPECT_EQ(pluginById(r.out, "lessons")["state"].toString(), "loaded");
+
+    // The host keeps working with them on the path, and the text listing names the reason.
+    RunResult text = runKb({"plugins"}, d.path(), {{"KB_PLUGIN_PATH", plugins.path()}});
+    EXPECT_NE(text.out.find("badapi  9.0.0  failed"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("rebuild the plugin"), std::string::npos);
+    RunResult n = runKb({"new", "lesson", "--title", "still works", "--touchpoint", "tp01-proposal"},
+                        d.path(), {{"KB_PLUGIN_PATH", plugins.path()}});
+    EXPECT_EQ(n.exitCode, 0) << n.err;
+}
+
+TEST(Plugins, OutOfTreePluginBuiltAgainstInstalledSdk)
+{
+    TempDir work;
+    const std::string prefix = work.file("prefix");
+    RunResult install = runProgram({KB_CMAKE_COMMAND, "--install", KB_BINARY_DIR, "--prefix", prefix},
+                                   work.path(), {}, "", 300);
+    ASSERT_EQ(install.exitCode, 0) << install.out << install.err;
+    ASSERT_TRUE(fs::exists(prefix + "/include/kb/sdk.h"));
+    ASSERT_TRUE(fs::exists(prefix + "/lib/cmake/KbSdk/KbSdkConfig.cmake") ||
+                fs::exists(prefix + "/lib64/cmake/KbSdk/KbSdkConfig.cmake") ||
+                !fs::is_empty(prefix + "/lib"));
+
+    // A third party's plugin: its own folder, its own CMake project, only the SDK.
+    work.write("src/CMakeLists.txt",
+               "cmake_minimum_required(VERSION 3.21)\nproject(memos CXX)\n"
+               "find_package(KbSdk 1 REQUIRED)\n"
+               "kb_add_plugin(memos SOURCES memos.cpp MANIFEST memos.json)\n");
+    work.write("src/memos.json",
+               R"({"Id": "memos", "Name": "Meeting memos", "Version": "0.3.0", "Api": 1,
+                   "Type": "memo", "IdPrefix": "memo", "Folder": "memos",
+                   "Label": {"zh": "会议纪要", "en": "Memo"},
+                   "Fields": [{"Name": "attendees", "Type": "list", "Of": "person", "Required": true},
+                              {"Name": "mood", "Type": "enum", "Values": ["good", "bad"]}],
+                   "Sections": [{"zh": "纪要", "en": "Notes"}],
+                   "Verbs": [{"Name": "count", "Args": "", "Description": "count memos"}]})");
+    work.write("src/memos.cpp", R"(#include <kb/sdk.h>
+#include <QObject>
+class MemosPlugin : public QObject, public Kb::RecordType {
+    Q_OBJECT
+    Q_PLUGIN_METADATA(IID KB_RECORDTYPE_IID FILE "memos.json")
+    Q_INTERFACES(Kb::RecordType)
+public:
+    QList<Kb::Issue> validate(const Kb::RecordData &r, Kb::Host &) const override {
+        if (r.fields.value("mood").toString() == "bad")
+            return {{"mood", "bad moods need a follow-up"}};
+        return {};
+    }
+    int runVerb(const QString &, const QStringList &, Kb::Host &host) override {
+        host.print(QString::number(host.records("memo").size()) + " memos\n");
+        return 0;
+    }
+};
+#include "memos.moc"
+)");
+    RunResult configure = runProgram({KB_CMAKE_COMMAND, "-S", work.file("src"), "-B", work.file("build"),
+                                      "-DCMAKE_PREFIX_PATH=" + prefix, "-DCMAKE_BUILD_TYPE=Release"},
+                                     work.path(), {}, "", 300);
+    ASSERT_EQ(configure.exitCode, 0) << configure.out << configure.err;
+    RunResult build = runProgram({KB_CMAKE_COMMAND, "--build", work.file("build")}, work.path(), {}, "", 300);
+    ASSERT_EQ(build.exitCode, 0) << build.out << build.err;
+
+    TempDir root;
+    initRoot(root);
+    const std::string installedKb = prefix + "/bin/kb";
+    RunResult plugins = runProgram({installedKb, "--plugin-path", work.file("build"), "plugins", "--json"},
+                                   root.path());
+    ASSERT_EQ(plugins.exitCode, 0) << plugins.err;
+    EXPECT_EQ(pluginById(plugins.out, "memos")["state"].toString(), "loaded") << plugins.out;
+    EXPECT_EQ(pluginById(plugins.out, "memos")["version"].toString(), "0.3.0");
+    // The installed kb finds its installed plugins first.
+    EXPECT_TRUE(pluginById(plugins.out, "lessons")["path"].toString().startsWith(
+        QString::fromStdString(fs::canonical(prefix).string())))
+        << plugins.out;
+
+    const std::map<std::string, std::string> env{{"KB_PLUGIN_PATH", work.file("build")}};
+    RunResult created = runProgram({installedKb, "new", "memo", "--title", "周会", "--attendees",
+                                    "张三, Li Si", "--json"}, root.path(), env);
+    ASSERT_EQ(created.exitCode, 0) << created.err;
+    const std::string path = QJsonDocument::fromJson(QByteArray::fromStdString(created.out))
+                                 .object()["path"].toString().toStdString();
+    EXPECT_EQ(path.rfind("memos/memo-", 0), 0u) << path;
+    EXPECT_NE(root.read(path).find("attendees: [张三, Li Si]"), std::string::npos) << root.read(path);
+    RunResult check = runProgram({installedKb, "check"}, root.path(), env);
+    EXPECT_EQ(check.exitCode, 0) << check.out;
+    RunResult bad = runProgram({installedKb, "edit", path.substr(6, path.size() - 9), "--set", "mood=bad"},
+                               root.path(), env);
+    EXPECT_EQ(bad.exitCode, 0) << bad.err;
+    check = runProgram({installedKb, "check"}, root.path(), env);
+    EXPECT_EQ(check.exitCode, 1);
+    EXPECT_NE(check.out.find("bad moods need a follow-up"), std::string::npos) << check.out;
+    RunResult verb = runProgram({installedKb, "memos", "count"}, root.path(), env);
+    EXPECT_EQ(verb.exitCode, 0);
+    EXPECT_EQ(verb.out, "1 memos\n");
+}
