@@ -108,7 +108,7 @@ TEST(RecordId, ShortUniqueAndValid)
     for (int i = 0; i < 2000; ++i) {
         std::string id = newRecordId("les", "2026-11-22");
         EXPECT_TRUE(isValidId(id)) << id;
-        EXPECT_EQ(id.size(), std::string("les-20261122-abcde").size());
+        EXPECT_EQ(id.size(), std::string("les-20261122-abcdef").size());
         ids.insert(id);
     }
     EXPECT_EQ(ids.size(), 2000u);

@@ -4,6 +4,8 @@
 #include "session.h"
 
 #include <QJsonArray>
+
+#include <algorithm>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -13,13 +15,16 @@ int runCheck(Session &s, const Args &args)
 {
     ParsedArgs a;
     std::string error;
-    const std::vector<OptionSpec> specs = {{"json", false, "print findings as JSON"}};
+    const std::vector<OptionSpec> specs = {
+        {"json", false, "print findings as JSON"},
+        {"strict", false, "warnings (overdue, unverified ...) fail the check too"},
+    };
     if (!parseArgs(args, specs, false, &a, &error))
         return usageError("check", error);
     if (a.help) {
-        printOut("Usage: kb check [--json]\n\nValidates every file under the root against its "
-                 "type's schema and rules. Prints `path:line: message` per finding; exits 1 "
-                 "when there are findings, 0 when clean.\n\n" + formatOptions(specs));
+        printOut("Usage: kb check [--json] [--strict]\n\nValidates every file under the root against "
+                 "its type's schema and rules. Prints `path:line: message` per finding; exits 1 "
+                 "when there are errors (or, with --strict, warnings), 0 when clean.\n\n" + formatOptions(specs));
         return 0;
     }
     if (!a.positional.empty())
@@ -35,6 +40,7 @@ int runCheck(Session &s, const Args &args)
             o["line"] = f.line;
             o["field"] = QString::fromStdString(f.field);
             o["message"] = QString::fromStdString(f.message);
+            o["severity"] = f.warning ? "warning" : "error";
             arr.append(o);
         }
         QJsonObject root;
@@ -48,7 +54,10 @@ int runCheck(Session &s, const Args &args)
             printErr(std::to_string(s.store().records().size()) + " records checked, " +
                      std::to_string(findings.size()) + " findings\n");
     }
-    return findings.empty() ? 0 : 1;
+    const bool strict = a.flag("strict");
+    const bool failed = std::any_of(findings.begin(), findings.end(),
+                                    [&](const Finding &f) { return strict || !f.warning; });
+    return failed ? 1 : 0;
 }
 
 } // namespace kb

@@ -71,7 +71,7 @@ int runList(Session &s, const Args &args)
     if (!a.positional.empty()) {
         const PluginInfo *p = s.plugins().find(a.positional[0]);
         type = p ? p->schema.type : a.positional[0];
-        if (!p && type != "note")
+        if ((!p || !p->schema.hasRecords) && type != "note")
             return usageError("list", "unknown type '" + type + "' (see `kb plugins`)");
     }
     for (const auto &f : s.store().findings())

@@ -28,7 +28,7 @@ std::string newHelp(Session &s, const PluginInfo *plugin)
     if (!plugin) {
         out += "Types:";
         for (const auto &p : s.plugins().plugins())
-            if (p.state == PluginState::Loaded)
+            if (p.state == PluginState::Loaded && p.schema.hasRecords)
                 out += " " + p.schema.type;
         return out + "\n\nRun `kb new TYPE --help` for the fields of a type.\n";
     }
@@ -76,7 +76,7 @@ int runNew(Session &s, const Args &args)
     }
     if (a.positional.empty())
         return usageError("new", "which type? " + newHelp(s, nullptr).substr(newHelp(s, nullptr).find("Types:")));
-    if (!plugin)
+    if (!plugin || !plugin->schema.hasRecords)
         return usageError("new", "unknown type '" + a.positional[0] + "' (see `kb plugins`)");
     if (!s.openRoot(&error))
         return environmentError(error);

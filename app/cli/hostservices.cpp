@@ -82,6 +82,15 @@ QString HostServices::vocabularyLabel(const QString &vocabulary, const QString &
     return label.empty() ? id : QString::fromStdString(label);
 }
 
+QStringList HostServices::vocabularyIds(const QString &vocabulary) const
+{
+    QStringList ids;
+    if (const auto *terms = session_.vocab().get(vocabulary.toStdString()))
+        for (const auto &t : *terms)
+            ids << QString::fromStdString(t.id);
+    return ids;
+}
+
 void HostServices::print(const QString &text)
 {
     std::fputs(text.toUtf8().constData(), stdout);

@@ -17,6 +17,7 @@ public:
     QString today() const override;
     QString vocabularyLabel(const QString &vocabulary, const QString &id,
                             const QString &lang) const override;
+    QStringList vocabularyIds(const QString &vocabulary) const override;
     void print(const QString &text) override;
     void printError(const QString &text) override;
     bool isTerminal() const override;

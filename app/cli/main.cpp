@@ -93,7 +93,8 @@ int main(int argc, char **argv)
         for (const auto &p : session.plugins().plugins())
             if (p.state == kb::PluginState::Loaded)
                 for (const auto &v : p.schema.verbs)
-                    verbs += "  " + p.id + " " + v.name + " " + v.args + "\n";
+                    verbs += "  " + (v.global ? std::string() : p.id + " ") + v.name + " " + v.args +
+                             "\n      " + v.description + "\n";
         kb::printOut(std::string(kUsage) + (verbs.empty() ? "" : "\nPlugin verbs:\n" + verbs));
         return 0;
     }
@@ -117,6 +118,11 @@ int main(int argc, char **argv)
         return kb::runPlugins(session, rest);
     if (session.plugins().find(command))
         return kb::runPluginVerb(session, command, rest);
+    if (const kb::PluginInfo *p = session.plugins().findGlobalVerb(command)) {
+        std::vector<std::string> verbArgs{command};
+        verbArgs.insert(verbArgs.end(), rest.begin(), rest.end());
+        return kb::runPluginVerb(session, p->id, verbArgs);
+    }
     kb::printErr("kb: unknown command '" + command + "'\nTry 'kb --help'.\n");
     return 2;
 }

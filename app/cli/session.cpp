@@ -66,7 +66,7 @@ std::vector<Finding> Session::checkRecord(const Record &r)
         return out;
     }
     const PluginInfo *plugin = plugins().find(type);
-    if (!plugin) {
+    if (!plugin || !plugin->schema.hasRecords) {
         out.push_back({r.path, r.lineOf("type"), "type",
                        "unknown type '" + type + "' (no loaded plugin provides it; see `kb plugins`)"});
         return out;
@@ -79,7 +79,7 @@ std::vector<Finding> Session::checkRecord(const Record &r)
             toRecordData(r, Store::effectiveId(r), &plugin->schema), host);
         for (const auto &issue : issues) {
             std::string field = issue.field.toStdString();
-            out.push_back({r.path, r.lineOf(field), field, issue.message.toStdString()});
+            out.push_back({r.path, r.lineOf(field), field, issue.message.toStdString(), issue.warning});
         }
     } catch (...) {
         out.push_back({r.path, 0, {}, "plugin '" + plugin->id + "' failed while validating"});

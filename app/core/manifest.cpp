@@ -93,6 +93,19 @@ bool parseManifest(const QJsonObject &m, TypeSchema *s, std::string *error)
         *error = "manifest: \"Id\" must be a lowercase identifier";
         return false;
     }
+    s->hasRecords = m.value(QLatin1String("Records")).toBool(true);
+    for (const auto &v : m.value(QLatin1String("Verbs")).toArray()) {
+        QJsonObject o = v.toObject();
+        VerbSpec verb{str(o, "Name"), str(o, "Args"), str(o, "Description"),
+                      o.value(QLatin1String("Global")).toBool()};
+        if (verb.name.empty()) {
+            *error = "Verbs: every verb needs a \"Name\"";
+            return false;
+        }
+        s->verbs.push_back(std::move(verb));
+    }
+    if (!s->hasRecords)
+        return true;
     s->type = str(m, "Type");
     if (s->type.empty())
         s->type = s->pluginId;
@@ -131,15 +144,6 @@ bool parseManifest(const QJsonObject &m, TypeSchema *s, std::string *error)
     for (const auto &v : m.value(QLatin1String("Sections")).toArray()) {
         QJsonObject o = v.toObject();
         s->sections.push_back({str(o, "zh"), str(o, "en")});
-    }
-    for (const auto &v : m.value(QLatin1String("Verbs")).toArray()) {
-        QJsonObject o = v.toObject();
-        VerbSpec verb{str(o, "Name"), str(o, "Args"), str(o, "Description")};
-        if (verb.name.empty()) {
-            *error = "Verbs: every verb needs a \"Name\"";
-            return false;
-        }
-        s->verbs.push_back(std::move(verb));
     }
     return true;
 }

@@ -82,7 +82,11 @@ std::string PluginHost::conflictWithAccepted(const TypeSchema &s) const
     for (const auto &p : plugins_) {
         if (p.state != PluginState::Loaded)
             continue;
-        if (p.schema.type == s.type)
+        for (const auto &v : s.verbs)
+            for (const auto &w : p.schema.verbs)
+                if (v.global && w.global && v.name == w.name)
+                    return "command '" + v.name + "' is already provided by plugin '" + p.id + "'";
+        if (s.hasRecords && p.schema.hasRecords && p.schema.type == s.type)
             return "record type '" + s.type + "' is already provided by plugin '" + p.id + "'";
         for (const auto &f : s.fields) {
             for (const auto &g : p.schema.fields) {
@@ -158,8 +162,19 @@ void PluginHost::consider(const std::string &path)
 const PluginInfo *PluginHost::find(std::string_view typeOrId) const
 {
     for (const auto &p : plugins_)
-        if (p.state == PluginState::Loaded && (p.schema.type == typeOrId || p.id == typeOrId))
+        if (p.state == PluginState::Loaded &&
+            ((p.schema.hasRecords && p.schema.type == typeOrId) || p.id == typeOrId))
             return &p;
+    return nullptr;
+}
+
+const PluginInfo *PluginHost::findGlobalVerb(std::string_view name) const
+{
+    for (const auto &p : plugins_)
+        if (p.state == PluginState::Loaded)
+            for (const auto &v : p.schema.verbs)
+                if (v.global && v.name == name)
+                    return &p;
     return nullptr;
 }
 

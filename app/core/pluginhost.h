@@ -42,6 +42,8 @@ public:
     const std::vector<PluginInfo> &plugins() const { return plugins_; }
     // A loaded plugin by record type ("lesson") or plugin id ("lessons").
     const PluginInfo *find(std::string_view typeOrId) const;
+    // The loaded plugin offering `kb NAME` as a top-level command, if any.
+    const PluginInfo *findGlobalVerb(std::string_view name) const;
 
     // --plugin-path values, then $KB_PLUGIN_PATH, then <exe>/../lib/kb/plugins, then the
     // build tree; colon-separated lists are split, missing folders are dropped.

@@ -15,7 +15,7 @@ std::string newRecordId(const std::string &prefix, const std::string &isoDate)
         if (c != '-')
             id += c;
     id += '-';
-    for (int i = 0; i < 5; ++i)
+    for (int i = 0; i < 6; ++i)
         id += alphabet[pick(rd)];
     return id;
 }

@@ -31,11 +31,13 @@ struct SectionSpec {
 
 struct VerbSpec {
     std::string name, args, description;
+    bool global = false; // also reachable as `kb NAME ...` (reports such as `kb brief`)
 };
 
 // A record type: everything the host derives validation, templates, index mapping,
 // CLI options and forms from.
 struct TypeSchema {
+    bool hasRecords = true; // false for plugins that only add verbs and reports
     std::string pluginId;  // "lessons"
     std::string type;      // value of `type:` in records, "lesson"
     std::string idPrefix;  // "les"

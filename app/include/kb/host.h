@@ -3,6 +3,7 @@
 
 #include <QtCore/QList>
 #include <QtCore/QString>
+#include <QtCore/QStringList>
 
 #include <kb/recorddata.h>
 
@@ -27,6 +28,8 @@ public:
     // Label of a vocabulary entry in the given language ("zh" or "en"); the id if unknown.
     virtual QString vocabularyLabel(const QString &vocabulary, const QString &id,
                                     const QString &lang) const = 0;
+    // Ids of a vocabulary's entries, in file order (empty if it does not exist).
+    virtual QStringList vocabularyIds(const QString &vocabulary) const = 0;
     // Output for verbs: stdout and stderr of the `kb` process.
     virtual void print(const QString &text) = 0;
     virtual void printError(const QString &text) = 0;

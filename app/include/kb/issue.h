@@ -8,5 +8,8 @@ namespace Kb {
 struct Issue {
     QString field;   // front matter key, empty for the whole record
     QString message; // one line, in English, no trailing period needed
+    // A warning is reported by `kb check` but fails it only with --strict (an overdue
+    // action is news for its owner, not a broken file).
+    bool warning = false;
 };
 } // namespace Kb

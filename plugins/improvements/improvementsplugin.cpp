@@ -1,0 +1,164 @@
+#include "improvementsplugin.h"
+
+#include "lifecycle.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMap>
+
+#include <algorithm>
+
+namespace {
+
+const QString kLogHeading = QStringLiteral("## 跟进记录 / Follow-up log");
+
+QString field(const Kb::RecordData &r, const char *key)
+{
+    return r.fields.value(QLatin1String(key)).toString();
+}
+
+} // namespace
+
+QList<Kb::Issue> ImprovementsPlugin::validate(const Kb::RecordData &record, Kb::Host &host) const
+{
+    return Lifecycle::check(record.fields, host.today());
+}
+
+int ImprovementsPlugin::runVerb(const QString &verb, const QStringList &args, Kb::Host &host)
+{
+    if (verb == QLatin1String("status"))
+        return changeStatus(args, host);
+    if (verb == QLatin1String("overdue"))
+        return listOverdue(args, host);
+    host.printError(QStringLiteral("improvements: unknown verb '%1'\n").arg(verb));
+    return 2;
+}
+
+int ImprovementsPlugin::changeStatus(const QStringList &args, Kb::Host &host)
+{
+    QStringList positional;
+    QString note;
+    for (int i = 0; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--note") && i + 1 < args.size())
+            note = args[++i];
+        else if (args[i].startsWith(QLatin1String("--note=")))
+            note = args[i].mid(7);
+        else if (args[i] == QLatin1String("--help")) {
+            host.print(QStringLiteral("Usage: kb improvements status ID NEW_STATUS [--note TEXT]\n\n"
+                                      "Moves a proposal along proposed → accepted → in-progress → "
+                                      "implemented → verified → closed (or rejected / reopened), "
+                                      "refusing illegal moves, and logs the change in the file.\n"));
+            return 0;
+        } else if (args[i].startsWith(QLatin1String("--"))) {
+            host.printError(QStringLiteral("kb improvements status: unknown option '%1'\n").arg(args[i]));
+            return 2;
+        } else
+            positional << args[i];
+    }
+    if (positional.size() != 2) {
+        host.printError(QStringLiteral("kb improvements status: needs ID and NEW_STATUS\n"));
+        return 2;
+    }
+    Kb::RecordData record;
+    if (!host.record(positional[0], &record) ||
+        field(record, "type") != QLatin1String("improvement")) {
+        host.printError(QStringLiteral("kb improvements status: no improvement with id '%1'\n").arg(positional[0]));
+        return 1;
+    }
+    const QString from = field(record, "status").isEmpty() ? QStringLiteral("proposed") : field(record, "status");
+    const QString to = positional[1];
+    const QStringList allowed = Lifecycle::nextStatuses(from);
+    if (!allowed.contains(to)) {
+        host.printError(QStringLiteral("%1: cannot move from '%2' to '%3'; allowed: %4\n")
+                            .arg(record.path, from, to,
+                                 allowed.isEmpty() ? QStringLiteral("none") : allowed.join(QStringLiteral(", "))));
+        return 1;
+    }
+    QJsonObject set{{"status", to}, {"updated", host.today()}};
+    if (to == QLatin1String("rejected") && field(record, "rejection_reason").isEmpty() && !note.isEmpty())
+        set.insert("rejection_reason", note);
+    // The rules of the target status must hold before the file changes.
+    QJsonObject after = record.fields;
+    for (auto it = set.begin(); it != set.end(); ++it)
+        after.insert(it.key(), it.value());
+    QList<Kb::Issue> problems;
+    for (const auto &issue : Lifecycle::check(after, host.today()))
+        if (!issue.warning)
+            problems.append(issue);
+    if (!problems.isEmpty()) {
+        for (const auto &p : problems)
+            host.printError(QStringLiteral("%1: %2: %3\n").arg(record.path, p.field, p.message));
+        return 1;
+    }
+    QString entry = QStringLiteral("- %1 %2 → %3").arg(host.today(), from, to);
+    if (!note.isEmpty())
+        entry += QStringLiteral(": ") + note.simplified();
+    const QString append = record.body.contains(kLogHeading) ? entry : kLogHeading + "\n\n" + entry;
+    QString error;
+    if (!host.updateRecord(record.id, set, append, &error)) {
+        host.printError(QStringLiteral("kb improvements status: %1\n").arg(error));
+        return 2;
+    }
+    host.print(QStringLiteral("%1: %2 → %3\n").arg(record.id, from, to));
+    return 0;
+}
+
+int ImprovementsPlugin::listOverdue(const QStringList &args, Kb::Host &host)
+{
+    bool json = false, byOwner = false;
+    for (int i = 0; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--json"))
+            json = true;
+        else if (args[i] == QLatin1String("--by") && i + 1 < args.size() && args[i + 1] == QLatin1String("owner"))
+            byOwner = true, ++i;
+        else if (args[i] == QLatin1String("--help")) {
+            host.print(QStringLiteral("Usage: kb improvements overdue [--by owner] [--json]\n\n"
+                                      "Open proposals whose due date has passed, oldest first. "
+                                      "Exits 1 when there are any.\n"));
+            return 0;
+        } else {
+            host.printError(QStringLiteral("kb improvements overdue: unknown argument '%1'\n").arg(args[i]));
+            return 2;
+        }
+    }
+    const QString today = host.today();
+    QList<Kb::RecordData> overdue;
+    for (const auto &r : host.records(QStringLiteral("improvement")))
+        if (Lifecycle::isOverdue(r.fields, today))
+            overdue.append(r);
+    std::sort(overdue.begin(), overdue.end(), [](const Kb::RecordData &a, const Kb::RecordData &b) {
+        return field(a, "due") < field(b, "due");
+    });
+    auto owner = [](const Kb::RecordData &r) {
+        return field(r, "owner").isEmpty() ? QStringLiteral("(no owner)") : field(r, "owner");
+    };
+    if (json) {
+        QJsonArray arr;
+        for (const auto &r : overdue)
+            arr.append(QJsonObject{{"id", r.id}, {"title", field(r, "title")}, {"owner", owner(r)},
+                                   {"due", field(r, "due")}, {"status", field(r, "status")},
+                                   {"priority", field(r, "priority")}, {"path", r.path}});
+        host.print(QString::fromUtf8(QJsonDocument(arr).toJson()));
+        return overdue.isEmpty() ? 0 : 1;
+    }
+    auto line = [&](const Kb::RecordData &r) {
+        return QStringLiteral("%1  due %2  %3  %4  %5\n")
+            .arg(r.id, field(r, "due"), field(r, "status"), owner(r), field(r, "title"));
+    };
+    if (byOwner) {
+        QMap<QString, QList<Kb::RecordData>> groups;
+        for (const auto &r : overdue)
+            groups[owner(r)].append(r);
+        for (auto it = groups.begin(); it != groups.end(); ++it) {
+            host.print(QStringLiteral("%1 (%2)\n").arg(it.key()).arg(it.value().size()));
+            for (const auto &r : it.value())
+                host.print(QStringLiteral("  ") + line(r));
+        }
+    } else {
+        for (const auto &r : overdue)
+            host.print(line(r));
+    }
+    if (overdue.isEmpty())
+        host.print(QStringLiteral("nothing overdue\n"));
+    return overdue.isEmpty() ? 0 : 1;
+}

@@ -1,0 +1,191 @@
+#include "insightsplugin.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <algorithm>
+
+namespace {
+
+QString field(const Kb::RecordData &r, const char *key)
+{
+    return r.fields.value(QLatin1String(key)).toString();
+}
+
+QStringList listField(const Kb::RecordData &r, const char *key)
+{
+    QStringList out;
+    const QJsonValue v = r.fields.value(QLatin1String(key));
+    if (v.isArray())
+        for (const auto &item : v.toArray())
+            out << item.toString();
+    else if (v.isString() && !v.toString().isEmpty())
+        out << v.toString();
+    return out;
+}
+
+bool isOpenImprovement(const Kb::RecordData &r)
+{
+    const QString s = field(r, "status");
+    return s != QLatin1String("closed") && s != QLatin1String("rejected");
+}
+
+} // namespace
+
+int InsightsPlugin::runVerb(const QString &verb, const QStringList &args, Kb::Host &host)
+{
+    if (verb == QLatin1String("report"))
+        return touchpointReport(args, host);
+    if (verb == QLatin1String("brief"))
+        return brief(args, host);
+    host.printError(QStringLiteral("insights: unknown verb '%1'\n").arg(verb));
+    return 2;
+}
+
+int InsightsPlugin::touchpointReport(const QStringList &args, Kb::Host &host)
+{
+    if (args.contains(QStringLiteral("--help"))) {
+        host.print(QStringLiteral("Usage: kb report touchpoints [--json]\n\nFor each of the customer "
+                                  "touchpoints, in order: how many lessons, cases and open "
+                                  "improvement proposals refer to it.\n"));
+        return 0;
+    }
+    const bool json = args.contains(QStringLiteral("--json"));
+    QStringList rest = args;
+    rest.removeAll(QStringLiteral("--json"));
+    if (rest != QStringList{QStringLiteral("touchpoints")}) {
+        host.printError(QStringLiteral("kb report: the available report is `touchpoints`\n"));
+        return 2;
+    }
+    const QStringList touchpoints = host.vocabularyIds(QStringLiteral("touchpoints"));
+    if (touchpoints.isEmpty()) {
+        host.printError(QStringLiteral("kb report: vocab/touchpoints.yaml is missing or empty\n"));
+        return 2;
+    }
+    const auto lessons = host.records(QStringLiteral("lesson"));
+    const auto cases = host.records(QStringLiteral("case"));
+    const auto improvements = host.records(QStringLiteral("improvement"));
+    auto count = [](const QList<Kb::RecordData> &records, const QString &tp, bool openOnly) {
+        return static_cast<int>(std::count_if(records.begin(), records.end(), [&](const Kb::RecordData &r) {
+            return listField(r, "touchpoint").contains(tp) && (!openOnly || isOpenImprovement(r));
+        }));
+    };
+    QJsonArray rows;
+    QString table = QStringLiteral("%1  %2  %3  %4\n")
+                        .arg(QStringLiteral("touchpoint"), -48)
+                        .arg(QStringLiteral("lessons"))
+                        .arg(QStringLiteral("cases"))
+                        .arg(QStringLiteral("open improvements"));
+    for (const QString &tp : touchpoints) {
+        const int l = count(lessons, tp, false), c = count(cases, tp, false), i = count(improvements, tp, true);
+        const QString zh = host.vocabularyLabel(QStringLiteral("touchpoints"), tp, QStringLiteral("zh"));
+        const QString en = host.vocabularyLabel(QStringLiteral("touchpoints"), tp, QStringLiteral("en"));
+        rows.append(QJsonObject{{"touchpoint", tp}, {"zh", zh}, {"en", en}, {"lessons", l},
+                                {"cases", c}, {"open_improvements", i}});
+        table += QStringLiteral("%1  %2  %3  %4\n")
+                     .arg(tp + QStringLiteral(" ") + zh, -48)
+                     .arg(l, 7)
+                     .arg(c, 5)
+                     .arg(i, 17);
+    }
+    host.print(json ? QString::fromUtf8(QJsonDocument(rows).toJson()) : table);
+    return 0;
+}
+
+int InsightsPlugin::brief(const QStringList &args, Kb::Host &host)
+{
+    QString customer, competitor;
+    bool includeRestricted = false;
+    for (int i = 0; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--customer") && i + 1 < args.size())
+            customer = args[++i];
+        else if (args[i] == QLatin1String("--competitor") && i + 1 < args.size())
+            competitor = args[++i];
+        else if (args[i] == QLatin1String("--include-restricted"))
+            includeRestricted = true;
+        else if (args[i] == QLatin1String("--help")) {
+            host.print(QStringLiteral("Usage: kb brief --customer NAME | --competitor NAME "
+                                      "[--include-restricted]\n\nOne Markdown page for a pre-meeting "
+                                      "read: cases, lessons, open improvements and current intel. "
+                                      "Restricted records are left out (and counted) unless "
+                                      "--include-restricted is given.\n"));
+            return 0;
+        } else {
+            host.printError(QStringLiteral("kb brief: unknown argument '%1'\n").arg(args[i]));
+            return 2;
+        }
+    }
+    if (customer.isEmpty() == competitor.isEmpty()) {
+        host.printError(QStringLiteral("kb brief: give one of --customer NAME or --competitor NAME\n"));
+        return 2;
+    }
+    const QString vocab = customer.isEmpty() ? QStringLiteral("competitors") : QStringLiteral("customers");
+    const QString key = customer.isEmpty() ? QStringLiteral("competitor") : QStringLiteral("customer");
+    const QString name = customer.isEmpty() ? competitor : customer;
+    const QString canonical = host.vocabularyLabel(vocab, name, QStringLiteral("en"));
+    const QString today = host.today();
+    int withheld = 0;
+    auto matches = [&](const Kb::RecordData &r) {
+        QStringList values = listField(r, key.toUtf8().constData());
+        if (key == QLatin1String("competitor"))
+            values += listField(r, "competitors");
+        for (const QString &v : values)
+            if (host.vocabularyLabel(vocab, v, QStringLiteral("en")) == canonical)
+                return true;
+        return false;
+    };
+    auto select = [&](const char *type, auto extra) {
+        QList<Kb::RecordData> out;
+        for (const auto &r : host.records(QLatin1String(type))) {
+            if (!matches(r) || !extra(r))
+                continue;
+            if (!includeRestricted && field(r, "confidentiality") == QLatin1String("restricted")) {
+                ++withheld;
+                continue;
+            }
+            out.append(r);
+        }
+        std::sort(out.begin(), out.end(), [](const Kb::RecordData &a, const Kb::RecordData &b) {
+            return field(a, "date") > field(b, "date");
+        });
+        return out;
+    };
+    auto any = [](const Kb::RecordData &) { return true; };
+    const auto cases = select("case", any);
+    const auto lessons = select("lesson", any);
+    const auto improvements = select("improvement", isOpenImprovement);
+    const auto intel = select("intel", [&](const Kb::RecordData &r) {
+        return field(r, "valid_until").isEmpty() || field(r, "valid_until") >= today;
+    });
+    const QString zh = host.vocabularyLabel(vocab, name, QStringLiteral("zh"));
+    QString out = QStringLiteral("# 会前简报 / Pre-meeting brief: %1 (%2)\n\n_%3_\n").arg(zh, canonical, today);
+    auto section = [&](const QString &heading, const QList<Kb::RecordData> &records, auto detail) {
+        out += QStringLiteral("\n## %1 (%2)\n\n").arg(heading).arg(records.size());
+        if (records.isEmpty())
+            out += QStringLiteral("- (none)\n");
+        for (const auto &r : records)
+            out += QStringLiteral("- **%1** — %2 (`%3`)\n").arg(field(r, "title"), detail(r), r.id);
+    };
+    section(QStringLiteral("案例 / Cases"), cases, [](const Kb::RecordData &r) {
+        return QStringLiteral("%1, %2").arg(field(r, "year"), field(r, "result"));
+    });
+    section(QStringLiteral("经验总结 / Lessons"), lessons, [](const Kb::RecordData &r) {
+        return QStringLiteral("%1, %2").arg(field(r, "date"), field(r, "outcome"));
+    });
+    section(QStringLiteral("未关闭的改进 / Open improvements"), improvements, [&](const Kb::RecordData &r) {
+        const bool overdue = !field(r, "due").isEmpty() && field(r, "due") < today;
+        return QStringLiteral("%1, owner %2, due %3%4")
+            .arg(field(r, "status"), field(r, "owner"), field(r, "due"),
+                 overdue ? QStringLiteral(" **OVERDUE**") : QString());
+    });
+    section(QStringLiteral("当前友商情报 / Current intel"), intel, [](const Kb::RecordData &r) {
+        return QStringLiteral("%1 %2, %3%4 %5").arg(field(r, "competitor"), field(r, "kind"),
+                                                   field(r, "reliability"), field(r, "credibility"),
+                                                   field(r, "audience"));
+    });
+    if (withheld > 0)
+        out += QStringLiteral("\n_%1 restricted record(s) withheld; use --include-restricted if you "
+                              "are cleared to read them._\n").arg(withheld);
+    host.print(out);
+    return cases.isEmpty() && lessons.isEmpty() && improvements.isEmpty() && intel.isEmpty() ? 1 : 0;
+}
