@@ -56,7 +56,7 @@ int runPlugins(Session &s, const Args &args)
         std::string line = p.id + "  " + (p.version.empty() ? "-" : p.version) + "  " +
                            std::string(pluginStateName(p.state));
         if (p.state == PluginState::Loaded)
-            line += "  type=" + p.schema.type;
+            line += p.schema.hasRecords ? "  type=" + p.schema.type : std::string("  (verbs only)");
         line += "  " + p.path;
         if (!p.error.empty())
             line += "\n    " + p.error;

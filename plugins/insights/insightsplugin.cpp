@@ -71,22 +71,21 @@ int InsightsPlugin::touchpointReport(const QStringList &args, Kb::Host &host)
         }));
     };
     QJsonArray rows;
-    QString table = QStringLiteral("%1  %2  %3  %4\n")
-                        .arg(QStringLiteral("touchpoint"), -48)
-                        .arg(QStringLiteral("lessons"))
-                        .arg(QStringLiteral("cases"))
-                        .arg(QStringLiteral("open improvements"));
+    // Names go last: CJK characters are two columns wide, so padding them misaligns.
+    QString table = QStringLiteral("%1  lessons  cases  open-improvements  name\n")
+                        .arg(QStringLiteral("touchpoint"), -24);
     for (const QString &tp : touchpoints) {
         const int l = count(lessons, tp, false), c = count(cases, tp, false), i = count(improvements, tp, true);
         const QString zh = host.vocabularyLabel(QStringLiteral("touchpoints"), tp, QStringLiteral("zh"));
         const QString en = host.vocabularyLabel(QStringLiteral("touchpoints"), tp, QStringLiteral("en"));
         rows.append(QJsonObject{{"touchpoint", tp}, {"zh", zh}, {"en", en}, {"lessons", l},
                                 {"cases", c}, {"open_improvements", i}});
-        table += QStringLiteral("%1  %2  %3  %4\n")
-                     .arg(tp + QStringLiteral(" ") + zh, -48)
+        table += QStringLiteral("%1  %2  %3  %4  %5 / %6\n")
+                     .arg(tp, -24)
                      .arg(l, 7)
                      .arg(c, 5)
-                     .arg(i, 17);
+                     .arg(i, 17)
+                     .arg(zh, en);
     }
     host.print(json ? QString::fromUtf8(QJsonDocument(rows).toJson()) : table);
     return 0;
