@@ -17,8 +17,10 @@ const std::string kGood = "---\nid: good-one\ntype: lesson\ntitle: Good record\n
 
 std::string lesson(const std::string &id, const std::string &extra)
 {
-    return "---\nid: " + id + "\ntype: lesson\ntitle: T\ndate: 2020-01-01\n"
-           "touchpoint: [tp01-proposal]\n" + extra + "---\nbody\n";
+    return "---\nid: " + id +
+           "\ntype: lesson\ntitle: T\ndate: 2020-01-01\n"
+           "touchpoint: [tp01-proposal]\n" +
+           extra + "---\nbody\n";
 }
 
 struct BadInput : ::testing::Test {
@@ -29,13 +31,15 @@ struct BadInput : ::testing::Test {
         dir.write("good.md", kGood);
     }
     // Runs `kb check` and `kb list`; returns check's stdout after asserting the basics.
-    std::string expectFinding(const std::string &needle, const std::vector<std::string> &kbArgs = {})
+    std::string expectFinding(const std::string &needle,
+                              const std::vector<std::string> &kbArgs = {})
     {
         std::vector<std::string> check = kbArgs;
         check.push_back("check");
         RunResult r = runKb(check, dir.path(), {}, "", 30);
         EXPECT_EQ(r.exitCode, 1) << r.out << r.err;
-        EXPECT_NE(r.out.find(needle), std::string::npos) << "missing '" << needle << "' in:\n" << r.out;
+        EXPECT_NE(r.out.find(needle), std::string::npos) << "missing '" << needle << "' in:\n"
+                                                         << r.out;
         for (const auto &line : {r.out}) // every finding is one line that starts with a path
             EXPECT_EQ(line.find("\n\n"), std::string::npos);
         std::vector<std::string> list = kbArgs;
@@ -55,7 +59,8 @@ TEST_F(BadInput, InvalidYamlNamesFileAndLine)
     // yaml-cpp names the line where it noticed the error: the unclosed one or the next.
     const std::string out = expectFinding("invalid YAML: end of sequence flow not found");
     EXPECT_TRUE(out.find("bad.md:3: invalid YAML") != std::string::npos ||
-                out.find("bad.md:4: invalid YAML") != std::string::npos) << out;
+                out.find("bad.md:4: invalid YAML") != std::string::npos)
+        << out;
 }
 
 TEST_F(BadInput, FrontMatterNeverClosed)
@@ -140,13 +145,13 @@ TEST_F(BadInput, UnreadableFile)
         return;
     }
     // root reads everything: run kb as an unprivileged user to see a real EACCES.
-    std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_all |
-                                                 std::filesystem::perms::group_read |
-                                                 std::filesystem::perms::group_exec |
-                                                 std::filesystem::perms::others_read |
-                                                 std::filesystem::perms::others_exec);
-    RunResult r = runProgram({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                              kbExe(), "check"}, dir.path());
+    std::filesystem::permissions(
+        dir.path(), std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                        std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                        std::filesystem::perms::others_exec);
+    RunResult r = runProgram(
+        {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", kbExe(), "check"},
+        dir.path());
     EXPECT_EQ(r.exitCode, 1) << r.out << r.err;
     EXPECT_NE(r.out.find("secret.md: cannot read: Permission denied"), std::string::npos) << r.out;
 }

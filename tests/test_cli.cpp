@@ -123,10 +123,13 @@ TEST(Cli, RequiredFieldsReportedUntilFilled)
     const std::string id = json(r.out).object()["id"].toString().toStdString();
     RunResult check = runKb({"check"}, d.path());
     EXPECT_EQ(check.exitCode, 1);
-    EXPECT_NE(check.out.find(":4: required field 'title' is empty"), std::string::npos) << check.out;
+    EXPECT_NE(check.out.find(":4: required field 'title' is empty"), std::string::npos)
+        << check.out;
     EXPECT_NE(check.out.find("touchpoint"), std::string::npos);
-    ASSERT_EQ(runKb({"edit", id, "--set", "title=Filled", "--set", "touchpoint=tp01-proposal"},
-                    d.path()).exitCode, 0);
+    ASSERT_EQ(
+        runKb({"edit", id, "--set", "title=Filled", "--set", "touchpoint=tp01-proposal"}, d.path())
+            .exitCode,
+        0);
     EXPECT_EQ(runKb({"check"}, d.path()).exitCode, 0);
 }
 
@@ -138,8 +141,9 @@ TEST(Cli, ConcurrentFilingNeverCollides)
     std::vector<RunResult> results(8);
     for (int i = 0; i < 8; ++i)
         threads.emplace_back([&, i] {
-            results[i] = runKb({"new", "lesson", "--title", "t" + std::to_string(i),
-                                "--touchpoint", "tp01-proposal"}, d.path());
+            results[i] = runKb({"new", "lesson", "--title", "t" + std::to_string(i), "--touchpoint",
+                                "tp01-proposal"},
+                               d.path());
         });
     for (auto &t : threads)
         t.join();
@@ -158,8 +162,10 @@ TEST(Cli, ListFiltersAndSorts)
     initRoot(d);
     auto lesson = [&](const std::string &id, const std::string &date, const std::string &outcome) {
         d.write("lessons/" + id + ".md", "---\nid: " + id + "\ntype: lesson\ntitle: T " + id +
-                                             "\ndate: " + date + "\ntouchpoint: tp01-proposal\n"
-                                             "kind: project-retro\noutcome: " + outcome + "\n---\n");
+                                             "\ndate: " + date +
+                                             "\ntouchpoint: tp01-proposal\n"
+                                             "kind: project-retro\noutcome: " +
+                                             outcome + "\n---\n");
     };
     lesson("b", "2020-01-02", "failure");
     lesson("a", "2021-05-01", "success");
@@ -175,13 +181,16 @@ TEST(Cli, EditAppendsAndRefusesIdChanges)
 {
     TempDir d;
     initRoot(d);
-    const std::string text = "---\r\nid: x\r\ntype: lesson\r\ntitle: T # keep\r\ndate: 2020-01-01\r\n"
-                             "touchpoint: [tp01-proposal]\r\nmystery: kept\r\n---\r\nBody\r\n";
+    const std::string text =
+        "---\r\nid: x\r\ntype: lesson\r\ntitle: T # keep\r\ndate: 2020-01-01\r\n"
+        "touchpoint: [tp01-proposal]\r\nmystery: kept\r\n---\r\nBody\r\n";
     d.write("x.md", text);
-    ASSERT_EQ(runKb({"edit", "x", "--set", "outcome=mixed", "--append", "added"}, d.path()).exitCode, 0);
-    EXPECT_EQ(d.read("x.md"), "---\r\nid: x\r\ntype: lesson\r\ntitle: T # keep\r\ndate: 2020-01-01\r\n"
-                              "touchpoint: [tp01-proposal]\r\nmystery: kept\r\noutcome: mixed\r\n"
-                              "---\r\nBody\r\n\r\nadded\r\n");
+    ASSERT_EQ(
+        runKb({"edit", "x", "--set", "outcome=mixed", "--append", "added"}, d.path()).exitCode, 0);
+    EXPECT_EQ(d.read("x.md"),
+              "---\r\nid: x\r\ntype: lesson\r\ntitle: T # keep\r\ndate: 2020-01-01\r\n"
+              "touchpoint: [tp01-proposal]\r\nmystery: kept\r\noutcome: mixed\r\n"
+              "---\r\nBody\r\n\r\nadded\r\n");
     EXPECT_EQ(runKb({"edit", "x", "--set", "id=y"}, d.path()).exitCode, 2);
     EXPECT_EQ(runKb({"edit", "x", "--set", "outcome=great"}, d.path()).exitCode, 2);
     EXPECT_EQ(runKb({"edit", "x"}, d.path()).exitCode, 2); // no terminal, no --set

@@ -15,8 +15,9 @@ using namespace kb;
 
 TEST(FrontMatter, EditKeepsEveryUntouchedByte)
 {
-    const std::string text = "---\n# a comment the user wrote\nid: x1\ntitle:   Spaced  # note\n"
-                             "zeta: 1\nalpha: [a, b]\nunknown_key: {nested: true}\n---\nBody *md*\n";
+    const std::string text =
+        "---\n# a comment the user wrote\nid: x1\ntitle:   Spaced  # note\n"
+        "zeta: 1\nalpha: [a, b]\nunknown_key: {nested: true}\n---\nBody *md*\n";
     std::string out, error;
     ASSERT_TRUE(editRecordText(text, {{"zeta", "2"}}, "", &out, &error)) << error;
     EXPECT_EQ(out, "---\n# a comment the user wrote\nid: x1\ntitle:   Spaced  # note\n"
@@ -87,9 +88,9 @@ TEST(FrontMatter, ErrorsCarryTheLine)
 TEST(TextCheck, Utf8)
 {
     EXPECT_EQ(firstInvalidUtf8("割接 ok"), std::string::npos);
-    EXPECT_EQ(firstInvalidUtf8("ab\xC0\xAF"), 2u);         // overlong
-    EXPECT_EQ(firstInvalidUtf8("ab\xED\xA0\x80"), 2u);     // surrogate
-    EXPECT_EQ(firstInvalidUtf8("\xE5\x89"), 0u);           // truncated
+    EXPECT_EQ(firstInvalidUtf8("ab\xC0\xAF"), 2u);     // overlong
+    EXPECT_EQ(firstInvalidUtf8("ab\xED\xA0\x80"), 2u); // surrogate
+    EXPECT_EQ(firstInvalidUtf8("\xE5\x89"), 0u);       // truncated
     EXPECT_EQ(lineOfOffset("a\nb\nc", 4), 3);
 }
 

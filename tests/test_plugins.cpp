@@ -38,7 +38,8 @@ TEST(Plugins, BrokenPluginsAreReportedAndSkipped)
     ASSERT_EQ(r.exitCode, 0) << r.err;
     QJsonObject badapi = pluginById(r.out, "badapi");
     EXPECT_EQ(badapi["state"].toString(), "failed");
-    EXPECT_TRUE(badapi["error"].toString().contains("SDK API 99")) << badapi["error"].toString().toStdString();
+    EXPECT_TRUE(badapi["error"].toString().contains("SDK API 99"))
+        << badapi["error"].toString().toStdString();
     QJsonObject missing = pluginById(r.out, "missingsym");
     EXPECT_EQ(missing["state"].toString(), "failed");
     EXPECT_TRUE(missing["error"].toString().contains("kb_test_symbol_that_does_not_exist"))
@@ -52,8 +53,9 @@ TEST(Plugins, BrokenPluginsAreReportedAndSkipped)
     RunResult text = runKb({"plugins"}, d.path(), {{"KB_PLUGIN_PATH", plugins.path()}});
     EXPECT_NE(text.out.find("badapi  9.0.0  failed"), std::string::npos) << text.out;
     EXPECT_NE(text.out.find("rebuild the plugin"), std::string::npos);
-    RunResult n = runKb({"new", "lesson", "--title", "still works", "--touchpoint", "tp01-proposal"},
-                        d.path(), {{"KB_PLUGIN_PATH", plugins.path()}});
+    RunResult n =
+        runKb({"new", "lesson", "--title", "still works", "--touchpoint", "tp01-proposal"},
+              d.path(), {{"KB_PLUGIN_PATH", plugins.path()}});
     EXPECT_EQ(n.exitCode, 0) << n.err;
 }
 
@@ -61,8 +63,9 @@ TEST(Plugins, OutOfTreePluginBuiltAgainstInstalledSdk)
 {
     TempDir work;
     const std::string prefix = work.file("prefix");
-    RunResult install = runProgram({KB_CMAKE_COMMAND, "--install", KB_BINARY_DIR, "--prefix", prefix},
-                                   work.path(), {}, "", 300);
+    RunResult install =
+        runProgram({KB_CMAKE_COMMAND, "--install", KB_BINARY_DIR, "--prefix", prefix}, work.path(),
+                   {}, "", 300);
     ASSERT_EQ(install.exitCode, 0) << install.out << install.err;
     ASSERT_TRUE(fs::exists(prefix + "/include/kb/sdk.h"));
     ASSERT_TRUE(fs::exists(prefix + "/lib/cmake/KbSdk/KbSdkConfig.cmake") ||
@@ -101,18 +104,20 @@ public:
 };
 #include "memos.moc"
 )");
-    RunResult configure = runProgram({KB_CMAKE_COMMAND, "-S", work.file("src"), "-B", work.file("build"),
-                                      "-DCMAKE_PREFIX_PATH=" + prefix, "-DCMAKE_BUILD_TYPE=Release"},
-                                     work.path(), {}, "", 300);
+    RunResult configure =
+        runProgram({KB_CMAKE_COMMAND, "-S", work.file("src"), "-B", work.file("build"),
+                    "-DCMAKE_PREFIX_PATH=" + prefix, "-DCMAKE_BUILD_TYPE=Release"},
+                   work.path(), {}, "", 300);
     ASSERT_EQ(configure.exitCode, 0) << configure.out << configure.err;
-    RunResult build = runProgram({KB_CMAKE_COMMAND, "--build", work.file("build")}, work.path(), {}, "", 300);
+    RunResult build =
+        runProgram({KB_CMAKE_COMMAND, "--build", work.file("build")}, work.path(), {}, "", 300);
     ASSERT_EQ(build.exitCode, 0) << build.out << build.err;
 
     TempDir root;
     initRoot(root);
     const std::string installedKb = prefix + "/bin/kb";
-    RunResult plugins = runProgram({installedKb, "--plugin-path", work.file("build"), "plugins", "--json"},
-                                   root.path());
+    RunResult plugins = runProgram(
+        {installedKb, "--plugin-path", work.file("build"), "plugins", "--json"}, root.path());
     ASSERT_EQ(plugins.exitCode, 0) << plugins.err;
     EXPECT_EQ(pluginById(plugins.out, "memos")["state"].toString(), "loaded") << plugins.out;
     EXPECT_EQ(pluginById(plugins.out, "memos")["version"].toString(), "0.3.0");
@@ -122,17 +127,22 @@ public:
         << plugins.out;
 
     const std::map<std::string, std::string> env{{"KB_PLUGIN_PATH", work.file("build")}};
-    RunResult created = runProgram({installedKb, "new", "memo", "--title", "周会", "--attendees",
-                                    "张三, Li Si", "--json"}, root.path(), env);
+    RunResult created = runProgram(
+        {installedKb, "new", "memo", "--title", "周会", "--attendees", "张三, Li Si", "--json"},
+        root.path(), env);
     ASSERT_EQ(created.exitCode, 0) << created.err;
     const std::string path = QJsonDocument::fromJson(QByteArray::fromStdString(created.out))
-                                 .object()["path"].toString().toStdString();
+                                 .object()["path"]
+                                 .toString()
+                                 .toStdString();
     EXPECT_EQ(path.rfind("memos/memo-", 0), 0u) << path;
-    EXPECT_NE(root.read(path).find("attendees: [张三, Li Si]"), std::string::npos) << root.read(path);
+    EXPECT_NE(root.read(path).find("attendees: [张三, Li Si]"), std::string::npos)
+        << root.read(path);
     RunResult check = runProgram({installedKb, "check"}, root.path(), env);
     EXPECT_EQ(check.exitCode, 0) << check.out;
-    RunResult bad = runProgram({installedKb, "edit", path.substr(6, path.size() - 9), "--set", "mood=bad"},
-                               root.path(), env);
+    RunResult bad =
+        runProgram({installedKb, "edit", path.substr(6, path.size() - 9), "--set", "mood=bad"},
+                   root.path(), env);
     EXPECT_EQ(bad.exitCode, 0) << bad.err;
     check = runProgram({installedKb, "check"}, root.path(), env);
     EXPECT_EQ(check.exitCode, 1);

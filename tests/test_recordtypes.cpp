@@ -18,7 +18,8 @@ std::string improvement(const std::string &id, const std::string &status, const 
 {
     return "---\nid: " + id + "\ntype: improvement\ntitle: Fix " + id +
            "\ndate: 2026-01-01\nsource: customer-complaint\nstatus: " + status +
-           "\ncustomer: tm-malaysia\ntouchpoint: [tp07-install-cutover]\n" + extra + "---\n## 问题描述\n\nx\n";
+           "\ncustomer: tm-malaysia\ntouchpoint: [tp07-install-cutover]\n" + extra +
+           "---\n## 问题描述\n\nx\n";
 }
 
 struct RecordTypes : ::testing::Test {
@@ -39,7 +40,8 @@ TEST_F(RecordTypes, ImprovementMovesOnlyAlongTheLoop)
     RunResult r = kb({"improvements", "status", "i1", "closed"});
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.err.find("cannot move from 'proposed' to 'closed'; allowed: accepted, rejected"),
-              std::string::npos) << r.err;
+              std::string::npos)
+        << r.err;
     // accepted needs an owner and a due date
     r = kb({"improvements", "status", "i1", "accepted"});
     EXPECT_EQ(r.exitCode, 1);
@@ -49,8 +51,11 @@ TEST_F(RecordTypes, ImprovementMovesOnlyAlongTheLoop)
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const std::string text = dir.read("improvements/i1.md");
     EXPECT_NE(text.find("status: accepted\n"), std::string::npos);
-    EXPECT_NE(text.find("## 跟进记录 / Follow-up log\n\n- 2026-11-22 proposed → accepted: agreed in review\n"),
-              std::string::npos) << text;
+    EXPECT_NE(
+        text.find(
+            "## 跟进记录 / Follow-up log\n\n- 2026-11-22 proposed → accepted: agreed in review\n"),
+        std::string::npos)
+        << text;
     EXPECT_EQ(kb({"check"}).exitCode, 0);
 }
 
@@ -58,13 +63,15 @@ TEST_F(RecordTypes, ClosingNeedsVerificationEffectAndCustomerFeedback)
 {
     const std::string verified = "owner: a\ndue: 2027-01-01\nverification_criteria: no repeat\n"
                                  "verified_by: b\nverified_on: 2026-10-01\n";
-    dir.write("improvements/i2.md", improvement("i2", "verified", verified + "effective: pending\n"));
+    dir.write("improvements/i2.md",
+              improvement("i2", "verified", verified + "effective: pending\n"));
     RunResult r = kb({"improvements", "status", "i2", "closed"});
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.err.find("effective: yes"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("customer_informed"), std::string::npos) << r.err;
     dir.write("improvements/i2.md",
-              improvement("i2", "verified", verified + "effective: yes\ncustomer_informed: 2026-10-05\n"));
+              improvement("i2", "verified",
+                          verified + "effective: yes\ncustomer_informed: 2026-10-05\n"));
     EXPECT_EQ(kb({"improvements", "status", "i2", "closed"}).exitCode, 0);
     // A closed record edited by hand into an illegal state is caught by check.
     dir.write("improvements/i3.md", improvement("i3", "closed", "owner: a\n"));
@@ -76,8 +83,10 @@ TEST_F(RecordTypes, ClosingNeedsVerificationEffectAndCustomerFeedback)
 
 TEST_F(RecordTypes, OverdueListedByOwnerAndWarnedByCheck)
 {
-    dir.write("improvements/late.md", improvement("late", "in-progress", "owner: 张三\ndue: 2026-01-31\n"));
-    dir.write("improvements/ok.md", improvement("ok", "in-progress", "owner: 李四\ndue: 2027-01-31\n"));
+    dir.write("improvements/late.md",
+              improvement("late", "in-progress", "owner: 张三\ndue: 2026-01-31\n"));
+    dir.write("improvements/ok.md",
+              improvement("ok", "in-progress", "owner: 李四\ndue: 2027-01-31\n"));
     RunResult r = kb({"improvements", "overdue", "--by", "owner"});
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.out.find("张三 (1)\n  late  due 2026-01-31"), std::string::npos) << r.out;
@@ -95,11 +104,14 @@ TEST_F(RecordTypes, BattlecardNewestFirstWithStaleMarked)
 {
     auto intel = [&](const std::string &id, const std::string &observed, const std::string &valid,
                      const std::string &lawful) {
-        dir.write("competitors/" + id + ".md",
-                  "---\nid: " + id + "\ntype: intel\ntitle: Intel " + id + "\ndate: " + observed +
-                      "\ncompetitor: 友商A\nkind: pricing\nobserved: " + observed + "\nvalid_until: " + valid +
-                      "\nsource_type: press\nsource_ref: press release\nreliability: B\ncredibility: 2\n"
-                      "claim: fact\nlawful_source: " + lawful + "\n---\n");
+        dir.write(
+            "competitors/" + id + ".md",
+            "---\nid: " + id + "\ntype: intel\ntitle: Intel " + id + "\ndate: " + observed +
+                "\ncompetitor: 友商A\nkind: pricing\nobserved: " + observed +
+                "\nvalid_until: " + valid +
+                "\nsource_type: press\nsource_ref: press release\nreliability: B\ncredibility: 2\n"
+                "claim: fact\nlawful_source: " +
+                lawful + "\n---\n");
     };
     intel("old", "2024-01-01", "2024-06-01", "true");
     intel("new", "2026-10-01", "2027-10-01", "true");
@@ -117,8 +129,9 @@ TEST_F(RecordTypes, BattlecardNewestFirstWithStaleMarked)
 
 TEST_F(RecordTypes, TouchpointReportAndBriefHonourConfidentiality)
 {
-    dir.write("lessons/l1.md", "---\nid: l1\ntype: lesson\ntitle: Cutover lesson\ndate: 2020-01-01\n"
-                               "customer: 马来西亚电信\ntouchpoint: [tp07-install-cutover]\n---\n");
+    dir.write("lessons/l1.md",
+              "---\nid: l1\ntype: lesson\ntitle: Cutover lesson\ndate: 2020-01-01\n"
+              "customer: 马来西亚电信\ntouchpoint: [tp07-install-cutover]\n---\n");
     dir.write("lessons/l2.md", "---\nid: l2\ntype: lesson\ntitle: Secret lesson\ndate: 2020-01-02\n"
                                "customer: tm-malaysia\nconfidentiality: restricted\n"
                                "touchpoint: [tp07-install-cutover]\n---\n");
@@ -155,9 +168,10 @@ TEST_F(RecordTypes, EveryTypeTemplatePassesCheckOnceRequiredFieldsAreFilled)
     const std::vector<Filled> types = {
         {"lesson", {"--touchpoint", "tp01-proposal"}},
         {"case", {"--customer", "tm-malaysia", "--touchpoint", "tp01-proposal"}},
-        {"intel", {"--competitor", "vendor-a", "--kind", "offer", "--observed", "2026-11-01",
-                   "--source_type", "press", "--source_ref", "press release", "--claim", "inference",
-                   "--lawful_source", "true"}},
+        {"intel",
+         {"--competitor", "vendor-a", "--kind", "offer", "--observed", "2026-11-01",
+          "--source_type", "press", "--source_ref", "press release", "--claim", "inference",
+          "--lawful_source", "true"}},
         {"improvement", {"--source", "internal"}},
     };
     for (const auto &t : types) {

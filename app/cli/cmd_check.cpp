@@ -5,9 +5,9 @@
 
 #include <QJsonArray>
 
-#include <algorithm>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <algorithm>
 
 namespace kb {
 
@@ -22,9 +22,11 @@ int runCheck(Session &s, const Args &args)
     if (!parseArgs(args, specs, false, &a, &error))
         return usageError("check", error);
     if (a.help) {
-        printOut("Usage: kb check [--json] [--strict]\n\nValidates every file under the root against "
-                 "its type's schema and rules. Prints `path:line: message` per finding; exits 1 "
-                 "when there are errors (or, with --strict, warnings), 0 when clean.\n\n" + formatOptions(specs));
+        printOut(
+            "Usage: kb check [--json] [--strict]\n\nValidates every file under the root against "
+            "its type's schema and rules. Prints `path:line: message` per finding; exits 1 "
+            "when there are errors (or, with --strict, warnings), 0 when clean.\n\n" +
+            formatOptions(specs));
         return 0;
     }
     if (!a.positional.empty())

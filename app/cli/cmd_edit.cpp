@@ -17,8 +17,8 @@ namespace {
 int editInEditor(Session &s, const Record &r)
 {
     // Edit a copy, so a crash or a bad save never touches the record itself.
-    std::string tmp = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") +
-                      "/kb-edit-XXXXXX.md";
+    std::string tmp =
+        std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/kb-edit-XXXXXX.md";
     int fd = ::mkstemps(tmp.data(), 3);
     if (fd < 0)
         return environmentError("cannot create a temporary file");
@@ -80,7 +80,8 @@ int runEdit(Session &s, const Args &args)
     if (a.help) {
         printOut("Usage: kb edit ID [--set FIELD=VALUE]... [--append TEXT]\n\nOpens the record in "
                  "$VISUAL/$EDITOR and checks it on save, or changes fields in place with --set. "
-                 "Every byte you did not change stays as it was.\n\n" + formatOptions(specs));
+                 "Every byte you did not change stays as it was.\n\n" +
+                 formatOptions(specs));
         return 0;
     }
     if (a.positional.size() != 1)

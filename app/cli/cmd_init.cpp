@@ -42,8 +42,8 @@ int runInit(Session &s, const Args &args)
                              true, &error))
         return environmentError(error);
     if (!fs::exists(dir / ".gitignore"))
-        writeFileAtomically((dir / ".gitignore").string(), "# the search index, rebuilt from the files\n.kb/\n",
-                            true, &error);
+        writeFileAtomically((dir / ".gitignore").string(),
+                            "# the search index, rebuilt from the files\n.kb/\n", true, &error);
     printOut("initialised kb root " + dir.lexically_normal().string() + "\n");
     return 0;
 }

@@ -51,7 +51,8 @@ int runList(Session &s, const Args &args)
         return usageError("list", error);
     if (a.help) {
         printOut("Usage: kb list [TYPE] [--where FIELD=VALUE]... [--sort [-]FIELD] [--json]\n\n"
-                 "Lists records: id, type, date and title.\n\n" + formatOptions(specs));
+                 "Lists records: id, type, date and title.\n\n" +
+                 formatOptions(specs));
         return 0;
     }
     if (a.positional.size() > 1)
@@ -90,7 +91,8 @@ int runList(Session &s, const Args &args)
         bool desc = sort[0] == '-';
         std::string field = desc ? sort.substr(1) : sort;
         std::stable_sort(rows.begin(), rows.end(), [&](const Record *x, const Record *y) {
-            return desc ? sortKey(*y, field) < sortKey(*x, field) : sortKey(*x, field) < sortKey(*y, field);
+            return desc ? sortKey(*y, field) < sortKey(*x, field)
+                        : sortKey(*x, field) < sortKey(*y, field);
         });
     }
     if (a.flag("json")) {

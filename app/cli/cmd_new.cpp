@@ -75,7 +75,8 @@ int runNew(Session &s, const Args &args)
         return 0;
     }
     if (a.positional.empty())
-        return usageError("new", "which type? " + newHelp(s, nullptr).substr(newHelp(s, nullptr).find("Types:")));
+        return usageError(
+            "new", "which type? " + newHelp(s, nullptr).substr(newHelp(s, nullptr).find("Types:")));
     if (!plugin || !plugin->schema.hasRecords)
         return usageError("new", "unknown type '" + a.positional[0] + "' (see `kb plugins`)");
     if (!s.openRoot(&error))
@@ -102,7 +103,8 @@ int runNew(Session &s, const Args &args)
         std::string err = checkFieldValue(*spec, v, s.vocab());
         if (!err.empty())
             return usageError("new", "--" + name + ": " + err);
-        values[name] = v.kind == FieldValue::Kind::List ? yamlFlowList(v.items) : yamlScalar(v.scalar);
+        values[name] =
+            v.kind == FieldValue::Kind::List ? yamlFlowList(v.items) : yamlScalar(v.scalar);
     }
     const std::string date = a.value("date", s.today());
     if (!isIsoDate(date))

@@ -18,7 +18,8 @@ int runShow(Session &s, const Args &args)
         return usageError("show", error);
     if (a.help) {
         printOut("Usage: kb show ID [--json]\n\nPrints a record: the file as written, or its "
-                 "fields and body as JSON.\n\n" + formatOptions(specs));
+                 "fields and body as JSON.\n\n" +
+                 formatOptions(specs));
         return 0;
     }
     if (a.positional.size() != 1)

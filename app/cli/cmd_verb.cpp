@@ -14,7 +14,8 @@ int runPluginVerb(Session &s, const std::string &pluginName, const Args &args)
     const PluginInfo *plugin = s.plugins().find(pluginName);
     const auto &verbs = plugin->schema.verbs;
     auto verbHelp = [&] {
-        std::string out = "Usage: kb " + pluginName + " VERB [ARGS]\n\nVerbs of " + plugin->id + ":\n";
+        std::string out =
+            "Usage: kb " + pluginName + " VERB [ARGS]\n\nVerbs of " + plugin->id + ":\n";
         for (const auto &v : verbs)
             out += "  " + v.name + " " + v.args + "\n      " + v.description + "\n";
         return out;

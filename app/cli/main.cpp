@@ -40,9 +40,10 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     std::error_code ec;
-    std::string exeDir = std::filesystem::path(QCoreApplication::applicationFilePath().toStdString())
-                             .parent_path()
-                             .string();
+    std::string exeDir =
+        std::filesystem::path(QCoreApplication::applicationFilePath().toStdString())
+            .parent_path()
+            .string();
     kb::Session session(std::filesystem::current_path(ec).string(), exeDir);
     session.stdoutIsTty = ::isatty(1);
     session.stdinIsTty = ::isatty(0);
@@ -93,8 +94,8 @@ int main(int argc, char **argv)
         for (const auto &p : session.plugins().plugins())
             if (p.state == kb::PluginState::Loaded)
                 for (const auto &v : p.schema.verbs)
-                    verbs += "  " + (v.global ? std::string() : p.id + " ") + v.name + " " + v.args +
-                             "\n      " + v.description + "\n";
+                    verbs += "  " + (v.global ? std::string() : p.id + " ") + v.name + " " +
+                             v.args + "\n      " + v.description + "\n";
         kb::printOut(std::string(kUsage) + (verbs.empty() ? "" : "\nPlugin verbs:\n" + verbs));
         return 0;
     }

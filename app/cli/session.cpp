@@ -62,13 +62,15 @@ std::vector<Finding> Session::checkRecord(const Record &r)
         return out;
     const std::string type = r.type();
     if (type.empty()) {
-        out.push_back({r.path, r.lineOf("type"), "type", "missing 'type'; indexed as a plain note"});
+        out.push_back(
+            {r.path, r.lineOf("type"), "type", "missing 'type'; indexed as a plain note"});
         return out;
     }
     const PluginInfo *plugin = plugins().find(type);
     if (!plugin || !plugin->schema.hasRecords) {
-        out.push_back({r.path, r.lineOf("type"), "type",
-                       "unknown type '" + type + "' (no loaded plugin provides it; see `kb plugins`)"});
+        out.push_back(
+            {r.path, r.lineOf("type"), "type",
+             "unknown type '" + type + "' (no loaded plugin provides it; see `kb plugins`)"});
         return out;
     }
     out = validateRecord(r, plugin->schema, vocab());
@@ -79,7 +81,8 @@ std::vector<Finding> Session::checkRecord(const Record &r)
             toRecordData(r, Store::effectiveId(r), &plugin->schema), host);
         for (const auto &issue : issues) {
             std::string field = issue.field.toStdString();
-            out.push_back({r.path, r.lineOf(field), field, issue.message.toStdString(), issue.warning});
+            out.push_back(
+                {r.path, r.lineOf(field), field, issue.message.toStdString(), issue.warning});
         }
     } catch (...) {
         out.push_back({r.path, 0, {}, "plugin '" + plugin->id + "' failed while validating"});
@@ -102,8 +105,8 @@ std::vector<Finding> Session::checkAll()
     return out;
 }
 
-bool Session::writeRecord(const std::string &relPath, const std::string &content,
-                          bool createOnly, const std::string *expectedOld, std::string *error)
+bool Session::writeRecord(const std::string &relPath, const std::string &content, bool createOnly,
+                          const std::string *expectedOld, std::string *error)
 {
     std::string abs;
     if (!resolveInsideRoot(root_, relPath, &abs, error))

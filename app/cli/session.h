@@ -17,7 +17,9 @@ namespace kb {
 // and records, each found or loaded on first use.
 class Session {
 public:
-    Session(std::string cwd, std::string exeDir) : cwd_(std::move(cwd)), exeDir_(std::move(exeDir)) {}
+    Session(std::string cwd, std::string exeDir) : cwd_(std::move(cwd)), exeDir_(std::move(exeDir))
+    {
+    }
 
     std::string explicitRoot;
     std::vector<std::string> pluginPaths;
@@ -31,7 +33,7 @@ public:
 
     PluginHost &plugins();
     const Vocabularies &vocab();
-    Store &store();        // loads on first use
+    Store &store(); // loads on first use
     void reloadStore();
 
     // Every finding of `kb check`: unreadable/broken files, duplicate ids, unknown types,

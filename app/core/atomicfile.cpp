@@ -42,7 +42,8 @@ void syncDirectoryOf(const std::string &path)
 bool writeFileAtomically(const std::string &path, const std::string &content, bool createOnly,
                          std::string *error)
 {
-    std::string slash = path.rfind('/') == std::string::npos ? "" : path.substr(0, path.rfind('/') + 1);
+    std::string slash =
+        path.rfind('/') == std::string::npos ? "" : path.substr(0, path.rfind('/') + 1);
     std::string name = path.substr(slash.size());
     std::string tmp = slash + "." + name + ".tmp.XXXXXX";
     int fd = ::mkstemp(tmp.data());

@@ -28,8 +28,8 @@ bool readRootConfig(KbRoot &root, std::string *error)
             root.maxFileBytes = static_cast<std::uint64_t>(v);
         }
     } catch (const YAML::Exception &e) {
-        *error = marker.string() + ":" + std::to_string(e.mark.line + 1) +
-                 ": max_file_bytes: " + e.msg;
+        *error =
+            marker.string() + ":" + std::to_string(e.mark.line + 1) + ": max_file_bytes: " + e.msg;
         return false;
     }
     return true;

@@ -19,9 +19,12 @@ namespace kb {
 std::string_view pluginStateName(PluginState s)
 {
     switch (s) {
-    case PluginState::Loaded: return "loaded";
-    case PluginState::Failed: return "failed";
-    case PluginState::Shadowed: return "shadowed";
+    case PluginState::Loaded:
+        return "loaded";
+    case PluginState::Failed:
+        return "failed";
+    case PluginState::Shadowed:
+        return "shadowed";
     }
     return "failed";
 }
@@ -37,7 +40,8 @@ std::vector<std::string> PluginHost::searchPath(const std::vector<std::string> &
         std::size_t start = 0;
         while (start <= list.size()) {
             std::size_t colon = list.find(':', start);
-            std::string part = list.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+            std::string part =
+                list.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
             if (!part.empty())
                 raw.push_back(part);
             if (colon == std::string::npos)

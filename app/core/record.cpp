@@ -57,7 +57,8 @@ std::string firstHeading(std::string_view body)
     std::size_t pos = 0;
     while (pos < body.size()) {
         std::size_t nl = body.find('\n', pos);
-        std::string_view line = body.substr(pos, nl == std::string_view::npos ? body.npos : nl - pos);
+        std::string_view line =
+            body.substr(pos, nl == std::string_view::npos ? body.npos : nl - pos);
         if (line.substr(0, 2) == "# " || line.substr(0, 3) == "## ") {
             std::string_view t = line.substr(line.find(' ') + 1);
             while (!t.empty() && (t.back() == '\r' || t.back() == ' '))
@@ -179,8 +180,8 @@ ParseResult parseRecord(std::string relPath, std::string text)
     std::string yaml = frontMatterYaml(text, rec.span);
     const int offset = rec.span.yamlFirstLine; // YAML mark lines are 0-based
     if (nestingTooDeep(yaml))
-        return fail(offset, "front matter nests deeper than " + std::to_string(kMaxNesting) +
-                                " levels");
+        return fail(offset,
+                    "front matter nests deeper than " + std::to_string(kMaxNesting) + " levels");
     YAML::Node root;
     try {
         root = YAML::Load(yaml);

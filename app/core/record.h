@@ -31,8 +31,8 @@ struct Record {
     std::string text; // the file's bytes as read
     FrontMatterSpan span;
     std::vector<std::pair<std::string, FieldValue>> fields; // in file order
-    std::string body; // Markdown after the front matter
-    bool plainNote = false; // no front matter: indexed as a note
+    std::string body;                                       // Markdown after the front matter
+    bool plainNote = false;                                 // no front matter: indexed as a note
 
     const FieldValue *field(std::string_view key) const;
     std::string value(std::string_view key) const; // scalar text or ""

@@ -21,8 +21,8 @@ struct FieldSpec {
     bool filter = false, sort = false, facet = false;
     std::string labelZh, labelEn, help;
 
-    bool isEnumLike() const;  // enum, or list of enum
-    bool isDateLike() const;  // date, or list of date
+    bool isEnumLike() const; // enum, or list of enum
+    bool isDateLike() const; // date, or list of date
 };
 
 struct SectionSpec {
@@ -38,10 +38,10 @@ struct VerbSpec {
 // CLI options and forms from.
 struct TypeSchema {
     bool hasRecords = true; // false for plugins that only add verbs and reports
-    std::string pluginId;  // "lessons"
-    std::string type;      // value of `type:` in records, "lesson"
-    std::string idPrefix;  // "les"
-    std::string folder;    // where `kb new` files records, relative to the root
+    std::string pluginId;   // "lessons"
+    std::string type;       // value of `type:` in records, "lesson"
+    std::string idPrefix;   // "les"
+    std::string folder;     // where `kb new` files records, relative to the root
     std::string labelZh, labelEn;
     std::vector<FieldSpec> fields; // type-specific fields (common keys are the host's)
     std::vector<SectionSpec> sections;

@@ -37,12 +37,15 @@ struct Walker {
         if (::stat(absDir.c_str(), &dirSt) != 0)
             return;
         if (!visited.insert({dirSt.st_dev, dirSt.st_ino}).second) {
-            out.findings.push_back({relDir, 0, {}, "symlink loop: folder already visited, skipped"});
+            out.findings.push_back(
+                {relDir, 0, {}, "symlink loop: folder already visited, skipped"});
             return;
         }
         DIR *d = ::opendir(absDir.c_str());
         if (!d) {
-            out.findings.push_back({relDir.empty() ? "." : relDir, 0, {},
+            out.findings.push_back({relDir.empty() ? "." : relDir,
+                                    0,
+                                    {},
                                     std::string("cannot read folder: ") + std::strerror(errno)});
             return;
         }
@@ -66,12 +69,16 @@ struct Walker {
                 fs::path target = fs::canonical(abs, ec);
                 if (ec) {
                     if (endsWithMd(name) || ec == std::errc::too_many_symbolic_link_levels)
-                        out.findings.push_back({rel, 0, {}, "broken symlink or symlink loop: " + ec.message()});
+                        out.findings.push_back(
+                            {rel, 0, {}, "broken symlink or symlink loop: " + ec.message()});
                     continue;
                 }
                 if (!isInside(root.dir, target.string())) {
-                    out.findings.push_back({rel, 0, {}, "symlink leads outside the root (" +
-                                                           target.string() + "), skipped"});
+                    out.findings.push_back(
+                        {rel,
+                         0,
+                         {},
+                         "symlink leads outside the root (" + target.string() + "), skipped"});
                     continue;
                 }
                 if (::stat(abs.c_str(), &st) != 0)
@@ -80,10 +87,10 @@ struct Walker {
             if (S_ISDIR(st.st_mode)) {
                 walk(abs, rel);
             } else if (S_ISREG(st.st_mode) && endsWithMd(name)) {
-                out.files.push_back({rel,
-                                     static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 +
-                                         st.st_mtim.tv_nsec,
-                                     static_cast<std::int64_t>(st.st_size)});
+                out.files.push_back(
+                    {rel,
+                     static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+                     static_cast<std::int64_t>(st.st_size)});
             }
         }
     }
@@ -130,11 +137,14 @@ ParseResult loadRecordFile(const KbRoot &root, const std::string &relPath)
     }
     struct stat st {};
     if (::stat(abs.c_str(), &st) != 0) {
-        result.findings.push_back({relPath, 0, {}, std::string("cannot read: ") + std::strerror(errno)});
+        result.findings.push_back(
+            {relPath, 0, {}, std::string("cannot read: ") + std::strerror(errno)});
         return result;
     }
     if (static_cast<std::uint64_t>(st.st_size) > root.maxFileBytes) {
-        result.findings.push_back({relPath, 0, {},
+        result.findings.push_back({relPath,
+                                   0,
+                                   {},
                                    "file is " + std::to_string(st.st_size) + " bytes, over the " +
                                        std::to_string(root.maxFileBytes) +
                                        "-byte limit (max_file_bytes in kb.yaml); skipped"});
@@ -169,9 +179,9 @@ void Store::load()
         std::string id = effectiveId(*parsed.record);
         auto it = byId_.find(id);
         if (it != byId_.end()) {
-            findings_.push_back({file.path, parsed.record->lineOf("id"), "id",
-                                 "duplicate id '" + id + "' (also in " +
-                                     records_[it->second].path + ")"});
+            findings_.push_back(
+                {file.path, parsed.record->lineOf("id"), "id",
+                 "duplicate id '" + id + "' (also in " + records_[it->second].path + ")"});
             continue;
         }
         byId_.emplace(id, records_.size());

@@ -40,8 +40,8 @@ std::string checkScalar(const FieldSpec &spec, FieldType type, const std::string
         }
         if (!spec.vocabulary.empty()) {
             if (!vocab.get(spec.vocabulary))
-                return "vocabulary '" + spec.vocabulary + "' is missing (vocab/" +
-                       spec.vocabulary + ".yaml)";
+                return "vocabulary '" + spec.vocabulary + "' is missing (vocab/" + spec.vocabulary +
+                       ".yaml)";
             if (!vocab.lookup(spec.vocabulary, v))
                 return "'" + v + "' is not in vocabulary '" + spec.vocabulary + "'";
         }

@@ -44,7 +44,9 @@ std::vector<Finding> Vocabularies::load(const std::string &rootDir)
             std::vector<Term> terms;
             for (const auto &n : list) {
                 if (!n.IsMap() || !n["id"] || !n["id"].IsScalar()) {
-                    findings.push_back({rel, static_cast<int>(n.Mark().line) + 1, {},
+                    findings.push_back({rel,
+                                        static_cast<int>(n.Mark().line) + 1,
+                                        {},
                                         "vocabulary entry needs an `id`"});
                     continue;
                 }
@@ -64,7 +66,8 @@ std::vector<Finding> Vocabularies::load(const std::string &rootDir)
             }
             lists_[file.stem().string()] = std::move(terms);
         } catch (const YAML::Exception &e) {
-            findings.push_back({rel, static_cast<int>(e.mark.line) + 1, {}, "invalid YAML: " + e.msg});
+            findings.push_back(
+                {rel, static_cast<int>(e.mark.line) + 1, {}, "invalid YAML: " + e.msg});
         }
     }
     return findings;

@@ -13,10 +13,12 @@ QList<Kb::Issue> CasesPlugin::validate(const Kb::RecordData &record, Kb::Host &h
         issues.append({QStringLiteral("verifier"),
                        QStringLiteral("last_verified is set but nobody is named as verifier")});
     if (!text("last_verified").isEmpty() && text("last_verified") > host.today())
-        issues.append({QStringLiteral("last_verified"), QStringLiteral("last_verified is in the future")});
+        issues.append(
+            {QStringLiteral("last_verified"), QStringLiteral("last_verified is in the future")});
     const QString year = text("year");
     if (!year.isEmpty() && (year.toInt() < 1980 || year.toInt() > host.today().left(4).toInt()))
-        issues.append({QStringLiteral("year"), QStringLiteral("year %1 is not plausible").arg(year)});
+        issues.append(
+            {QStringLiteral("year"), QStringLiteral("year %1 is not plausible").arg(year)});
     return issues;
 }
 

@@ -18,20 +18,25 @@ QList<Kb::Issue> CompetitorsPlugin::validate(const Kb::RecordData &record, Kb::H
     // Intel obtained by unlawful means is not filed at all (SCIP code of ethics).
     const QJsonValue lawful = record.fields.value(QStringLiteral("lawful_source"));
     if (lawful.isBool() && !lawful.toBool())
-        issues.append({QStringLiteral("lawful_source"),
-                       QStringLiteral("intel must come from a lawful source; do not file it otherwise")});
+        issues.append(
+            {QStringLiteral("lawful_source"),
+             QStringLiteral("intel must come from a lawful source; do not file it otherwise")});
     const QString observed = field(record, "observed"), validUntil = field(record, "valid_until");
     if (!observed.isEmpty() && !validUntil.isEmpty() && validUntil < observed)
-        issues.append({QStringLiteral("valid_until"), QStringLiteral("valid_until is before observed")});
+        issues.append(
+            {QStringLiteral("valid_until"), QStringLiteral("valid_until is before observed")});
     if (!observed.isEmpty() && observed > host.today())
         issues.append({QStringLiteral("observed"), QStringLiteral("observed is in the future")});
     if (field(record, "claim") == QLatin1String("fact") &&
-        (field(record, "reliability") == QLatin1String("F") || field(record, "credibility") == QLatin1String("6")))
-        issues.append({QStringLiteral("claim"),
-                       QStringLiteral("a fact needs a graded source (reliability/credibility not F/6)")});
+        (field(record, "reliability") == QLatin1String("F") ||
+         field(record, "credibility") == QLatin1String("6")))
+        issues.append(
+            {QStringLiteral("claim"),
+             QStringLiteral("a fact needs a graded source (reliability/credibility not F/6)")});
     if (!validUntil.isEmpty() && validUntil < host.today())
         issues.append({QStringLiteral("valid_until"),
-                       QStringLiteral("stale since %1: re-verify or let it retire").arg(validUntil), true});
+                       QStringLiteral("stale since %1: re-verify or let it retire").arg(validUntil),
+                       true});
     return issues;
 }
 
@@ -51,9 +56,10 @@ int CompetitorsPlugin::battlecard(const QStringList &args, Kb::Host &host)
         if (a == QLatin1String("--json"))
             json = true;
         else if (a == QLatin1String("--help")) {
-            host.print(QStringLiteral("Usage: kb competitors card NAME [--json]\n\nAll intel on one "
-                                      "competitor (id, Chinese or English name), newest first; "
-                                      "intel past its valid_until is marked STALE.\n"));
+            host.print(
+                QStringLiteral("Usage: kb competitors card NAME [--json]\n\nAll intel on one "
+                               "competitor (id, Chinese or English name), newest first; "
+                               "intel past its valid_until is marked STALE.\n"));
             return 0;
         } else if (a.startsWith(QLatin1String("--"))) {
             host.printError(QStringLiteral("kb competitors card: unknown option '%1'\n").arg(a));
@@ -67,10 +73,12 @@ int CompetitorsPlugin::battlecard(const QStringList &args, Kb::Host &host)
         host.printError(QStringLiteral("kb competitors card: which competitor?\n"));
         return 2;
     }
-    const QString wanted = host.vocabularyLabel(QStringLiteral("competitors"), name, QStringLiteral("en"));
+    const QString wanted =
+        host.vocabularyLabel(QStringLiteral("competitors"), name, QStringLiteral("en"));
     QList<Kb::RecordData> intel;
     for (const auto &r : host.records(QStringLiteral("intel")))
-        if (host.vocabularyLabel(QStringLiteral("competitors"), field(r, "competitor"), QStringLiteral("en")) == wanted)
+        if (host.vocabularyLabel(QStringLiteral("competitors"), field(r, "competitor"),
+                                 QStringLiteral("en")) == wanted)
             intel.append(r);
     std::sort(intel.begin(), intel.end(), [](const Kb::RecordData &a, const Kb::RecordData &b) {
         return field(a, "observed") > field(b, "observed");
@@ -82,19 +90,26 @@ int CompetitorsPlugin::battlecard(const QStringList &args, Kb::Host &host)
     if (json) {
         QJsonArray arr;
         for (const auto &r : intel)
-            arr.append(QJsonObject{{"id", r.id}, {"title", field(r, "title")}, {"kind", field(r, "kind")},
-                                   {"observed", field(r, "observed")}, {"valid_until", field(r, "valid_until")},
+            arr.append(QJsonObject{{"id", r.id},
+                                   {"title", field(r, "title")},
+                                   {"kind", field(r, "kind")},
+                                   {"observed", field(r, "observed")},
+                                   {"valid_until", field(r, "valid_until")},
                                    {"grade", field(r, "reliability") + field(r, "credibility")},
-                                   {"claim", field(r, "claim")}, {"audience", field(r, "audience")},
-                                   {"stale", stale(r)}, {"path", r.path}});
-        host.print(QString::fromUtf8(QJsonDocument(QJsonObject{{"competitor", wanted}, {"intel", arr}}).toJson()));
+                                   {"claim", field(r, "claim")},
+                                   {"audience", field(r, "audience")},
+                                   {"stale", stale(r)},
+                                   {"path", r.path}});
+        host.print(QString::fromUtf8(
+            QJsonDocument(QJsonObject{{"competitor", wanted}, {"intel", arr}}).toJson()));
         return intel.isEmpty() ? 1 : 0;
     }
     if (intel.isEmpty()) {
         host.printError(QStringLiteral("no intel on '%1'\n").arg(name));
         return 1;
     }
-    const QString zh = host.vocabularyLabel(QStringLiteral("competitors"), name, QStringLiteral("zh"));
+    const QString zh =
+        host.vocabularyLabel(QStringLiteral("competitors"), name, QStringLiteral("zh"));
     QString out = QStringLiteral("# 竞争卡片 / Battlecard: %1 (%2)\n\n").arg(zh, wanted);
     for (const auto &r : intel) {
         out += QStringLiteral("- %1%2 [%3] %4 — %5%6, %7, %8 (%9)\n")

@@ -44,13 +44,15 @@ int ImprovementsPlugin::changeStatus(const QStringList &args, Kb::Host &host)
         else if (args[i].startsWith(QLatin1String("--note=")))
             note = args[i].mid(7);
         else if (args[i] == QLatin1String("--help")) {
-            host.print(QStringLiteral("Usage: kb improvements status ID NEW_STATUS [--note TEXT]\n\n"
-                                      "Moves a proposal along proposed → accepted → in-progress → "
-                                      "implemented → verified → closed (or rejected / reopened), "
-                                      "refusing illegal moves, and logs the change in the file.\n"));
+            host.print(
+                QStringLiteral("Usage: kb improvements status ID NEW_STATUS [--note TEXT]\n\n"
+                               "Moves a proposal along proposed → accepted → in-progress → "
+                               "implemented → verified → closed (or rejected / reopened), "
+                               "refusing illegal moves, and logs the change in the file.\n"));
             return 0;
         } else if (args[i].startsWith(QLatin1String("--"))) {
-            host.printError(QStringLiteral("kb improvements status: unknown option '%1'\n").arg(args[i]));
+            host.printError(
+                QStringLiteral("kb improvements status: unknown option '%1'\n").arg(args[i]));
             return 2;
         } else
             positional << args[i];
@@ -62,20 +64,24 @@ int ImprovementsPlugin::changeStatus(const QStringList &args, Kb::Host &host)
     Kb::RecordData record;
     if (!host.record(positional[0], &record) ||
         field(record, "type") != QLatin1String("improvement")) {
-        host.printError(QStringLiteral("kb improvements status: no improvement with id '%1'\n").arg(positional[0]));
+        host.printError(QStringLiteral("kb improvements status: no improvement with id '%1'\n")
+                            .arg(positional[0]));
         return 1;
     }
-    const QString from = field(record, "status").isEmpty() ? QStringLiteral("proposed") : field(record, "status");
+    const QString from =
+        field(record, "status").isEmpty() ? QStringLiteral("proposed") : field(record, "status");
     const QString to = positional[1];
     const QStringList allowed = Lifecycle::nextStatuses(from);
     if (!allowed.contains(to)) {
         host.printError(QStringLiteral("%1: cannot move from '%2' to '%3'; allowed: %4\n")
                             .arg(record.path, from, to,
-                                 allowed.isEmpty() ? QStringLiteral("none") : allowed.join(QStringLiteral(", "))));
+                                 allowed.isEmpty() ? QStringLiteral("none")
+                                                   : allowed.join(QStringLiteral(", "))));
         return 1;
     }
     QJsonObject set{{"status", to}, {"updated", host.today()}};
-    if (to == QLatin1String("rejected") && field(record, "rejection_reason").isEmpty() && !note.isEmpty())
+    if (to == QLatin1String("rejected") && field(record, "rejection_reason").isEmpty() &&
+        !note.isEmpty())
         set.insert("rejection_reason", note);
     // The rules of the target status must hold before the file changes.
     QJsonObject after = record.fields;
@@ -109,7 +115,8 @@ int ImprovementsPlugin::listOverdue(const QStringList &args, Kb::Host &host)
     for (int i = 0; i < args.size(); ++i) {
         if (args[i] == QLatin1String("--json"))
             json = true;
-        else if (args[i] == QLatin1String("--by") && i + 1 < args.size() && args[i + 1] == QLatin1String("owner"))
+        else if (args[i] == QLatin1String("--by") && i + 1 < args.size() &&
+                 args[i + 1] == QLatin1String("owner"))
             byOwner = true, ++i;
         else if (args[i] == QLatin1String("--help")) {
             host.print(QStringLiteral("Usage: kb improvements overdue [--by owner] [--json]\n\n"
@@ -117,7 +124,8 @@ int ImprovementsPlugin::listOverdue(const QStringList &args, Kb::Host &host)
                                       "Exits 1 when there are any.\n"));
             return 0;
         } else {
-            host.printError(QStringLiteral("kb improvements overdue: unknown argument '%1'\n").arg(args[i]));
+            host.printError(
+                QStringLiteral("kb improvements overdue: unknown argument '%1'\n").arg(args[i]));
             return 2;
         }
     }
@@ -135,9 +143,13 @@ int ImprovementsPlugin::listOverdue(const QStringList &args, Kb::Host &host)
     if (json) {
         QJsonArray arr;
         for (const auto &r : overdue)
-            arr.append(QJsonObject{{"id", r.id}, {"title", field(r, "title")}, {"owner", owner(r)},
-                                   {"due", field(r, "due")}, {"status", field(r, "status")},
-                                   {"priority", field(r, "priority")}, {"path", r.path}});
+            arr.append(QJsonObject{{"id", r.id},
+                                   {"title", field(r, "title")},
+                                   {"owner", owner(r)},
+                                   {"due", field(r, "due")},
+                                   {"status", field(r, "status")},
+                                   {"priority", field(r, "priority")},
+                                   {"path", r.path}});
         host.print(QString::fromUtf8(QJsonDocument(arr).toJson()));
         return overdue.isEmpty() ? 0 : 1;
     }

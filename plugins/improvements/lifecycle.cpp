@@ -37,12 +37,14 @@ bool isOpen(const QString &status)
 QList<Kb::Issue> check(const QJsonObject &f, const QString &today)
 {
     QList<Kb::Issue> issues;
-    const QString status = text(f, "status").isEmpty() ? QStringLiteral("proposed") : text(f, "status");
+    const QString status =
+        text(f, "status").isEmpty() ? QStringLiteral("proposed") : text(f, "status");
     auto need = [&](const char *field, const QString &why) {
         if (text(f, field).isEmpty())
             issues.append({QLatin1String(field), QStringLiteral("'%1' needs %2").arg(status, why)});
     };
-    static const QStringList committed = {"accepted", "in-progress", "implemented", "verified", "closed"};
+    static const QStringList committed = {"accepted", "in-progress", "implemented", "verified",
+                                          "closed"};
     if (committed.contains(status)) {
         need("owner", QStringLiteral("an owner"));
         need("due", QStringLiteral("a due date"));
@@ -57,22 +59,26 @@ QList<Kb::Issue> check(const QJsonObject &f, const QString &today)
     if (status == QLatin1String("closed")) {
         if (text(f, "effective") != QLatin1String("yes"))
             issues.append({QStringLiteral("effective"),
-                           QStringLiteral("'closed' needs effective: yes (an ineffective fix is reopened, not closed)")});
+                           QStringLiteral("'closed' needs effective: yes (an ineffective fix is "
+                                          "reopened, not closed)")});
         if (text(f, "source") == QLatin1String("customer-complaint"))
-            need("customer_informed", QStringLiteral("customer_informed (the date the customer heard back)"));
+            need("customer_informed",
+                 QStringLiteral("customer_informed (the date the customer heard back)"));
     }
     const QString verifiedOn = text(f, "verified_on");
     if (!verifiedOn.isEmpty() && verifiedOn > today)
-        issues.append({QStringLiteral("verified_on"), QStringLiteral("verified_on is in the future")});
+        issues.append(
+            {QStringLiteral("verified_on"), QStringLiteral("verified_on is in the future")});
     if (isOverdue(f, today))
-        issues.append({QStringLiteral("due"),
-                       QStringLiteral("overdue since %1 (status %2, owner %3)")
-                           .arg(text(f, "due"), status,
-                                text(f, "owner").isEmpty() ? QStringLiteral("none") : text(f, "owner")),
-                       true});
+        issues.append(
+            {QStringLiteral("due"),
+             QStringLiteral("overdue since %1 (status %2, owner %3)")
+                 .arg(text(f, "due"), status,
+                      text(f, "owner").isEmpty() ? QStringLiteral("none") : text(f, "owner")),
+             true});
     if (status == QLatin1String("implemented") && text(f, "verified_on").isEmpty())
-        issues.append({QStringLiteral("status"),
-                       QStringLiteral("implemented but not yet verified"), true});
+        issues.append(
+            {QStringLiteral("status"), QStringLiteral("implemented but not yet verified"), true});
     return issues;
 }
 
@@ -80,7 +86,8 @@ bool isOverdue(const QJsonObject &f, const QString &today)
 {
     const QString due = text(f, "due");
     const QString status = text(f, "status");
-    return !due.isEmpty() && due < today && isOpen(status.isEmpty() ? QStringLiteral("proposed") : status);
+    return !due.isEmpty() && due < today &&
+           isOpen(status.isEmpty() ? QStringLiteral("proposed") : status);
 }
 
 } // namespace Lifecycle

@@ -45,9 +45,10 @@ int InsightsPlugin::runVerb(const QString &verb, const QStringList &args, Kb::Ho
 int InsightsPlugin::touchpointReport(const QStringList &args, Kb::Host &host)
 {
     if (args.contains(QStringLiteral("--help"))) {
-        host.print(QStringLiteral("Usage: kb report touchpoints [--json]\n\nFor each of the customer "
-                                  "touchpoints, in order: how many lessons, cases and open "
-                                  "improvement proposals refer to it.\n"));
+        host.print(
+            QStringLiteral("Usage: kb report touchpoints [--json]\n\nFor each of the customer "
+                           "touchpoints, in order: how many lessons, cases and open "
+                           "improvement proposals refer to it.\n"));
         return 0;
     }
     const bool json = args.contains(QStringLiteral("--json"));
@@ -66,20 +67,29 @@ int InsightsPlugin::touchpointReport(const QStringList &args, Kb::Host &host)
     const auto cases = host.records(QStringLiteral("case"));
     const auto improvements = host.records(QStringLiteral("improvement"));
     auto count = [](const QList<Kb::RecordData> &records, const QString &tp, bool openOnly) {
-        return static_cast<int>(std::count_if(records.begin(), records.end(), [&](const Kb::RecordData &r) {
-            return listField(r, "touchpoint").contains(tp) && (!openOnly || isOpenImprovement(r));
-        }));
+        return static_cast<int>(
+            std::count_if(records.begin(), records.end(), [&](const Kb::RecordData &r) {
+                return listField(r, "touchpoint").contains(tp) &&
+                       (!openOnly || isOpenImprovement(r));
+            }));
     };
     QJsonArray rows;
     // Names go last: CJK characters are two columns wide, so padding them misaligns.
     QString table = QStringLiteral("%1  lessons  cases  open-improvements  name\n")
                         .arg(QStringLiteral("touchpoint"), -24);
     for (const QString &tp : touchpoints) {
-        const int l = count(lessons, tp, false), c = count(cases, tp, false), i = count(improvements, tp, true);
-        const QString zh = host.vocabularyLabel(QStringLiteral("touchpoints"), tp, QStringLiteral("zh"));
-        const QString en = host.vocabularyLabel(QStringLiteral("touchpoints"), tp, QStringLiteral("en"));
-        rows.append(QJsonObject{{"touchpoint", tp}, {"zh", zh}, {"en", en}, {"lessons", l},
-                                {"cases", c}, {"open_improvements", i}});
+        const int l = count(lessons, tp, false), c = count(cases, tp, false),
+                  i = count(improvements, tp, true);
+        const QString zh =
+            host.vocabularyLabel(QStringLiteral("touchpoints"), tp, QStringLiteral("zh"));
+        const QString en =
+            host.vocabularyLabel(QStringLiteral("touchpoints"), tp, QStringLiteral("en"));
+        rows.append(QJsonObject{{"touchpoint", tp},
+                                {"zh", zh},
+                                {"en", en},
+                                {"lessons", l},
+                                {"cases", c},
+                                {"open_improvements", i}});
         table += QStringLiteral("%1  %2  %3  %4  %5 / %6\n")
                      .arg(tp, -24)
                      .arg(l, 7)
@@ -103,11 +113,12 @@ int InsightsPlugin::brief(const QStringList &args, Kb::Host &host)
         else if (args[i] == QLatin1String("--include-restricted"))
             includeRestricted = true;
         else if (args[i] == QLatin1String("--help")) {
-            host.print(QStringLiteral("Usage: kb brief --customer NAME | --competitor NAME "
-                                      "[--include-restricted]\n\nOne Markdown page for a pre-meeting "
-                                      "read: cases, lessons, open improvements and current intel. "
-                                      "Restricted records are left out (and counted) unless "
-                                      "--include-restricted is given.\n"));
+            host.print(
+                QStringLiteral("Usage: kb brief --customer NAME | --competitor NAME "
+                               "[--include-restricted]\n\nOne Markdown page for a pre-meeting "
+                               "read: cases, lessons, open improvements and current intel. "
+                               "Restricted records are left out (and counted) unless "
+                               "--include-restricted is given.\n"));
             return 0;
         } else {
             host.printError(QStringLiteral("kb brief: unknown argument '%1'\n").arg(args[i]));
@@ -115,11 +126,14 @@ int InsightsPlugin::brief(const QStringList &args, Kb::Host &host)
         }
     }
     if (customer.isEmpty() == competitor.isEmpty()) {
-        host.printError(QStringLiteral("kb brief: give one of --customer NAME or --competitor NAME\n"));
+        host.printError(
+            QStringLiteral("kb brief: give one of --customer NAME or --competitor NAME\n"));
         return 2;
     }
-    const QString vocab = customer.isEmpty() ? QStringLiteral("competitors") : QStringLiteral("customers");
-    const QString key = customer.isEmpty() ? QStringLiteral("competitor") : QStringLiteral("customer");
+    const QString vocab =
+        customer.isEmpty() ? QStringLiteral("competitors") : QStringLiteral("customers");
+    const QString key =
+        customer.isEmpty() ? QStringLiteral("competitor") : QStringLiteral("customer");
     const QString name = customer.isEmpty() ? competitor : customer;
     const QString canonical = host.vocabularyLabel(vocab, name, QStringLiteral("en"));
     const QString today = host.today();
@@ -157,7 +171,8 @@ int InsightsPlugin::brief(const QStringList &args, Kb::Host &host)
         return field(r, "valid_until").isEmpty() || field(r, "valid_until") >= today;
     });
     const QString zh = host.vocabularyLabel(vocab, name, QStringLiteral("zh"));
-    QString out = QStringLiteral("# 会前简报 / Pre-meeting brief: %1 (%2)\n\n_%3_\n").arg(zh, canonical, today);
+    QString out = QStringLiteral("# 会前简报 / Pre-meeting brief: %1 (%2)\n\n_%3_\n")
+                      .arg(zh, canonical, today);
     auto section = [&](const QString &heading, const QList<Kb::RecordData> &records, auto detail) {
         out += QStringLiteral("\n## %1 (%2)\n\n").arg(heading).arg(records.size());
         if (records.isEmpty())
@@ -171,20 +186,24 @@ int InsightsPlugin::brief(const QStringList &args, Kb::Host &host)
     section(QStringLiteral("经验总结 / Lessons"), lessons, [](const Kb::RecordData &r) {
         return QStringLiteral("%1, %2").arg(field(r, "date"), field(r, "outcome"));
     });
-    section(QStringLiteral("未关闭的改进 / Open improvements"), improvements, [&](const Kb::RecordData &r) {
-        const bool overdue = !field(r, "due").isEmpty() && field(r, "due") < today;
-        return QStringLiteral("%1, owner %2, due %3%4")
-            .arg(field(r, "status"), field(r, "owner"), field(r, "due"),
-                 overdue ? QStringLiteral(" **OVERDUE**") : QString());
-    });
+    section(QStringLiteral("未关闭的改进 / Open improvements"), improvements,
+            [&](const Kb::RecordData &r) {
+                const bool overdue = !field(r, "due").isEmpty() && field(r, "due") < today;
+                return QStringLiteral("%1, owner %2, due %3%4")
+                    .arg(field(r, "status"), field(r, "owner"), field(r, "due"),
+                         overdue ? QStringLiteral(" **OVERDUE**") : QString());
+            });
     section(QStringLiteral("当前友商情报 / Current intel"), intel, [](const Kb::RecordData &r) {
-        return QStringLiteral("%1 %2, %3%4 %5").arg(field(r, "competitor"), field(r, "kind"),
-                                                   field(r, "reliability"), field(r, "credibility"),
-                                                   field(r, "audience"));
+        return QStringLiteral("%1 %2, %3%4 %5")
+            .arg(field(r, "competitor"), field(r, "kind"), field(r, "reliability"),
+                 field(r, "credibility"), field(r, "audience"));
     });
     if (withheld > 0)
-        out += QStringLiteral("\n_%1 restricted record(s) withheld; use --include-restricted if you "
-                              "are cleared to read them._\n").arg(withheld);
+        out +=
+            QStringLiteral("\n_%1 restricted record(s) withheld; use --include-restricted if you "
+                           "are cleared to read them._\n")
+                .arg(withheld);
     host.print(out);
-    return cases.isEmpty() && lessons.isEmpty() && improvements.isEmpty() && intel.isEmpty() ? 1 : 0;
+    return cases.isEmpty() && lessons.isEmpty() && improvements.isEmpty() && intel.isEmpty() ? 1
+                                                                                             : 0;
 }

@@ -7,8 +7,9 @@ QList<Kb::Issue> LessonsPlugin::validate(const Kb::RecordData &record, Kb::Host 
     const QString filed = record.fields.value(QStringLiteral("date")).toString();
     // ISO dates compare as strings.
     if (!occurred.isEmpty() && !filed.isEmpty() && occurred > filed)
-        issues.append({QStringLiteral("occurred"),
-                       QStringLiteral("occurred (%1) is after the filing date (%2)").arg(occurred, filed)});
+        issues.append(
+            {QStringLiteral("occurred"),
+             QStringLiteral("occurred (%1) is after the filing date (%2)").arg(occurred, filed)});
     if (!occurred.isEmpty() && occurred > host.today())
         issues.append({QStringLiteral("occurred"),
                        QStringLiteral("occurred (%1) is in the future").arg(occurred)});

@@ -147,7 +147,8 @@ void initRoot(const TempDir &dir)
     dir.write("vocab/touchpoints.yaml",
               "- {id: tp01-proposal, zh: 项目建议与交流, en: Proposal and exchange}\n"
               "- {id: tp07-install-cutover, zh: 安装与割接, en: Installation and cutover}\n");
-    dir.write("vocab/customers.yaml", "- {id: tm-malaysia, zh: 马来西亚电信, en: Telekom Malaysia}\n");
+    dir.write("vocab/customers.yaml",
+              "- {id: tm-malaysia, zh: 马来西亚电信, en: Telekom Malaysia}\n");
     dir.write("vocab/regions.yaml", "- {id: apac, zh: 亚太, en: Asia Pacific}\n");
 }
 
