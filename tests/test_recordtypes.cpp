@@ -196,3 +196,23 @@ TEST(ShippedContent, PassesCheck)
             << f.toObject()["path"].toString().toStdString() << ": "
             << f.toObject()["message"].toString().toStdString();
 }
+
+TEST_F(RecordTypes, LessonAndCaseCrossFieldRules)
+{
+    dir.write("lessons/l.md", "---\nid: l\ntype: lesson\ntitle: t\ndate: 2020-01-01\n"
+                              "touchpoint: [tp01-proposal]\noccurred: 2020-02-01\n---\n");
+    dir.write("cases/c.md",
+              "---\nid: c\ntype: case\ntitle: t\ndate: 2020-01-01\ncustomer: tm-malaysia\n"
+              "touchpoint: [tp01-proposal]\nreference_status: named\n"
+              "confidentiality: restricted\nlast_verified: 2026-01-01\nyear: 1850\n---\n");
+    RunResult r = kb({"check"});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.out.find("lessons/l.md:7: occurred (2020-02-01) is after the filing date"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("cases/c.md:8: a restricted case cannot be a named external reference"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("nobody is named as verifier"), std::string::npos);
+    EXPECT_NE(r.out.find("year 1850 is not plausible"), std::string::npos);
+}
