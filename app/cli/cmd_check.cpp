@@ -4,9 +4,9 @@
 #include "session.h"
 
 #include <QJsonArray>
-
 #include <QJsonDocument>
 #include <QJsonObject>
+
 #include <algorithm>
 
 namespace kb {

@@ -100,7 +100,7 @@ int runEdit(Session &s, const Args &args)
             return usageError("edit", "no terminal for an editor; use --set FIELD=VALUE");
         return editInEditor(s, *r);
     }
-    const PluginInfo *plugin = s.plugins().find(r->type());
+    const PluginInfo *plugin = s.plugins().findRecordType(r->type());
     std::vector<std::pair<std::string, std::string>> changes;
     if (sets != a.values.end()) {
         for (const auto &kv : sets->second) {

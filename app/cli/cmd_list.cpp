@@ -70,9 +70,9 @@ int runList(Session &s, const Args &args)
     }
     std::string type;
     if (!a.positional.empty()) {
-        const PluginInfo *p = s.plugins().find(a.positional[0]);
+        const PluginInfo *p = s.plugins().findRecordType(a.positional[0]);
         type = p ? p->schema.type : a.positional[0];
-        if ((!p || !p->schema.hasRecords) && type != "note")
+        if (!p && type != "note")
             return usageError("list", "unknown type '" + type + "' (see `kb plugins`)");
     }
     for (const auto &f : s.store().findings())

@@ -69,15 +69,17 @@ int runNew(Session &s, const Args &args)
         return usageError("new", error);
     if (a.positional.size() > 1)
         return usageError("new", "takes one TYPE");
-    const PluginInfo *plugin = a.positional.empty() ? nullptr : s.plugins().find(a.positional[0]);
+    const PluginInfo *plugin =
+        a.positional.empty() ? nullptr : s.plugins().findRecordType(a.positional[0]);
     if (a.help) {
         printOut(newHelp(s, plugin));
         return 0;
     }
-    if (a.positional.empty())
-        return usageError(
-            "new", "which type? " + newHelp(s, nullptr).substr(newHelp(s, nullptr).find("Types:")));
-    if (!plugin || !plugin->schema.hasRecords)
+    if (a.positional.empty()) {
+        const std::string help = newHelp(s, nullptr);
+        return usageError("new", "which type? " + help.substr(help.find("Types:")));
+    }
+    if (!plugin)
         return usageError("new", "unknown type '" + a.positional[0] + "' (see `kb plugins`)");
     if (!s.openRoot(&error))
         return environmentError(error);

@@ -37,7 +37,7 @@ int runShow(Session &s, const Args &args)
             printOut("\n");
         return 0;
     }
-    const PluginInfo *plugin = s.plugins().find(r->type());
+    const PluginInfo *plugin = s.plugins().findRecordType(r->type());
     Kb::RecordData d = toRecordData(*r, Store::effectiveId(*r), plugin ? &plugin->schema : nullptr);
     QJsonObject o;
     o["id"] = d.id;

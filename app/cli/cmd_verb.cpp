@@ -9,13 +9,13 @@
 
 namespace kb {
 
-int runPluginVerb(Session &s, const std::string &pluginName, const Args &args)
+int runPluginVerb(Session &s, const PluginInfo &plugin, const std::string &invokedAs,
+                  const Args &args)
 {
-    const PluginInfo *plugin = s.plugins().find(pluginName);
-    const auto &verbs = plugin->schema.verbs;
+    const auto &verbs = plugin.schema.verbs;
     auto verbHelp = [&] {
         std::string out =
-            "Usage: kb " + pluginName + " VERB [ARGS]\n\nVerbs of " + plugin->id + ":\n";
+            "Usage: kb " + invokedAs + " VERB [ARGS]\n\nVerbs of " + plugin.id + ":\n";
         for (const auto &v : verbs)
             out += "  " + v.name + " " + v.args + "\n      " + v.description + "\n";
         return out;
@@ -29,7 +29,7 @@ int runPluginVerb(Session &s, const std::string &pluginName, const Args &args)
         if (v.name == args[0])
             verb = &v;
     if (!verb)
-        return usageError(pluginName, "unknown verb '" + args[0] + "'\n" + verbHelp());
+        return usageError(invokedAs, "unknown verb '" + args[0] + "'\n" + verbHelp());
     std::string error;
     if (!s.openRoot(&error))
         return environmentError(error);
@@ -38,11 +38,11 @@ int runPluginVerb(Session &s, const std::string &pluginName, const Args &args)
         rest << QString::fromStdString(args[i]);
     HostServices host(s);
     try {
-        return plugin->instance->runVerb(QString::fromStdString(verb->name), rest, host);
+        return plugin.instance->runVerb(QString::fromStdString(verb->name), rest, host);
     } catch (const std::exception &e) {
-        return environmentError("plugin '" + plugin->id + "' failed: " + e.what());
+        return environmentError("plugin '" + plugin.id + "' failed: " + e.what());
     } catch (...) {
-        return environmentError("plugin '" + plugin->id + "' failed");
+        return environmentError("plugin '" + plugin.id + "' failed");
     }
 }
 

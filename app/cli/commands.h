@@ -5,6 +5,7 @@
 
 namespace kb {
 class Session;
+struct PluginInfo;
 
 using Args = std::vector<std::string>;
 
@@ -16,6 +17,7 @@ int runList(Session &s, const Args &args);
 int runCheck(Session &s, const Args &args);
 int runPlugins(Session &s, const Args &args);
 // `kb <plugin> <verb> ...`: a verb a plugin declares in its manifest.
-int runPluginVerb(Session &s, const std::string &plugin, const Args &args);
+int runPluginVerb(Session &s, const PluginInfo &plugin, const std::string &invokedAs,
+                  const Args &args);
 
 } // namespace kb

@@ -15,7 +15,7 @@ QList<Kb::RecordData> HostServices::records(const QString &type) const
 {
     QList<Kb::RecordData> out;
     const std::string t = type.toStdString();
-    const PluginInfo *plugin = session_.plugins().find(t);
+    const PluginInfo *plugin = session_.plugins().findRecordType(t);
     for (const auto &r : session_.store().records())
         if (r.type() == t)
             out.append(toRecordData(r, Store::effectiveId(r), plugin ? &plugin->schema : nullptr));
@@ -27,7 +27,7 @@ bool HostServices::record(const QString &id, Kb::RecordData *out) const
     const Record *r = session_.store().byId(id.toStdString());
     if (!r)
         return false;
-    const PluginInfo *plugin = session_.plugins().find(r->type());
+    const PluginInfo *plugin = session_.plugins().findRecordType(r->type());
     *out = toRecordData(*r, Store::effectiveId(*r), plugin ? &plugin->schema : nullptr);
     return true;
 }

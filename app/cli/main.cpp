@@ -117,12 +117,12 @@ int main(int argc, char **argv)
         return kb::runCheck(session, rest);
     if (command == "plugins")
         return kb::runPlugins(session, rest);
-    if (session.plugins().find(command))
-        return kb::runPluginVerb(session, command, rest);
+    if (const kb::PluginInfo *p = session.plugins().findPlugin(command))
+        return kb::runPluginVerb(session, *p, command, rest);
     if (const kb::PluginInfo *p = session.plugins().findGlobalVerb(command)) {
         std::vector<std::string> verbArgs{command};
         verbArgs.insert(verbArgs.end(), rest.begin(), rest.end());
-        return kb::runPluginVerb(session, p->id, verbArgs);
+        return kb::runPluginVerb(session, *p, p->id, verbArgs);
     }
     kb::printErr("kb: unknown command '" + command + "'\nTry 'kb --help'.\n");
     return 2;

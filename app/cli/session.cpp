@@ -66,8 +66,8 @@ std::vector<Finding> Session::checkRecord(const Record &r)
             {r.path, r.lineOf("type"), "type", "missing 'type'; indexed as a plain note"});
         return out;
     }
-    const PluginInfo *plugin = plugins().find(type);
-    if (!plugin || !plugin->schema.hasRecords) {
+    const PluginInfo *plugin = plugins().findRecordType(type);
+    if (!plugin) {
         out.push_back(
             {r.path, r.lineOf("type"), "type",
              "unknown type '" + type + "' (no loaded plugin provides it; see `kb plugins`)"});

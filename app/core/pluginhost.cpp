@@ -163,13 +163,21 @@ void PluginHost::consider(const std::string &path)
     loaders_.push_back(std::move(loader));
 }
 
-const PluginInfo *PluginHost::find(std::string_view typeOrId) const
+const PluginInfo *PluginHost::findRecordType(std::string_view typeOrId) const
 {
     for (const auto &p : plugins_)
-        if (p.state == PluginState::Loaded &&
-            ((p.schema.hasRecords && p.schema.type == typeOrId) || p.id == typeOrId))
+        if (p.state == PluginState::Loaded && p.schema.hasRecords &&
+            (p.schema.type == typeOrId || p.id == typeOrId))
             return &p;
     return nullptr;
+}
+
+const PluginInfo *PluginHost::findPlugin(std::string_view idOrType) const
+{
+    for (const auto &p : plugins_)
+        if (p.state == PluginState::Loaded && p.id == idOrType)
+            return &p;
+    return findRecordType(idOrType);
 }
 
 const PluginInfo *PluginHost::findGlobalVerb(std::string_view name) const

@@ -40,8 +40,11 @@ public:
 
     void discover(const std::vector<std::string> &searchDirs);
     const std::vector<PluginInfo> &plugins() const { return plugins_; }
-    // A loaded plugin by record type ("lesson") or plugin id ("lessons").
-    const PluginInfo *find(std::string_view typeOrId) const;
+    // The loaded plugin providing a record type, named by type ("lesson") or plugin id
+    // ("lessons"). Verbs-only plugins are never returned.
+    const PluginInfo *findRecordType(std::string_view typeOrId) const;
+    // Any loaded plugin by id, or a record-type plugin by its type: who runs `kb NAME VERB`.
+    const PluginInfo *findPlugin(std::string_view idOrType) const;
     // The loaded plugin offering `kb NAME` as a top-level command, if any.
     const PluginInfo *findGlobalVerb(std::string_view name) const;
 

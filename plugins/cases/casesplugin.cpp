@@ -3,19 +3,20 @@
 QList<Kb::Issue> CasesPlugin::validate(const Kb::RecordData &record, Kb::Host &host) const
 {
     QList<Kb::Issue> issues;
-    auto text = [&](const char *key) { return record.fields.value(QLatin1String(key)).toString(); };
     // Naming a customer outside the company needs their consent and an open record.
-    if (text("reference_status") == QLatin1String("named") &&
-        text("confidentiality") == QLatin1String("restricted"))
+    if (record.text(QStringLiteral("reference_status")) == QLatin1String("named") &&
+        record.text(QStringLiteral("confidentiality")) == QLatin1String("restricted"))
         issues.append({QStringLiteral("reference_status"),
                        QStringLiteral("a restricted case cannot be a named external reference")});
-    if (!text("last_verified").isEmpty() && text("verifier").isEmpty())
+    if (!record.text(QStringLiteral("last_verified")).isEmpty() &&
+        record.text(QStringLiteral("verifier")).isEmpty())
         issues.append({QStringLiteral("verifier"),
                        QStringLiteral("last_verified is set but nobody is named as verifier")});
-    if (!text("last_verified").isEmpty() && text("last_verified") > host.today())
+    if (!record.text(QStringLiteral("last_verified")).isEmpty() &&
+        record.text(QStringLiteral("last_verified")) > host.today())
         issues.append(
             {QStringLiteral("last_verified"), QStringLiteral("last_verified is in the future")});
-    const QString year = text("year");
+    const QString year = record.text(QStringLiteral("year"));
     if (!year.isEmpty() && (year.toInt() < 1980 || year.toInt() > host.today().left(4).toInt()))
         issues.append(
             {QStringLiteral("year"), QStringLiteral("year %1 is not plausible").arg(year)});

@@ -5,13 +5,6 @@
 
 #include <algorithm>
 
-namespace {
-QString field(const Kb::RecordData &r, const char *key)
-{
-    return r.fields.value(QLatin1String(key)).toString();
-}
-} // namespace
-
 QList<Kb::Issue> CompetitorsPlugin::validate(const Kb::RecordData &record, Kb::Host &host) const
 {
     QList<Kb::Issue> issues;
@@ -21,15 +14,16 @@ QList<Kb::Issue> CompetitorsPlugin::validate(const Kb::RecordData &record, Kb::H
         issues.append(
             {QStringLiteral("lawful_source"),
              QStringLiteral("intel must come from a lawful source; do not file it otherwise")});
-    const QString observed = field(record, "observed"), validUntil = field(record, "valid_until");
+    const QString observed = record.text(QStringLiteral("observed")),
+                  validUntil = record.text(QStringLiteral("valid_until"));
     if (!observed.isEmpty() && !validUntil.isEmpty() && validUntil < observed)
         issues.append(
             {QStringLiteral("valid_until"), QStringLiteral("valid_until is before observed")});
     if (!observed.isEmpty() && observed > host.today())
         issues.append({QStringLiteral("observed"), QStringLiteral("observed is in the future")});
-    if (field(record, "claim") == QLatin1String("fact") &&
-        (field(record, "reliability") == QLatin1String("F") ||
-         field(record, "credibility") == QLatin1String("6")))
+    if (record.text(QStringLiteral("claim")) == QLatin1String("fact") &&
+        (record.text(QStringLiteral("reliability")) == QLatin1String("F") ||
+         record.text(QStringLiteral("credibility")) == QLatin1String("6")))
         issues.append(
             {QStringLiteral("claim"),
              QStringLiteral("a fact needs a graded source (reliability/credibility not F/6)")});
@@ -77,27 +71,30 @@ int CompetitorsPlugin::battlecard(const QStringList &args, Kb::Host &host)
         host.vocabularyLabel(QStringLiteral("competitors"), name, QStringLiteral("en"));
     QList<Kb::RecordData> intel;
     for (const auto &r : host.records(QStringLiteral("intel")))
-        if (host.vocabularyLabel(QStringLiteral("competitors"), field(r, "competitor"),
+        if (host.vocabularyLabel(QStringLiteral("competitors"),
+                                 r.text(QStringLiteral("competitor")),
                                  QStringLiteral("en")) == wanted)
             intel.append(r);
     std::sort(intel.begin(), intel.end(), [](const Kb::RecordData &a, const Kb::RecordData &b) {
-        return field(a, "observed") > field(b, "observed");
+        return a.text(QStringLiteral("observed")) > b.text(QStringLiteral("observed"));
     });
     const QString today = host.today();
     auto stale = [&](const Kb::RecordData &r) {
-        return !field(r, "valid_until").isEmpty() && field(r, "valid_until") < today;
+        return !r.text(QStringLiteral("valid_until")).isEmpty() &&
+               r.text(QStringLiteral("valid_until")) < today;
     };
     if (json) {
         QJsonArray arr;
         for (const auto &r : intel)
             arr.append(QJsonObject{{"id", r.id},
-                                   {"title", field(r, "title")},
-                                   {"kind", field(r, "kind")},
-                                   {"observed", field(r, "observed")},
-                                   {"valid_until", field(r, "valid_until")},
-                                   {"grade", field(r, "reliability") + field(r, "credibility")},
-                                   {"claim", field(r, "claim")},
-                                   {"audience", field(r, "audience")},
+                                   {"title", r.text(QStringLiteral("title"))},
+                                   {"kind", r.text(QStringLiteral("kind"))},
+                                   {"observed", r.text(QStringLiteral("observed"))},
+                                   {"valid_until", r.text(QStringLiteral("valid_until"))},
+                                   {"grade", r.text(QStringLiteral("reliability")) +
+                                                 r.text(QStringLiteral("credibility"))},
+                                   {"claim", r.text(QStringLiteral("claim"))},
+                                   {"audience", r.text(QStringLiteral("audience"))},
                                    {"stale", stale(r)},
                                    {"path", r.path}});
         host.print(QString::fromUtf8(
@@ -113,9 +110,11 @@ int CompetitorsPlugin::battlecard(const QStringList &args, Kb::Host &host)
     QString out = QStringLiteral("# 竞争卡片 / Battlecard: %1 (%2)\n\n").arg(zh, wanted);
     for (const auto &r : intel) {
         out += QStringLiteral("- %1%2 [%3] %4 — %5%6, %7, %8 (%9)\n")
-                   .arg(stale(r) ? QStringLiteral("STALE ") : QString(), field(r, "observed"),
-                        field(r, "kind"), field(r, "title"), field(r, "reliability"),
-                        field(r, "credibility"), field(r, "claim"), field(r, "audience"), r.id);
+                   .arg(stale(r) ? QStringLiteral("STALE ") : QString(),
+                        r.text(QStringLiteral("observed")), r.text(QStringLiteral("kind")),
+                        r.text(QStringLiteral("title")), r.text(QStringLiteral("reliability")),
+                        r.text(QStringLiteral("credibility")), r.text(QStringLiteral("claim")),
+                        r.text(QStringLiteral("audience")), r.id);
     }
     host.print(out);
     return 0;

@@ -12,11 +12,6 @@ namespace {
 
 const QString kLogHeading = QStringLiteral("## 跟进记录 / Follow-up log");
 
-QString field(const Kb::RecordData &r, const char *key)
-{
-    return r.fields.value(QLatin1String(key)).toString();
-}
-
 } // namespace
 
 QList<Kb::Issue> ImprovementsPlugin::validate(const Kb::RecordData &record, Kb::Host &host) const
@@ -63,13 +58,14 @@ int ImprovementsPlugin::changeStatus(const QStringList &args, Kb::Host &host)
     }
     Kb::RecordData record;
     if (!host.record(positional[0], &record) ||
-        field(record, "type") != QLatin1String("improvement")) {
+        record.text(QStringLiteral("type")) != QLatin1String("improvement")) {
         host.printError(QStringLiteral("kb improvements status: no improvement with id '%1'\n")
                             .arg(positional[0]));
         return 1;
     }
-    const QString from =
-        field(record, "status").isEmpty() ? QStringLiteral("proposed") : field(record, "status");
+    const QString from = record.text(QStringLiteral("status")).isEmpty()
+                             ? QStringLiteral("proposed")
+                             : record.text(QStringLiteral("status"));
     const QString to = positional[1];
     const QStringList allowed = Lifecycle::nextStatuses(from);
     if (!allowed.contains(to)) {
@@ -80,8 +76,8 @@ int ImprovementsPlugin::changeStatus(const QStringList &args, Kb::Host &host)
         return 1;
     }
     QJsonObject set{{"status", to}, {"updated", host.today()}};
-    if (to == QLatin1String("rejected") && field(record, "rejection_reason").isEmpty() &&
-        !note.isEmpty())
+    if (to == QLatin1String("rejected") &&
+        record.text(QStringLiteral("rejection_reason")).isEmpty() && !note.isEmpty())
         set.insert("rejection_reason", note);
     // The rules of the target status must hold before the file changes.
     QJsonObject after = record.fields;
@@ -135,27 +131,29 @@ int ImprovementsPlugin::listOverdue(const QStringList &args, Kb::Host &host)
         if (Lifecycle::isOverdue(r.fields, today))
             overdue.append(r);
     std::sort(overdue.begin(), overdue.end(), [](const Kb::RecordData &a, const Kb::RecordData &b) {
-        return field(a, "due") < field(b, "due");
+        return a.text(QStringLiteral("due")) < b.text(QStringLiteral("due"));
     });
     auto owner = [](const Kb::RecordData &r) {
-        return field(r, "owner").isEmpty() ? QStringLiteral("(no owner)") : field(r, "owner");
+        return r.text(QStringLiteral("owner")).isEmpty() ? QStringLiteral("(no owner)")
+                                                         : r.text(QStringLiteral("owner"));
     };
     if (json) {
         QJsonArray arr;
         for (const auto &r : overdue)
             arr.append(QJsonObject{{"id", r.id},
-                                   {"title", field(r, "title")},
+                                   {"title", r.text(QStringLiteral("title"))},
                                    {"owner", owner(r)},
-                                   {"due", field(r, "due")},
-                                   {"status", field(r, "status")},
-                                   {"priority", field(r, "priority")},
+                                   {"due", r.text(QStringLiteral("due"))},
+                                   {"status", r.text(QStringLiteral("status"))},
+                                   {"priority", r.text(QStringLiteral("priority"))},
                                    {"path", r.path}});
         host.print(QString::fromUtf8(QJsonDocument(arr).toJson()));
         return overdue.isEmpty() ? 0 : 1;
     }
     auto line = [&](const Kb::RecordData &r) {
         return QStringLiteral("%1  due %2  %3  %4  %5\n")
-            .arg(r.id, field(r, "due"), field(r, "status"), owner(r), field(r, "title"));
+            .arg(r.id, r.text(QStringLiteral("due")), r.text(QStringLiteral("status")), owner(r),
+                 r.text(QStringLiteral("title")));
     };
     if (byOwner) {
         QMap<QString, QList<Kb::RecordData>> groups;

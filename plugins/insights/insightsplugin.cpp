@@ -7,26 +7,9 @@
 
 namespace {
 
-QString field(const Kb::RecordData &r, const char *key)
-{
-    return r.fields.value(QLatin1String(key)).toString();
-}
-
-QStringList listField(const Kb::RecordData &r, const char *key)
-{
-    QStringList out;
-    const QJsonValue v = r.fields.value(QLatin1String(key));
-    if (v.isArray())
-        for (const auto &item : v.toArray())
-            out << item.toString();
-    else if (v.isString() && !v.toString().isEmpty())
-        out << v.toString();
-    return out;
-}
-
 bool isOpenImprovement(const Kb::RecordData &r)
 {
-    const QString s = field(r, "status");
+    const QString s = r.text(QStringLiteral("status"));
     return s != QLatin1String("closed") && s != QLatin1String("rejected");
 }
 
@@ -69,7 +52,7 @@ int InsightsPlugin::touchpointReport(const QStringList &args, Kb::Host &host)
     auto count = [](const QList<Kb::RecordData> &records, const QString &tp, bool openOnly) {
         return static_cast<int>(
             std::count_if(records.begin(), records.end(), [&](const Kb::RecordData &r) {
-                return listField(r, "touchpoint").contains(tp) &&
+                return r.list(QStringLiteral("touchpoint")).contains(tp) &&
                        (!openOnly || isOpenImprovement(r));
             }));
     };
@@ -139,9 +122,9 @@ int InsightsPlugin::brief(const QStringList &args, Kb::Host &host)
     const QString today = host.today();
     int withheld = 0;
     auto matches = [&](const Kb::RecordData &r) {
-        QStringList values = listField(r, key.toUtf8().constData());
+        QStringList values = r.list(key);
         if (key == QLatin1String("competitor"))
-            values += listField(r, "competitors");
+            values += r.list(QStringLiteral("competitors"));
         for (const QString &v : values)
             if (host.vocabularyLabel(vocab, v, QStringLiteral("en")) == canonical)
                 return true;
@@ -152,14 +135,15 @@ int InsightsPlugin::brief(const QStringList &args, Kb::Host &host)
         for (const auto &r : host.records(QLatin1String(type))) {
             if (!matches(r) || !extra(r))
                 continue;
-            if (!includeRestricted && field(r, "confidentiality") == QLatin1String("restricted")) {
+            if (!includeRestricted &&
+                r.text(QStringLiteral("confidentiality")) == QLatin1String("restricted")) {
                 ++withheld;
                 continue;
             }
             out.append(r);
         }
         std::sort(out.begin(), out.end(), [](const Kb::RecordData &a, const Kb::RecordData &b) {
-            return field(a, "date") > field(b, "date");
+            return a.text(QStringLiteral("date")) > b.text(QStringLiteral("date"));
         });
         return out;
     };
@@ -168,7 +152,8 @@ int InsightsPlugin::brief(const QStringList &args, Kb::Host &host)
     const auto lessons = select("lesson", any);
     const auto improvements = select("improvement", isOpenImprovement);
     const auto intel = select("intel", [&](const Kb::RecordData &r) {
-        return field(r, "valid_until").isEmpty() || field(r, "valid_until") >= today;
+        return r.text(QStringLiteral("valid_until")).isEmpty() ||
+               r.text(QStringLiteral("valid_until")) >= today;
     });
     const QString zh = host.vocabularyLabel(vocab, name, QStringLiteral("zh"));
     QString out = QStringLiteral("# 会前简报 / Pre-meeting brief: %1 (%2)\n\n_%3_\n")
@@ -178,25 +163,31 @@ int InsightsPlugin::brief(const QStringList &args, Kb::Host &host)
         if (records.isEmpty())
             out += QStringLiteral("- (none)\n");
         for (const auto &r : records)
-            out += QStringLiteral("- **%1** — %2 (`%3`)\n").arg(field(r, "title"), detail(r), r.id);
+            out += QStringLiteral("- **%1** — %2 (`%3`)\n")
+                       .arg(r.text(QStringLiteral("title")), detail(r), r.id);
     };
     section(QStringLiteral("案例 / Cases"), cases, [](const Kb::RecordData &r) {
-        return QStringLiteral("%1, %2").arg(field(r, "year"), field(r, "result"));
+        return QStringLiteral("%1, %2").arg(r.text(QStringLiteral("year")),
+                                            r.text(QStringLiteral("result")));
     });
     section(QStringLiteral("经验总结 / Lessons"), lessons, [](const Kb::RecordData &r) {
-        return QStringLiteral("%1, %2").arg(field(r, "date"), field(r, "outcome"));
+        return QStringLiteral("%1, %2").arg(r.text(QStringLiteral("date")),
+                                            r.text(QStringLiteral("outcome")));
     });
     section(QStringLiteral("未关闭的改进 / Open improvements"), improvements,
             [&](const Kb::RecordData &r) {
-                const bool overdue = !field(r, "due").isEmpty() && field(r, "due") < today;
+                const bool overdue = !r.text(QStringLiteral("due")).isEmpty() &&
+                                     r.text(QStringLiteral("due")) < today;
                 return QStringLiteral("%1, owner %2, due %3%4")
-                    .arg(field(r, "status"), field(r, "owner"), field(r, "due"),
+                    .arg(r.text(QStringLiteral("status")), r.text(QStringLiteral("owner")),
+                         r.text(QStringLiteral("due")),
                          overdue ? QStringLiteral(" **OVERDUE**") : QString());
             });
     section(QStringLiteral("当前友商情报 / Current intel"), intel, [](const Kb::RecordData &r) {
         return QStringLiteral("%1 %2, %3%4 %5")
-            .arg(field(r, "competitor"), field(r, "kind"), field(r, "reliability"),
-                 field(r, "credibility"), field(r, "audience"));
+            .arg(r.text(QStringLiteral("competitor")), r.text(QStringLiteral("kind")),
+                 r.text(QStringLiteral("reliability")), r.text(QStringLiteral("credibility")),
+                 r.text(QStringLiteral("audience")));
     });
     if (withheld > 0)
         out +=

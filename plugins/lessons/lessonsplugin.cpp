@@ -3,8 +3,8 @@
 QList<Kb::Issue> LessonsPlugin::validate(const Kb::RecordData &record, Kb::Host &host) const
 {
     QList<Kb::Issue> issues;
-    const QString occurred = record.fields.value(QStringLiteral("occurred")).toString();
-    const QString filed = record.fields.value(QStringLiteral("date")).toString();
+    const QString occurred = record.text(QStringLiteral("occurred"));
+    const QString filed = record.text(QStringLiteral("date"));
     // ISO dates compare as strings.
     if (!occurred.isEmpty() && !filed.isEmpty() && occurred > filed)
         issues.append(
