@@ -16,6 +16,9 @@ int runEdit(Session &s, const Args &args);
 int runList(Session &s, const Args &args);
 int runCheck(Session &s, const Args &args);
 int runPlugins(Session &s, const Args &args);
+int runIndex(Session &s, const Args &args);
+int runSearch(Session &s, const Args &args);
+int runSimilar(Session &s, const Args &args);
 // `kb <plugin> <verb> ...`: a verb a plugin declares in its manifest.
 int runPluginVerb(Session &s, const PluginInfo &plugin, const std::string &invokedAs,
                   const Args &args);

@@ -24,6 +24,9 @@ const char *kUsage =
     "  edit ID              edit a record in $EDITOR, or --set FIELD=VALUE\n"
     "  list [TYPE]          list records, with --where and --sort\n"
     "  check                validate every record; exit 1 on findings\n"
+    "  index                bring the search index up to date (--rebuild to start over)\n"
+    "  search QUERY...      search in Chinese and English (kb search --help: the syntax)\n"
+    "  similar ID           records like the given one\n"
     "  plugins              list plugins, their state and errors\n"
     "\n"
     "Global options:\n"
@@ -117,6 +120,12 @@ int main(int argc, char **argv)
         return kb::runCheck(session, rest);
     if (command == "plugins")
         return kb::runPlugins(session, rest);
+    if (command == "index")
+        return kb::runIndex(session, rest);
+    if (command == "search")
+        return kb::runSearch(session, rest);
+    if (command == "similar")
+        return kb::runSimilar(session, rest);
     if (const kb::PluginInfo *p = session.plugins().findPlugin(command))
         return kb::runPluginVerb(session, *p, command, rest);
     if (const kb::PluginInfo *p = session.plugins().findGlobalVerb(command)) {

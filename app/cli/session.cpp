@@ -2,6 +2,11 @@
 
 #include "atomicfile.h"
 #include "hostservices.h"
+#include "indexlocation.h"
+#include "indexschema.h"
+#include "indexsync.h"
+#include "lexicon.h"
+#include "output.h"
 #include "recordbridge.h"
 #include "validator.h"
 
@@ -14,6 +19,44 @@
 #include <filesystem>
 
 namespace kb {
+
+Session::Session(std::string cwd, std::string exeDir)
+    : cwd_(std::move(cwd)), exeDir_(std::move(exeDir))
+{
+}
+
+Session::~Session() = default;
+
+const search::IndexSchema &Session::indexSchema()
+{
+    if (!indexSchema_) {
+        std::vector<const TypeSchema *> types;
+        for (const PluginInfo &p : plugins().plugins())
+            if (p.state == PluginState::Loaded && p.schema.hasRecords)
+                types.push_back(&p.schema);
+        indexSchema_ =
+            std::make_unique<search::IndexSchema>(search::IndexSchema::build(types, vocab()));
+    }
+    return *indexSchema_;
+}
+
+const search::Lexicon &Session::lexicon()
+{
+    if (!lexicon_) {
+        lexicon_ = std::make_unique<search::Lexicon>();
+        lexicon_->build(vocab());
+    }
+    return *lexicon_;
+}
+
+void Session::reindexFiles(const std::vector<std::string> &relPaths)
+{
+    std::string error;
+    if (!search::updateIndexedFiles(root_, indexSchema(), relPaths,
+                                    search::defaultLockTimeoutMs(), &error))
+        printErr("kb: warning: the record is saved but the index was not updated: " + error +
+                 "\n");
+}
 
 bool Session::openRoot(std::string *error)
 {
@@ -120,7 +163,10 @@ bool Session::writeRecord(const std::string &relPath, const std::string &content
     }
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(abs).parent_path(), ec);
-    return writeFileAtomically(abs, content, createOnly, error);
+    if (!writeFileAtomically(abs, content, createOnly, error))
+        return false;
+    reindexFiles({relPath});
+    return true;
 }
 
 std::string Session::today() const

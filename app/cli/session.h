@@ -12,14 +12,17 @@
 #include "vocabulary.h"
 
 namespace kb {
+namespace search {
+class IndexSchema;
+class Lexicon;
+} // namespace search
 
 // What one `kb` invocation works with: global options, the root, plugins, vocabularies
 // and records, each found or loaded on first use.
 class Session {
 public:
-    Session(std::string cwd, std::string exeDir) : cwd_(std::move(cwd)), exeDir_(std::move(exeDir))
-    {
-    }
+    Session(std::string cwd, std::string exeDir);
+    ~Session();
 
     std::string explicitRoot;
     std::vector<std::string> pluginPaths;
@@ -48,6 +51,12 @@ public:
 
     std::string today() const;
 
+    // The index mapping of the loaded plugins, and the query-side synonyms.
+    const search::IndexSchema &indexSchema();
+    const search::Lexicon &lexicon();
+    // Brings the index up to date for files kb just wrote; warns, never fails the write.
+    void reindexFiles(const std::vector<std::string> &relPaths);
+
 private:
     std::string cwd_, exeDir_;
     KbRoot root_;
@@ -56,6 +65,8 @@ private:
     std::optional<Vocabularies> vocab_;
     std::vector<Finding> vocabFindings_;
     std::unique_ptr<Store> store_;
+    std::unique_ptr<search::IndexSchema> indexSchema_;
+    std::unique_ptr<search::Lexicon> lexicon_;
 };
 
 } // namespace kb

@@ -1,0 +1,247 @@
+#include "args.h"
+#include "commands.h"
+#include "indexlocation.h"
+#include "indexschema.h"
+#include "output.h"
+#include "queryerror.h"
+#include "searcher.h"
+#include "session.h"
+#include "snippet.h"
+#include "vocabulary.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace kb {
+
+bool ensureIndex(Session &s, bool announce, std::string *error); // cmd_index.cpp
+
+namespace {
+
+QString q(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+// "zh / en" label of a facet value, when a vocabulary or the type schemas name it.
+std::pair<std::string, std::string> facetLabel(Session &s, const std::string &facet,
+                                               const std::string &value)
+{
+    const search::IndexSchema &schema = s.indexSchema();
+    if (facet == "type") {
+        if (const TypeSchema *t = schema.type(value))
+            return {t->labelZh, t->labelEn};
+        return {};
+    }
+    if (const search::IndexedField *f = schema.field(facet); f && !f->spec.vocabulary.empty())
+        if (const Term *t = s.vocab().lookup(f->spec.vocabulary, value))
+            return {t->zh, t->en};
+    return {};
+}
+
+QJsonObject resultJson(Session &s, const search::SearchResult &r, const search::SearchOptions &o)
+{
+    QJsonArray hits;
+    for (const search::SearchHit &h : r.hits) {
+        QJsonObject fields;
+        for (const auto &[k, v] : h.fields)
+            fields[q(k)] = q(v);
+        hits.append(QJsonObject{{"rank", h.rank},
+                                {"id", q(h.id)},
+                                {"path", q(h.path)},
+                                {"type", q(h.type)},
+                                {"title", q(h.title)},
+                                {"date", q(h.date)},
+                                {"score", h.score},
+                                {"snippet", q(h.snippet)},
+                                {"fields", fields}});
+    }
+    QJsonObject facets;
+    for (const auto &[name, values] : r.facets) {
+        QJsonArray list;
+        for (const search::FacetCount &c : values) {
+            QJsonObject item{{"value", q(c.value)}, {"count", qint64(c.count)}};
+            const auto [zh, en] = facetLabel(s, name, c.value);
+            if (!zh.empty() || !en.empty())
+                item["label"] = QJsonObject{{"zh", q(zh)}, {"en", q(en)}};
+            list.append(item);
+        }
+        facets[q(name)] = list;
+    }
+    QJsonArray notes;
+    for (const std::string &n : r.notes)
+        notes.append(q(n));
+    return QJsonObject{{"query", q(r.query)},       {"total", qint64(r.total)},
+                       {"offset", o.offset},        {"limit", o.limit},
+                       {"relaxed", r.relaxed},      {"hits", hits},
+                       {"facets", facets},          {"notes", notes},
+                       {"contract", "kb.search/1"}};
+}
+
+std::string colourise(std::string text, bool tty)
+{
+    if (!tty)
+        return text;
+    const std::string open = search::kMarkOpen, close = search::kMarkClose;
+    for (std::size_t p; (p = text.find(open)) != std::string::npos;)
+        text.replace(p, open.size(), "\x1b[1;31m");
+    for (std::size_t p; (p = text.find(close)) != std::string::npos;)
+        text.replace(p, close.size(), "\x1b[0m");
+    return text;
+}
+
+void printHuman(Session &s, const search::SearchResult &r, const search::SearchOptions &o,
+                bool showFacets)
+{
+    const bool tty = s.stdoutIsTty && !std::getenv("NO_COLOR");
+    std::string out;
+    for (const std::string &n : r.notes)
+        out += "note: " + n + "\n";
+    if (r.total == 0) {
+        printOut(out + "No records match.\n");
+        return;
+    }
+    out += std::to_string(r.total) + (r.total == 1 ? " record" : " records");
+    if (r.relaxed)
+        out += " (no record has every word; these have some of them)";
+    if (o.offset > 0 || long(o.offset) + long(r.hits.size()) < r.total)
+        out += ", showing " + std::to_string(o.offset + 1) + "-" +
+               std::to_string(o.offset + int(r.hits.size()));
+    out += "\n\n";
+    for (const search::SearchHit &h : r.hits) {
+        char rank[16];
+        std::snprintf(rank, sizeof rank, "%3d. ", h.rank);
+        out += rank + (tty ? "\x1b[1m" + h.title + "\x1b[0m" : h.title) + "\n";
+        out += "     " + h.type + (h.date.empty() ? "" : " · " + h.date) + " · " + h.id + " · " +
+               h.path + "\n";
+        if (!h.snippet.empty())
+            out += "     " + colourise(h.snippet, tty) + "\n";
+        out += "\n";
+    }
+    if (showFacets)
+        for (const auto &[name, values] : r.facets) {
+            out += name + ":";
+            for (std::size_t i = 0; i < values.size() && i < 12; ++i)
+                out += " " + values[i].value + " (" + std::to_string(values[i].count) + ")";
+            out += "\n";
+        }
+    printOut(out);
+}
+
+// Opens the index, building it first when there is none, or rebuilding it when the
+// plugins or vocabularies changed since (never answer from a stale mapping).
+bool openSearcher(Session &s, search::Searcher &searcher, std::string *error)
+{
+    std::string why;
+    const bool exists = !search::IndexLocation(s.root().dir).current().empty();
+    if (exists && searcher.open(&why) && searcher.indexSignature() == s.indexSchema().signature())
+        return true;
+    if (s.stdoutIsTty)
+        printErr(exists ? "kb: the plugins or vocabularies changed; rebuilding the index ...\n"
+                        : "kb: building the search index for the first time ...\n");
+    if (!ensureIndex(s, s.stdoutIsTty, error))
+        return false;
+    return searcher.open(error);
+}
+
+const std::vector<OptionSpec> &searchSpecs()
+{
+    static const std::vector<OptionSpec> specs = {
+        {"json", false, "print one JSON object (the kb.search/1 contract in the README)"},
+        {"limit", true, "how many hits to show (default 10, at most 1000)"},
+        {"offset", true, "skip this many hits (paging)"},
+        {"sort", true, "relevance (default), date (newest first), oldest, FIELD or -FIELD"},
+        {"facets", false, "also print counts by type, touchpoint, customer, status, year"},
+    };
+    return specs;
+}
+
+bool readPaging(const ParsedArgs &a, search::SearchOptions &o, std::string *error)
+{
+    auto number = [&](const char *name, int fallback, int max, int *out) {
+        const std::string v = a.value(name);
+        if (v.empty()) {
+            *out = fallback;
+            return true;
+        }
+        char *end = nullptr;
+        const long n = std::strtol(v.c_str(), &end, 10);
+        if (*end || n < 0 || n > max) {
+            *error = "--" + std::string(name) + " needs a number from 0 to " + std::to_string(max);
+            return false;
+        }
+        *out = int(n);
+        return true;
+    };
+    return number("limit", 10, 1000, &o.limit) && number("offset", 0, 1000000, &o.offset);
+}
+
+int runQuery(Session &s, const std::string &command, const Args &args, bool similar)
+{
+    ParsedArgs a;
+    std::string error;
+    if (!parseArgs(args, searchSpecs(), false, &a, &error))
+        return usageError(command, error);
+    if (a.help) {
+        printOut(similar ? "Usage: kb similar ID [--json] [--limit N]\n\n"
+                           "Records like the given one: for spotting a recurring problem.\n\n" +
+                               formatOptions(searchSpecs())
+                         : "Usage: kb search [--json] [--limit N] [--offset N] [--sort S] QUERY...\n\n"
+                           "Query language (Chinese and English, mixed freely):\n"
+                           "  割接 回退             every word must match (glossary synonyms count)\n"
+                           "  \"割接方案\"            an exact phrase\n"
+                           "  a OR b, a AND b, NOT a, -a, ( )\n"
+                           "  type:lesson status:closed customer:马电 touchpoint:割接 tag:x\n"
+                           "  owner:王磊 competitor:vendor-a year:2010 title:复盘\n"
+                           "  date:2010-01..2010-12  due:..2026-11-22  date:2024-03\n"
+                           "Traditional and simplified Chinese find each other.\n\n" +
+                               formatOptions(searchSpecs()));
+        return 0;
+    }
+    if (a.positional.empty())
+        return usageError(command, similar ? "needs a record ID" : "needs a QUERY");
+    search::SearchOptions o;
+    if (!readPaging(a, o, &error))
+        return usageError(command, error);
+    o.sort = a.value("sort", "relevance");
+    if (!s.openRoot(&error))
+        return environmentError(error);
+    std::string query;
+    for (const std::string &p : a.positional)
+        query += (query.empty() ? "" : " ") + p;
+
+    search::Searcher searcher(s.root(), s.indexSchema(), s.lexicon());
+    if (!openSearcher(s, searcher, &error))
+        return environmentError(error);
+    search::SearchResult r;
+    try {
+        r = similar ? searcher.similar(query, o) : searcher.search(query, o);
+    } catch (const search::QueryError &e) {
+        printErr("kb " + command + ": " + e.what() + "\n" +
+                 (e.suggestion.empty() ? "" : "  hint: " + e.suggestion + "\n"));
+        return 2;
+    }
+    if (a.flag("json"))
+        printJson(QJsonDocument(resultJson(s, r, o)));
+    else
+        printHuman(s, r, o, a.flag("facets"));
+    return r.total > 0 ? 0 : 1;
+}
+
+} // namespace
+
+int runSearch(Session &s, const Args &args)
+{
+    return runQuery(s, "search", args, false);
+}
+
+int runSimilar(Session &s, const Args &args)
+{
+    return runQuery(s, "similar", args, true);
+}
+
+} // namespace kb

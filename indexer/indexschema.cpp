@@ -1,0 +1,118 @@
+#include "indexschema.h"
+
+#include "textanalysis.h"
+#include "vocabulary.h"
+
+#include <algorithm>
+#include <functional>
+
+namespace kb::search {
+
+// Bump when the analysis or the document layout changes.
+constexpr const char *kIndexFormat = "kb-index-3";
+
+std::string termPrefix(const std::string &declared)
+{
+    if (declared.size() <= 1)
+        return declared;
+    return declared + ":";
+}
+
+std::string booleanTerm(const std::string &prefix, std::string_view value)
+{
+    std::string term = prefix + foldText(value);
+    while (!term.empty() && (term.back() == ' '))
+        term.pop_back();
+    if (term.size() > kMaxTermBytes) {
+        // Cut on a character boundary; such values are never typed by hand anyway.
+        std::size_t cut = kMaxTermBytes;
+        while (cut > 0 && (static_cast<unsigned char>(term[cut]) & 0xC0) == 0x80)
+            --cut;
+        term.resize(cut);
+    }
+    return term;
+}
+
+IndexSchema IndexSchema::build(const std::vector<const TypeSchema *> &types,
+                               const Vocabularies &vocab)
+{
+    IndexSchema s;
+    s.vocab_ = &vocab;
+    std::string sig = kIndexFormat;
+    for (const FieldSpec &f : commonFields()) {
+        IndexedField field;
+        field.name = f.name;
+        field.spec = f;
+        field.prefix = termPrefix(f.prefix);
+        if (f.name == "date")
+            field.slot = kSlotDate;
+        s.fields_.push_back(field);
+    }
+    std::map<std::string, FieldSpec> pluginFields; // by name: the host refuses conflicts
+    for (const TypeSchema *t : types) {
+        s.types_.emplace(t->type, t);
+        sig += "|type:" + t->type;
+        for (const FieldSpec &f : t->fields)
+            pluginFields.emplace(f.name, f);
+    }
+    SlotNumber nextSlot = kFirstFieldSlot;
+    for (auto &[name, spec] : pluginFields) {
+        IndexedField field;
+        field.name = name;
+        field.spec = spec;
+        field.prefix = termPrefix(spec.prefix);
+        field.facet = spec.facet;
+        if (spec.isDateLike() || spec.sort)
+            field.slot = nextSlot++;
+        field.freeText = spec.type == FieldType::String || spec.type == FieldType::Text ||
+                         spec.type == FieldType::Person || !spec.vocabulary.empty() ||
+                         (spec.type == FieldType::List && spec.itemType != FieldType::Reference &&
+                          spec.itemType != FieldType::Date);
+        s.fields_.push_back(field);
+    }
+    s.facets_ = {"type", "year"};
+    for (const IndexedField &f : s.fields_)
+        if (f.facet || (f.spec.facet && f.name != "type")) {
+            if (std::find(s.facets_.begin(), s.facets_.end(), f.name) == s.facets_.end())
+                s.facets_.push_back(f.name);
+        }
+    for (const IndexedField &f : s.fields_)
+        sig += "|" + f.name + ":" + f.prefix + ":" + std::string(fieldTypeName(f.spec.type)) +
+               ":" + std::to_string(f.slot) + ":" + f.spec.vocabulary + (f.freeText ? ":t" : "");
+    // Vocabulary labels are indexed as text, so a changed vocabulary means a rebuild.
+    std::string vocabText;
+    for (const std::string &name : vocab.names())
+        for (const Term &t : *vocab.get(name)) {
+            vocabText += name + "\x1f" + t.id + "\x1f" + t.zh + "\x1f" + t.en;
+            for (const auto &a : t.aliases)
+                vocabText += "\x1f" + a;
+            vocabText += "\x1e";
+        }
+    sig += "|vocab:" + std::to_string(std::hash<std::string>{}(vocabText));
+    s.signature_ = sig;
+    return s;
+}
+
+const IndexedField *IndexSchema::field(std::string_view name) const
+{
+    for (const IndexedField &f : fields_)
+        if (f.name == name)
+            return &f;
+    return nullptr;
+}
+
+const TypeSchema *IndexSchema::type(std::string_view type) const
+{
+    auto it = types_.find(type);
+    return it == types_.end() ? nullptr : it->second;
+}
+
+std::vector<std::string> IndexSchema::typeNames() const
+{
+    std::vector<std::string> names;
+    for (const auto &[name, t] : types_)
+        names.push_back(name);
+    return names;
+}
+
+} // namespace kb::search

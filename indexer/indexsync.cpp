@@ -1,0 +1,340 @@
+#include "indexsync.h"
+
+#include "documentbuilder.h"
+#include "indexlocation.h"
+#include "indexschema.h"
+#include "storeddata.h"
+#include "store.h"
+
+#include <xapian.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace kb::search {
+
+namespace {
+
+// Commit after this much analysed text or this many documents, whichever comes first:
+// Xapian's own threshold counts documents only, and big documents then blow memory.
+constexpr std::size_t kFlushBytes = 24u << 20;
+constexpr std::size_t kFlushDocs = 20000;
+
+struct Indexed {
+    Xapian::docid docid = 0;
+    std::string signature;
+};
+
+std::unordered_map<std::string, Indexed> indexedFiles(const Xapian::Database &db)
+{
+    std::unordered_map<std::string, Indexed> out;
+    out.reserve(db.get_doccount());
+    for (auto it = db.valuestream_begin(kSlotPath); it != db.valuestream_end(kSlotPath); ++it)
+        out[*it].docid = it.get_docid();
+    std::unordered_map<Xapian::docid, std::string> sigs;
+    for (auto it = db.valuestream_begin(kSlotSignature); it != db.valuestream_end(kSlotSignature);
+         ++it)
+        sigs.emplace(it.get_docid(), *it);
+    for (auto &[path, entry] : out)
+        entry.signature = sigs[entry.docid];
+    return out;
+}
+
+// Files changed within this window of the run may change again within the timestamp
+// granularity unseen; they are stored with a signature that forces a re-read next time.
+bool racilyClean(const FileEntry &f, std::int64_t runStartNs)
+{
+    return f.mtimeNs >= runStartNs - 1'000'000'000LL;
+}
+
+void fsyncTree(const std::string &dir)
+{
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        int fd = ::open(it->path().c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            ::fsync(fd);
+            ::close(fd);
+        }
+    }
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+std::int64_t nowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// Analysis runs on worker threads, ahead of the single writer by a bounded window, and
+// hands documents over in file order.
+class Pipeline {
+public:
+    Pipeline(const KbRoot &root, const IndexSchema &schema, const std::vector<FileEntry> &work,
+             int threads)
+        : root_(root), schema_(schema), work_(work), ring_(kWindow)
+    {
+        if (work_.size() < 32)
+            threads = 0; // not worth the threads
+        for (int t = 0; t < threads; ++t)
+            workers_.emplace_back([this] { run(); });
+    }
+    ~Pipeline()
+    {
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        space_.notify_all();
+        for (auto &w : workers_)
+            w.join();
+    }
+
+    BuiltDocument take(std::size_t i)
+    {
+        if (workers_.empty())
+            return build(i);
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [&] { return ring_[i % kWindow].has_value(); });
+        BuiltDocument d = std::move(*ring_[i % kWindow]);
+        ring_[i % kWindow].reset();
+        consumed_ = i + 1;
+        lock.unlock();
+        space_.notify_all();
+        return d;
+    }
+
+private:
+    static constexpr std::size_t kWindow = 512;
+
+    BuiltDocument build(std::size_t i)
+    {
+        try {
+            return buildDocument(root_, schema_, work_[i]);
+        } catch (const Xapian::Error &e) {
+            BuiltDocument d;
+            d.path = work_[i].path;
+            d.findings.push_back({work_[i].path, 0, {}, "cannot index: " + e.get_msg(), false});
+            d.doc.add_boolean_term(pathTerm(work_[i].path));
+            d.doc.add_value(kSlotPath, work_[i].path);
+            return d;
+        }
+    }
+
+    void run()
+    {
+        for (;;) {
+            const std::size_t i = next_++;
+            if (i >= work_.size())
+                return;
+            {
+                std::unique_lock lock(mutex_);
+                space_.wait(lock, [&] { return stop_ || i < consumed_ + kWindow; });
+                if (stop_)
+                    return;
+            }
+            BuiltDocument d = build(i);
+            {
+                std::lock_guard lock(mutex_);
+                ring_[i % kWindow] = std::move(d);
+            }
+            ready_.notify_all();
+        }
+    }
+
+    const KbRoot &root_;
+    const IndexSchema &schema_;
+    const std::vector<FileEntry> &work_;
+    std::vector<std::optional<BuiltDocument>> ring_;
+    std::vector<std::thread> workers_;
+    std::mutex mutex_;
+    std::condition_variable ready_, space_;
+    std::atomic<std::size_t> next_{0};
+    std::size_t consumed_ = 0;
+    bool stop_ = false;
+};
+
+void collectBrokenFindings(const Xapian::Database &db, std::vector<Finding> &out)
+{
+    for (auto it = db.postlist_begin(kBrokenTerm); it != db.postlist_end(kBrokenTerm); ++it) {
+        const StoredData data = StoredData::unpack(db.get_document(*it).get_data());
+        const std::string message = data.get(kErrorKey);
+        std::size_t start = 0;
+        while (start < message.size()) {
+            std::size_t end = message.find('\n', start);
+            if (end == std::string::npos)
+                end = message.size();
+            // Stored as "path:line: message"; keep it whole as the message.
+            out.push_back({{}, 0, {}, message.substr(start, end - start), false});
+            start = end + 1;
+        }
+    }
+}
+
+} // namespace
+
+bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions &options,
+               SyncReport *report, std::string *error)
+{
+    const auto started = std::chrono::steady_clock::now();
+    const std::int64_t runStartNs = nowNs();
+    IndexLocation where(root.dir);
+    IndexLock lock;
+    if (!lock.acquire(where, options.lockTimeoutMs, options.onLockWait, error))
+        return false;
+    // Our own commits decide when to flush.
+    ::setenv("XAPIAN_FLUSH_THRESHOLD", "1000000", 1);
+    try {
+        std::string dbDir = where.current();
+        bool rebuild = options.rebuild || dbDir.empty();
+        report->rebuildReason = options.rebuild ? "asked for" : dbDir.empty() ? "no index yet" : "";
+        std::optional<Xapian::WritableDatabase> db;
+        if (!rebuild) {
+            try {
+                db.emplace(dbDir, Xapian::DB_OPEN);
+                if (db->get_metadata(kSignatureMetadataKey) != schema.signature()) {
+                    rebuild = true;
+                    report->rebuildReason = "the index was built with other schemas, "
+                                            "vocabularies or analysis settings";
+                }
+            } catch (const Xapian::DatabaseError &e) {
+                rebuild = true;
+                report->rebuildReason = "the index could not be opened (" + e.get_msg() + ")";
+            }
+        }
+        if (rebuild) {
+            db.reset();
+            where.removeStale();
+            dbDir = where.newDatabaseDir();
+            db.emplace(dbDir, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
+        }
+        report->rebuilt = rebuild;
+
+        ScanResult scan = scanMarkdownFiles(root);
+        report->findings = scan.findings;
+        auto indexed = rebuild ? std::unordered_map<std::string, Indexed>{} : indexedFiles(*db);
+
+        std::vector<FileEntry> work;
+        std::vector<bool> isUpdate;
+        for (const FileEntry &f : scan.files) {
+            auto it = indexed.find(f.path);
+            if (it != indexed.end()) {
+                const bool same = it->second.signature == fileSignature(f);
+                indexed.erase(it);
+                if (same) {
+                    ++report->unchanged;
+                    continue;
+                }
+                isUpdate.push_back(true);
+            } else {
+                isUpdate.push_back(false);
+            }
+            work.push_back(f);
+        }
+        for (const auto &[path, entry] : indexed) {
+            db->delete_document(entry.docid);
+            ++report->removed;
+        }
+
+        int threads = options.threads > 0 ? options.threads
+                                          : int(std::max(1u, std::thread::hardware_concurrency()));
+        Pipeline pipeline(root, schema, work, threads);
+        std::size_t pendingBytes = 0, pendingDocs = 0;
+        for (std::size_t i = 0; i < work.size(); ++i) {
+            BuiltDocument d = pipeline.take(i);
+            if (racilyClean(work[i], runStartNs))
+                d.doc.add_value(kSlotSignature, "0:" + std::to_string(work[i].size));
+            if (rebuild)
+                db->add_document(d.doc);
+            else
+                db->replace_document(pathTerm(d.path), d.doc);
+            ++(isUpdate[i] ? report->updated : report->added);
+            pendingBytes += d.textBytes;
+            if (++pendingDocs >= kFlushDocs || pendingBytes >= kFlushBytes) {
+                db->commit();
+                pendingBytes = pendingDocs = 0;
+            }
+            if (options.progress && (i % 64 == 0 || i + 1 == work.size()))
+                options.progress(i + 1, work.size());
+        }
+        db->set_metadata(kSignatureMetadataKey, schema.signature());
+        db->commit();
+        collectBrokenFindings(*db, report->findings);
+        db->close();
+        if (rebuild) {
+            fsyncTree(dbDir);
+            if (!where.setCurrent(dbDir, error))
+                return false;
+            where.removeStale();
+        }
+    } catch (const Xapian::Error &e) {
+        *error = "indexing failed: " + e.get_description();
+        return false;
+    }
+    report->seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return true;
+}
+
+bool updateIndexedFiles(const KbRoot &root, const IndexSchema &schema,
+                        const std::vector<std::string> &relPaths, int lockTimeoutMs,
+                        std::string *error)
+{
+    IndexLocation where(root.dir);
+    if (where.current().empty())
+        return true; // no index yet: the first search builds it
+    IndexLock lock;
+    if (!lock.acquire(where, lockTimeoutMs, nullptr, error))
+        return false;
+    try {
+        Xapian::WritableDatabase db(where.current(), Xapian::DB_OPEN);
+        if (db.get_metadata(kSignatureMetadataKey) != schema.signature()) {
+            db.close();
+            lock.release();
+            SyncOptions options;
+            options.lockTimeoutMs = lockTimeoutMs;
+            SyncReport report;
+            return syncIndex(root, schema, options, &report, error);
+        }
+        const std::int64_t runStartNs = nowNs();
+        for (const std::string &path : relPaths) {
+            struct stat st{};
+            const std::string abs = root.dir + "/" + path;
+            if (::stat(abs.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+                db.delete_document(pathTerm(path));
+                continue;
+            }
+            FileEntry f{path, std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000LL + st.st_mtim.tv_nsec,
+                        std::int64_t(st.st_size)};
+            BuiltDocument d = buildDocument(root, schema, f);
+            if (racilyClean(f, runStartNs))
+                d.doc.add_value(kSlotSignature, "0:" + std::to_string(f.size));
+            db.replace_document(pathTerm(path), d.doc);
+        }
+        db.commit();
+    } catch (const Xapian::Error &e) {
+        *error = "index update failed: " + e.get_description() + "; run kb index";
+        return false;
+    }
+    return true;
+}
+
+} // namespace kb::search

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "finding.h"
+#include "kbroot.h"
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace kb::search {
+
+class IndexSchema;
+
+struct SyncOptions {
+    bool rebuild = false;
+    int lockTimeoutMs = 30000;
+    int threads = 0; // analysis threads; 0: one per core
+    // Called now and then with (done, total) while documents are written.
+    std::function<void(std::size_t, std::size_t)> progress;
+    void (*onLockWait)(long holderPid) = nullptr;
+};
+
+struct SyncReport {
+    std::size_t added = 0, updated = 0, removed = 0, unchanged = 0;
+    bool rebuilt = false;
+    std::string rebuildReason;
+    std::vector<Finding> findings; // broken files (every run) and walk problems
+    double seconds = 0;
+};
+
+// Brings `<root>/.kb` to exactly what the files say: re-reads only files whose mtime or
+// size changed, drops documents of deleted files, rebuilds from scratch when asked, when
+// there is no index, or when the stored signature (schemas, analysis, vocabularies)
+// differs. Commits in batches sized by text volume; a kill at any point leaves the last
+// commit, which the next run completes. False with a message on a lock timeout or an
+// I/O or Xapian error.
+bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions &options,
+               SyncReport *report, std::string *error);
+
+// Re-indexes the given files right after kb wrote them (or drops them if gone). Does
+// nothing when there is no index yet; falls back to a full sync when the index is stale.
+bool updateIndexedFiles(const KbRoot &root, const IndexSchema &schema,
+                        const std::vector<std::string> &relPaths, int lockTimeoutMs,
+                        std::string *error);
+
+} // namespace kb::search

@@ -1,0 +1,811 @@
+#include "querybuilder.h"
+
+#include "indexschema.h"
+#include "lexicon.h"
+#include "suggest.h"
+#include "termwriter.h"
+#include "textanalysis.h"
+#include "vocabulary.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+namespace kb::search {
+
+namespace {
+
+// ---- Lexer -----------------------------------------------------------------------
+
+struct Lexeme {
+    enum Kind { Word, Phrase, Field, LParen, RParen, And, Or, Not, End } kind = End;
+    std::string text;  // word, phrase text, or field value
+    std::string field; // canonical field name for Field
+    bool negated = false;
+    int column = 1;
+};
+
+bool isSpace(std::uint32_t cp)
+{
+    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x3000;
+}
+
+std::uint32_t closingQuote(std::uint32_t open)
+{
+    switch (open) {
+    case '"':
+        return '"';
+    case 0x201C: // “
+        return 0x201D;
+    case 0x300C: // 「
+        return 0x300D;
+    case 0x300E: // 『
+        return 0x300F;
+    default:
+        return 0;
+    }
+}
+
+class Lexer {
+public:
+    Lexer(std::string_view q, const QueryBuilder &builder, const IndexSchema &schema)
+        : q_(q), builder_(builder), schema_(schema)
+    {
+    }
+
+    std::vector<Lexeme> run()
+    {
+        std::vector<Lexeme> out;
+        while (pos_ < q_.size()) {
+            const std::size_t start = pos_;
+            const int column = column_;
+            const std::uint32_t cp = next();
+            if (isSpace(cp))
+                continue;
+            if (cp == '(' || cp == 0xFF08) {
+                out.push_back({Lexeme::LParen, {}, {}, false, column});
+                continue;
+            }
+            if (cp == ')' || cp == 0xFF09) {
+                out.push_back({Lexeme::RParen, {}, {}, false, column});
+                continue;
+            }
+            if (closingQuote(cp)) {
+                out.push_back({Lexeme::Phrase, readQuoted(cp, column), {}, false, column});
+                continue;
+            }
+            pos_ = start;
+            column_ = column;
+            out.push_back(readChunk());
+        }
+        out.push_back({Lexeme::End, {}, {}, false, column_});
+        return out;
+    }
+
+private:
+    std::uint32_t next()
+    {
+        ++column_;
+        return decodeUtf8(q_, pos_);
+    }
+    std::uint32_t peek() const
+    {
+        std::size_t p = pos_;
+        return p < q_.size() ? decodeUtf8(q_, p) : 0;
+    }
+
+    std::string readQuoted(std::uint32_t open, int column)
+    {
+        const std::uint32_t close = closingQuote(open);
+        std::string text;
+        while (pos_ < q_.size()) {
+            const std::uint32_t cp = next();
+            if (cp == close || (open == 0x201C && cp == '"'))
+                return text;
+            appendUtf8(text, cp);
+        }
+        std::string fixed(q_);
+        appendUtf8(fixed, close);
+        throw QueryError("unclosed quote: the phrase starting at column " +
+                             std::to_string(column) + " has no closing quote",
+                         "add the closing quote: " + fixed);
+    }
+
+    Lexeme readChunk()
+    {
+        Lexeme lx;
+        lx.column = column_;
+        std::string chunk;
+        std::size_t colonAt = std::string::npos;
+        while (pos_ < q_.size()) {
+            const std::uint32_t cp = peek();
+            if (isSpace(cp) || cp == '(' || cp == ')' || cp == 0xFF08 || cp == 0xFF09 ||
+                (closingQuote(cp) && colonAt == std::string::npos))
+                break;
+            if (closingQuote(cp)) // field:"quoted value"
+                break;
+            next();
+            if ((cp == ':' || cp == 0xFF1A) && colonAt == std::string::npos) {
+                colonAt = chunk.size();
+                chunk += ':';
+                continue;
+            }
+            appendUtf8(chunk, cp);
+        }
+        if (chunk == "AND" || chunk == "&&")
+            return {Lexeme::And, chunk, {}, false, lx.column};
+        if (chunk == "OR" || chunk == "||")
+            return {Lexeme::Or, chunk, {}, false, lx.column};
+        if (chunk == "NOT")
+            return {Lexeme::Not, chunk, {}, false, lx.column};
+        if (chunk.size() > 1 && (chunk[0] == '-' || chunk[0] == '+')) {
+            lx.negated = chunk[0] == '-';
+            chunk.erase(0, 1);
+            if (colonAt != std::string::npos)
+                --colonAt;
+        }
+        if (colonAt != std::string::npos && colonAt > 0) {
+            const std::string name = chunk.substr(0, colonAt);
+            std::string value = chunk.substr(colonAt + 1);
+            if (std::string canonical = fieldFor(name); !canonical.empty()) {
+                if (value.empty() && pos_ < q_.size() && closingQuote(peek())) {
+                    const int qc = column_;
+                    value = readQuoted(next(), qc);
+                }
+                if (value.empty())
+                    throw QueryError("'" + name + ":' at column " + std::to_string(lx.column) +
+                                         " needs a value",
+                                     "for example " + canonical + ":" + exampleValue(canonical));
+                lx.kind = Lexeme::Field;
+                lx.field = canonical;
+                lx.text = value;
+                return lx;
+            }
+            // Looks like a misspelt field name: say so rather than search for it.
+            const bool fieldLike = std::all_of(name.begin(), name.end(), [](char c) {
+                return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+            });
+            if (fieldLike && name.size() >= 2)
+                if (std::string near = closestMatch(name, builder_.fieldNames()); !near.empty())
+                    throw QueryError("unknown field '" + name + "' at column " +
+                                         std::to_string(lx.column),
+                                     "did you mean " + near + ":" + value + " ?");
+        }
+        lx.kind = Lexeme::Word;
+        lx.text = chunk;
+        return lx;
+    }
+
+    std::string fieldFor(const std::string &name) const
+    {
+        const std::string folded = foldText(name);
+        if (folded == "tag")
+            return "tags";
+        for (const IndexedField &f : schema_.fields())
+            if (f.name == folded || foldText(f.spec.labelEn) == folded ||
+                (!f.spec.labelZh.empty() && foldText(f.spec.labelZh) == folded))
+                return f.name;
+        if (folded == "year")
+            return "year";
+        return {};
+    }
+
+    std::string exampleValue(const std::string &field) const
+    {
+        const IndexedField *f = schema_.field(field);
+        if (!f)
+            return "2024";
+        if (f->spec.isDateLike())
+            return "2024-01..2024-06";
+        if (!f->spec.values.empty())
+            return f->spec.values.front();
+        if (!f->spec.vocabulary.empty())
+            if (const auto *terms = schema_.vocab().get(f->spec.vocabulary); terms && !terms->empty())
+                return terms->front().id;
+        return "VALUE";
+    }
+
+    std::string_view q_;
+    const QueryBuilder &builder_;
+    const IndexSchema &schema_;
+    std::size_t pos_ = 0;
+    int column_ = 1;
+};
+
+// ---- Parser ----------------------------------------------------------------------
+
+struct Node {
+    enum Kind { Text, Phrase, Field, Group, And, Or, Not } kind = Text;
+    std::string text, field;
+    int group = -1;         // synonym group for Group
+    bool explicitAnd = false;
+    std::vector<Node> kids;
+    int column = 1;
+};
+
+class Parser {
+public:
+    Parser(std::vector<Lexeme> lx, std::string_view query) : lx_(std::move(lx)), query_(query) {}
+
+    Node parse()
+    {
+        if (lx_.size() == 1)
+            throw QueryError("the query is empty", "type a word, e.g. 割接 or cutover");
+        Node n = parseOr();
+        if (peek().kind == Lexeme::RParen)
+            throw QueryError("unmatched ')' at column " + std::to_string(peek().column),
+                             "remove it, or add '(' where the group starts");
+        return n;
+    }
+
+private:
+    const Lexeme &peek() const { return lx_[pos_]; }
+    const Lexeme &take() { return lx_[pos_++]; }
+
+    Node parseOr()
+    {
+        Node left = parseAnd();
+        if (peek().kind != Lexeme::Or)
+            return left;
+        Node n;
+        n.kind = Node::Or;
+        n.kids.push_back(std::move(left));
+        while (peek().kind == Lexeme::Or) {
+            const Lexeme &op = take();
+            if (startsNothing(peek()))
+                throw QueryError("'OR' at column " + std::to_string(op.column) +
+                                     " needs a term after it",
+                                 "write a term on both sides, e.g. 割接 OR cutover");
+            n.kids.push_back(parseAnd());
+        }
+        return n;
+    }
+
+    static bool startsNothing(const Lexeme &l)
+    {
+        return l.kind == Lexeme::End || l.kind == Lexeme::RParen || l.kind == Lexeme::Or ||
+               l.kind == Lexeme::And;
+    }
+
+    Node parseAnd()
+    {
+        if (peek().kind == Lexeme::Or || peek().kind == Lexeme::And)
+            throw QueryError("'" + peek().text + "' at column " + std::to_string(peek().column) +
+                                 " needs a term before it",
+                             "remove it, or write a term on both sides");
+        Node n;
+        n.kind = Node::And;
+        n.kids.push_back(parseUnary());
+        while (!startsNothing(peek()) || peek().kind == Lexeme::And) {
+            if (peek().kind == Lexeme::And) {
+                const Lexeme &op = take();
+                if (startsNothing(peek()))
+                    throw QueryError("'AND' at column " + std::to_string(op.column) +
+                                         " needs a term after it",
+                                     "remove the trailing AND");
+                n.explicitAnd = true;
+            }
+            n.kids.push_back(parseUnary());
+        }
+        return n.kids.size() == 1 ? std::move(n.kids.front()) : n;
+    }
+
+    Node parseUnary()
+    {
+        if (peek().kind == Lexeme::Not) {
+            const Lexeme &op = take();
+            if (startsNothing(peek()) || peek().kind == Lexeme::Not)
+                throw QueryError("'NOT' at column " + std::to_string(op.column) +
+                                     " needs a term after it",
+                                 "e.g. 割接 NOT 回退");
+            Node n;
+            n.kind = Node::Not;
+            n.column = op.column;
+            n.kids.push_back(parseUnary());
+            return n;
+        }
+        return parsePrimary();
+    }
+
+    Node parsePrimary()
+    {
+        const Lexeme lx = take();
+        Node n;
+        n.column = lx.column;
+        switch (lx.kind) {
+        case Lexeme::LParen: {
+            if (peek().kind == Lexeme::RParen)
+                throw QueryError("empty parentheses at column " + std::to_string(lx.column),
+                                 "remove them");
+            n = parseOr();
+            if (peek().kind != Lexeme::RParen)
+                throw QueryError("the '(' at column " + std::to_string(lx.column) +
+                                     " is never closed",
+                                 "add ')': " + std::string(query_) + ")");
+            take();
+            return n;
+        }
+        case Lexeme::Word:
+            n.kind = Node::Text;
+            n.text = lx.text;
+            break;
+        case Lexeme::Phrase:
+            n.kind = Node::Phrase;
+            n.text = lx.text;
+            break;
+        case Lexeme::Field:
+            n.kind = Node::Field;
+            n.field = lx.field;
+            n.text = lx.text;
+            break;
+        case Lexeme::RParen:
+            throw QueryError("unmatched ')' at column " + std::to_string(lx.column),
+                             "remove it, or add '(' where the group starts");
+        default:
+            throw QueryError("unexpected '" + lx.text + "' at column " +
+                                 std::to_string(lx.column),
+                             "remove it");
+        }
+        if (lx.negated) {
+            Node neg;
+            neg.kind = Node::Not;
+            neg.column = lx.column;
+            neg.kids.push_back(std::move(n));
+            return neg;
+        }
+        return n;
+    }
+
+    std::vector<Lexeme> lx_;
+    std::string_view query_;
+    std::size_t pos_ = 0;
+};
+
+// ---- Building Xapian queries -------------------------------------------------------
+
+using Q = Xapian::Query;
+
+std::optional<Q> combine(Q::op op, std::vector<Q> parts)
+{
+    if (parts.empty())
+        return std::nullopt;
+    if (parts.size() == 1)
+        return parts.front();
+    return Q(op, parts.begin(), parts.end());
+}
+
+bool parseDatePart(const std::string &s, bool upper, std::string *key)
+{
+    std::string digits;
+    for (char c : s)
+        if (c >= '0' && c <= '9')
+            digits += c;
+        else if (c != '-' && c != '/' && c != '.')
+            return false;
+    if (digits.size() == 4)
+        digits += upper ? "1231" : "0101";
+    else if (digits.size() == 6)
+        digits += upper ? "31" : "01";
+    if (digits.size() != 8)
+        return false;
+    const int month = std::stoi(digits.substr(4, 2)), day = std::stoi(digits.substr(6, 2));
+    if (month < 1 || month > 12 || day < 1 || day > 31)
+        return false;
+    if (s.size() == 10 && !isIsoDate(s))
+        return false; // 2024-02-30
+    *key = digits;
+    return true;
+}
+
+class Builder {
+public:
+    Builder(const IndexSchema &schema, const Lexicon &lexicon, ParsedQuery &out)
+        : schema_(schema), lexicon_(lexicon), out_(out), stem_("english")
+    {
+    }
+
+    // Drops stop words only when something else remains to search for.
+    void decideStopWords(const Node &root)
+    {
+        std::size_t content = 0;
+        countContent(root, content);
+        dropStops_ = content > 0;
+    }
+
+    std::optional<Q> build(const Node &n, bool relaxed)
+    {
+        switch (n.kind) {
+        case Node::Text:
+            out_.hasText = true;
+            return textQuery(n.text, relaxed);
+        case Node::Phrase:
+            out_.hasText = true;
+            return phraseQuery(n.text, "");
+        case Node::Group:
+            out_.hasText = true;
+            return groupQuery(n.group);
+        case Node::Field:
+            return fieldQuery(n.field, n.text);
+        case Node::Not: {
+            auto inner = build(n.kids.front(), false);
+            if (!inner)
+                return std::nullopt;
+            return Q(Q::OP_AND_NOT, Q::MatchAll, *inner);
+        }
+        case Node::Or: {
+            std::vector<Q> parts;
+            for (const Node &k : n.kids)
+                if (auto q = build(k, relaxed))
+                    parts.push_back(*q);
+            return combine(Q::OP_OR, parts);
+        }
+        case Node::And:
+            return andQuery(n, relaxed);
+        }
+        return std::nullopt;
+    }
+
+private:
+    void countContent(const Node &n, std::size_t &content) const
+    {
+        if (n.kind == Node::Text) {
+            for (const Token &t : tokenize(n.text))
+                if (t.kind == TokenKind::Cjk || !Lexicon::isStopWord(t.text))
+                    ++content;
+        } else if (n.kind == Node::Phrase || n.kind == Node::Group) {
+            ++content;
+        }
+        for (const Node &k : n.kids)
+            countContent(k, content);
+    }
+
+    std::optional<Q> andQuery(const Node &n, bool relaxed)
+    {
+        std::vector<Node> kids = mergeSynonymPhrases(n.kids);
+        std::vector<Q> positive, negative;
+        std::map<std::string, std::vector<Q>> filters; // same field ORs, fields AND
+        for (const Node &k : kids) {
+            if (k.kind == Node::Not) {
+                if (auto q = build(k.kids.front(), false))
+                    negative.push_back(*q);
+            } else if (k.kind == Node::Field) {
+                if (auto q = build(k, relaxed))
+                    filters[k.field].push_back(*q);
+            } else if (auto q = build(k, relaxed)) {
+                positive.push_back(*q);
+            }
+        }
+        const bool orWords = relaxed && !n.explicitAnd;
+        if (orWords && positive.size() > 1)
+            out_.relaxable = true;
+        std::optional<Q> result = combine(orWords ? Q::OP_OR : Q::OP_AND, positive);
+        std::vector<Q> filterParts;
+        for (auto &[field, qs] : filters)
+            filterParts.push_back(*combine(Q::OP_OR, qs));
+        if (auto f = combine(Q::OP_AND, filterParts))
+            result = result ? Q(Q::OP_FILTER, *result, *f) : Q(Q::OP_SCALE_WEIGHT, *f, 0.0);
+        if (auto neg = combine(Q::OP_OR, negative))
+            result = Q(Q::OP_AND_NOT, result ? *result : Q::MatchAll, *neg);
+        return result;
+    }
+
+    // Consecutive plain words forming a multi-word glossary entry ("site survey") become
+    // one synonym group.
+    std::vector<Node> mergeSynonymPhrases(const std::vector<Node> &kids) const
+    {
+        std::vector<Node> out;
+        for (std::size_t i = 0; i < kids.size();) {
+            int matched = 0, group = -1;
+            for (int len = std::min<int>(lexicon_.maxLatinWords(), int(kids.size() - i)); len >= 2;
+                 --len) {
+                std::string key;
+                bool plain = true;
+                for (int k = 0; k < len && plain; ++k) {
+                    const Node &w = kids[i + k];
+                    const auto tokens = tokenize(w.text);
+                    plain = w.kind == Node::Text && tokens.size() == 1 &&
+                            tokens[0].kind == TokenKind::Word;
+                    if (plain)
+                        key += (k ? " " : "") + tokens[0].text;
+                }
+                if (plain && (group = lexicon_.latinGroup(key)) >= 0) {
+                    matched = len;
+                    break;
+                }
+            }
+            if (matched) {
+                Node g;
+                g.kind = Node::Group;
+                g.group = group;
+                out.push_back(g);
+                i += matched;
+            } else {
+                out.push_back(kids[i++]);
+            }
+        }
+        return out;
+    }
+
+    void highlightCjk(const std::vector<std::uint32_t> &chars)
+    {
+        out_.highlight.push_back(cjkTerm(chars, 0, chars.size()));
+    }
+
+    // An exact CJK string: its bigrams in a row (a single character is its unigram).
+    Q cjkExact(const std::vector<std::uint32_t> &chars, const std::string &prefix)
+    {
+        if (chars.size() <= 2)
+            return Q(prefix + cjkTerm(chars, 0, chars.size()));
+        std::vector<Q> grams;
+        for (std::size_t i = 0; i + 1 < chars.size(); ++i)
+            grams.emplace_back(prefix + cjkTerm(chars, i, 2));
+        return Q(Q::OP_PHRASE, grams.begin(), grams.end(), Xapian::termcount(grams.size()));
+    }
+
+    Q wordQuery(const std::string &word)
+    {
+        out_.highlight.push_back(word);
+        const std::string z = stemTerm(stem_, word);
+        return z.empty() ? Q(word) : Q(z);
+    }
+
+    std::optional<Q> textQuery(const std::string &text, bool relaxed)
+    {
+        std::vector<Q> parts;
+        const std::vector<Token> tokens = tokenize(text);
+        for (const Token &t : tokens) {
+            if (t.kind == TokenKind::Word) {
+                if (t.text.size() > kMaxTermBytes ||
+                    (dropStops_ && tokens.size() == 1 && Lexicon::isStopWord(t.text)))
+                    continue;
+                const int group = lexicon_.latinGroup(t.text);
+                parts.push_back(group >= 0 ? groupQuery(group) : wordQuery(t.text));
+                continue;
+            }
+            std::vector<CjkSegment> segments = lexicon_.segment(t.chars);
+            if (segments.empty()) // only stop words: search them after all
+                segments.push_back(CjkSegment{t.chars, -1});
+            for (const CjkSegment &s : segments) {
+                if (s.group >= 0) {
+                    parts.push_back(groupQuery(s.group));
+                } else if (relaxed && s.chars.size() > 2) {
+                    out_.relaxable = true;
+                    std::vector<Q> grams;
+                    for (std::size_t i = 0; i + 1 < s.chars.size(); ++i) {
+                        grams.emplace_back(cjkTerm(s.chars, i, 2));
+                        out_.highlight.push_back(cjkTerm(s.chars, i, 2));
+                    }
+                    parts.push_back(*combine(Q::OP_OR, grams));
+                } else {
+                    highlightCjk(s.chars);
+                    parts.push_back(cjkExact(s.chars, ""));
+                }
+            }
+        }
+        if (parts.size() > 1)
+            out_.relaxable = true;
+        return combine(relaxed ? Q::OP_OR : Q::OP_AND, parts);
+    }
+
+    // Words and CJK runs in order, as positional terms.
+    std::optional<Q> phraseQuery(const std::string &text, const std::string &prefix)
+    {
+        std::vector<Q> terms;
+        for (const Token &t : tokenize(text)) {
+            if (t.kind == TokenKind::Word) {
+                terms.emplace_back(prefix + t.text);
+                out_.highlight.push_back(t.text);
+            } else if (t.chars.size() == 1) {
+                terms.emplace_back(prefix + t.text);
+                highlightCjk(t.chars);
+            } else {
+                highlightCjk(t.chars);
+                for (std::size_t i = 0; i + 1 < t.chars.size(); ++i)
+                    terms.emplace_back(prefix + cjkTerm(t.chars, i, 2));
+            }
+        }
+        if (terms.size() <= 1)
+            return combine(Q::OP_AND, terms);
+        return Q(Q::OP_PHRASE, terms.begin(), terms.end(), Xapian::termcount(terms.size()));
+    }
+
+    // Any form of a glossary or vocabulary entry, in either language.
+    Q groupQuery(int group)
+    {
+        std::vector<Q> forms;
+        for (const std::string &form : lexicon_.groups()[group].forms) {
+            const std::vector<Token> tokens = tokenize(form);
+            if (tokens.size() == 1 && tokens[0].kind == TokenKind::Word) {
+                forms.push_back(wordQuery(tokens[0].text));
+            } else if (tokens.size() == 1) {
+                highlightCjk(tokens[0].chars);
+                forms.push_back(cjkExact(tokens[0].chars, ""));
+            } else if (auto q = phraseQuery(form, "")) {
+                forms.push_back(*q);
+            }
+        }
+        return *combine(Q::OP_SYNONYM, forms);
+    }
+
+    std::optional<Q> fieldQuery(const std::string &name, const std::string &value)
+    {
+        if (name == "year") {
+            std::string key;
+            if (value.size() != 4 || !parseDatePart(value, false, &key))
+                throw QueryError("year:" + value + " is not a year", "e.g. year:2010");
+            return Q("Y" + value);
+        }
+        if (name == "title") {
+            out_.hasText = true;
+            return phraseQuery(value, "S");
+        }
+        const IndexedField *f = schema_.field(name);
+        if (name == "type")
+            return typeQuery(value);
+        if (f->spec.isDateLike())
+            return dateQuery(*f, value);
+        if (f->prefix.empty())
+            throw QueryError("the field '" + name + "' cannot be used as a filter",
+                             "search its words without the '" + name + ":' prefix");
+        if (!f->spec.vocabulary.empty())
+            return vocabularyQuery(*f, value);
+        if (!f->spec.values.empty())
+            return enumQuery(*f, value);
+        return Q(booleanTerm(f->prefix, value));
+    }
+
+    Q typeQuery(const std::string &value)
+    {
+        const std::string v = foldText(value);
+        std::vector<std::string> names = schema_.typeNames();
+        names.push_back("note");
+        for (const std::string &t : names) {
+            const TypeSchema *ts = schema_.type(t);
+            if (v == t || (ts && (v == ts->pluginId || v == foldText(ts->labelEn) ||
+                                  v == foldText(ts->labelZh))))
+                return Q("XTYPE:" + t);
+        }
+        return cannotMatch("no record type is called '" + value + "'", value, names, "type");
+    }
+
+    Q cannotMatch(const std::string &why, const std::string &value,
+                  const std::vector<std::string> &known, const std::string &field)
+    {
+        out_.cannotMatch = true;
+        std::string note = why + ".";
+        if (std::string near = closestMatch(value, known, 3); !near.empty())
+            note += " Did you mean " + field + ":" + near + " ?";
+        else {
+            note += " Known values:";
+            for (std::size_t i = 0; i < known.size() && i < 12; ++i)
+                note += " " + known[i];
+            if (known.size() > 12)
+                note += " ...";
+        }
+        out_.notes.push_back(note);
+        return Q::MatchNothing;
+    }
+
+    Q enumQuery(const IndexedField &f, const std::string &value)
+    {
+        const std::string v = foldText(value);
+        std::vector<Q> matches;
+        for (const std::string &allowed : f.spec.values)
+            if (foldText(allowed) == v)
+                return Q(booleanTerm(f.prefix, allowed));
+        for (const std::string &allowed : f.spec.values)
+            if (foldText(allowed).rfind(v, 0) == 0)
+                matches.emplace_back(booleanTerm(f.prefix, allowed));
+        if (!matches.empty())
+            return *combine(Q::OP_OR, matches);
+        return cannotMatch("no " + f.name + " is '" + value + "'", value, f.spec.values, f.name);
+    }
+
+    // Vocabulary values match by id, label or alias; a part of a label matches every
+    // entry containing it (touchpoint:割接 -> tp07-install-cutover).
+    Q vocabularyQuery(const IndexedField &f, const std::string &value)
+    {
+        const Vocabularies &vocab = schema_.vocab();
+        if (const Term *t = vocab.lookup(f.spec.vocabulary, value))
+            return Q(booleanTerm(f.prefix, t->id));
+        const std::string v = foldText(value);
+        std::vector<Q> matches;
+        std::vector<std::string> known;
+        if (const auto *terms = vocab.get(f.spec.vocabulary)) {
+            for (const Term &t : *terms) {
+                known.push_back(t.id);
+                bool hit = foldText(t.id).find(v) != std::string::npos ||
+                           foldText(t.zh).find(v) != std::string::npos ||
+                           foldText(t.en).find(v) != std::string::npos;
+                for (const std::string &a : t.aliases)
+                    hit = hit || foldText(a).find(v) != std::string::npos;
+                if (hit)
+                    matches.emplace_back(booleanTerm(f.prefix, t.id));
+            }
+        }
+        if (!matches.empty())
+            return *combine(Q::OP_OR, matches);
+        // Values outside the vocabulary are still indexed as written.
+        (void)known;
+        return Q(booleanTerm(f.prefix, value));
+    }
+
+    Q dateQuery(const IndexedField &f, const std::string &value)
+    {
+        const std::string example = f.name + ":2024-01..2024-06";
+        const auto bad = [&](const std::string &part) {
+            return QueryError("'" + part + "' in " + f.name + ":" + value + " is not a date",
+                              "use YYYY, YYYY-MM or YYYY-MM-DD, and a..b for a range, e.g. " +
+                                  example);
+        };
+        const std::size_t dots = value.find("..");
+        std::string lo, hi;
+        if (dots == std::string::npos) {
+            if (!parseDatePart(value, false, &lo) || !parseDatePart(value, true, &hi))
+                throw bad(value);
+        } else {
+            const std::string a = value.substr(0, dots), b = value.substr(dots + 2);
+            if (a.empty() && b.empty())
+                throw QueryError(f.name + ":.. has no bounds", "e.g. " + example);
+            if (!a.empty() && !parseDatePart(a, false, &lo))
+                throw bad(a);
+            if (!b.empty() && !parseDatePart(b, true, &hi))
+                throw bad(b);
+            if (!lo.empty() && !hi.empty() && lo > hi)
+                throw QueryError("the range " + f.name + ":" + value +
+                                     " ends before it starts",
+                                 "swap the bounds: " + f.name + ":" + b + ".." + a);
+        }
+        if (f.slot == kNoSlot)
+            throw QueryError("the field '" + f.name + "' has no dates to compare", "");
+        if (lo.empty())
+            return Q(Q::OP_VALUE_LE, f.slot, hi);
+        if (hi.empty())
+            return Q(Q::OP_VALUE_GE, f.slot, lo);
+        return Q(Q::OP_VALUE_RANGE, f.slot, lo, hi);
+    }
+
+    const IndexSchema &schema_;
+    const Lexicon &lexicon_;
+    ParsedQuery &out_;
+    Xapian::Stem stem_;
+    bool dropStops_ = false;
+};
+
+} // namespace
+
+std::vector<std::string> QueryBuilder::fieldNames() const
+{
+    std::vector<std::string> names{"year", "tag"};
+    for (const IndexedField &f : schema_.fields())
+        names.push_back(f.name);
+    return names;
+}
+
+ParsedQuery QueryBuilder::parse(std::string_view query) const
+{
+    if (query.size() > 4096)
+        throw QueryError("the query is longer than 4096 bytes", "shorten it");
+    ParsedQuery out;
+    Lexer lexer(query, *this, schema_);
+    Node root = Parser(lexer.run(), query).parse();
+    Builder builder(schema_, lexicon_, out);
+    builder.decideStopWords(root);
+    std::optional<Q> strict = builder.build(root, false);
+    out.relaxable = false; // recomputed while building the relaxed form
+    std::optional<Q> relaxed = builder.build(root, true);
+    if (!strict)
+        throw QueryError("the query has nothing to search for", "type a word, e.g. 割接");
+    out.strict = *strict;
+    out.relaxed = relaxed ? *relaxed : *strict;
+    std::sort(out.notes.begin(), out.notes.end());
+    out.notes.erase(std::unique(out.notes.begin(), out.notes.end()), out.notes.end());
+    std::sort(out.highlight.begin(), out.highlight.end());
+    out.highlight.erase(std::unique(out.highlight.begin(), out.highlight.end()),
+                        out.highlight.end());
+    return out;
+}
+
+} // namespace kb::search

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <xapian.h>
+
+#include "queryerror.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kb::search {
+
+class IndexSchema;
+class Lexicon;
+
+struct ParsedQuery {
+    // Every word must match (CJK runs as exact substrings, glossary terms with their
+    // synonyms). `relaxed` lets any word match and ranks by how many do; the searcher
+    // uses it only when nothing matches strictly (natural-language questions).
+    Xapian::Query strict, relaxed;
+    bool hasText = false;     // free text or phrases, not only filters
+    bool relaxable = false;   // relaxed differs from strict
+    bool cannotMatch = false; // a filter value names nothing that exists
+    std::vector<std::string> notes;     // why it cannot match, how values were read
+    std::vector<std::string> highlight; // folded words and CJK strings for snippets
+};
+
+// The query language: free text in any mix of Chinese and English, "quoted phrases",
+// AND / OR / NOT (also -word), parentheses, field:value filters for every field the
+// plugin schemas declare (values may be Chinese, vocabulary labels or aliases),
+// field:a..b date ranges, and glossary synonyms applied both ways.
+class QueryBuilder {
+public:
+    QueryBuilder(const IndexSchema &schema, const Lexicon &lexicon)
+        : schema_(schema), lexicon_(lexicon)
+    {
+    }
+    ParsedQuery parse(std::string_view query) const; // throws QueryError
+    std::vector<std::string> fieldNames() const;     // what may stand before ':'
+
+private:
+    const IndexSchema &schema_;
+    const Lexicon &lexicon_;
+};
+
+} // namespace kb::search

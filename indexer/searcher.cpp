@@ -1,0 +1,296 @@
+#include "searcher.h"
+
+#include "documentbuilder.h"
+#include "indexlocation.h"
+#include "indexschema.h"
+#include "lexicon.h"
+#include "querybuilder.h"
+#include "snippet.h"
+#include "storeddata.h"
+#include "suggest.h"
+#include "textanalysis.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+namespace kb::search {
+
+namespace {
+
+// Counts every facet value of every matching document (multi-valued fields such as
+// touchpoints included, which ValueCountMatchSpy cannot do).
+class FacetSpy : public Xapian::MatchSpy {
+public:
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        const std::string blob = doc.get_value(kSlotFacets);
+        std::size_t pos = 0;
+        while (pos < blob.size()) {
+            const std::size_t sep = blob.find('\x1f', pos);
+            const std::size_t end = blob.find('\x1e', pos);
+            if (sep == std::string::npos || end == std::string::npos || sep > end)
+                break;
+            ++counts[blob.substr(pos, sep - pos)][blob.substr(sep + 1, end - sep - 1)];
+            pos = end + 1;
+        }
+    }
+    std::map<std::string, std::map<std::string, long>> counts;
+};
+
+// Rejects boolean and prefixed terms, single CJK characters and stop words: what is
+// left says what a record is about.
+class TopicTermDecider : public Xapian::ExpandDecider {
+public:
+    bool operator()(const std::string &term) const override
+    {
+        if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z'))
+            return false;
+        if (static_cast<unsigned char>(term[0]) >= 0x80) {
+            std::size_t i = 0;
+            decodeUtf8(term, i);
+            return i < term.size(); // a bigram, not a unigram
+        }
+        return term.size() > 2 && !Lexicon::isStopWord(term);
+    }
+};
+
+} // namespace
+
+struct Searcher::Impl {
+    KbRoot root;
+    const IndexSchema &schema;
+    const Lexicon &lexicon;
+    std::optional<Xapian::Database> db;
+    std::string dbPath;
+
+    Impl(KbRoot r, const IndexSchema &s, const Lexicon &l)
+        : root(std::move(r)), schema(s), lexicon(l)
+    {
+    }
+
+    bool reopen(std::string *error)
+    {
+        const std::string path = IndexLocation(root.dir).current();
+        if (path.empty()) {
+            *error = "there is no index yet; run kb index";
+            return false;
+        }
+        try {
+            if (db && path == dbPath) {
+                db->reopen();
+            } else {
+                db.emplace(path);
+                dbPath = path;
+            }
+        } catch (const Xapian::Error &e) {
+            *error = "the index cannot be read (" + e.get_msg() + "); run kb index --rebuild";
+            db.reset();
+            return false;
+        }
+        return true;
+    }
+
+    // Runs `fn` with the database, reopening on concurrent modification.
+    template <class Fn> auto withRetry(Fn fn)
+    {
+        for (int attempt = 0;; ++attempt) {
+            try {
+                return fn(*db);
+            } catch (const Xapian::DatabaseModifiedError &) {
+                if (attempt >= 4)
+                    throw;
+            } catch (const Xapian::DatabaseOpeningError &) {
+                if (attempt >= 4)
+                    throw;
+            }
+            std::string error;
+            if (!reopen(&error))
+                throw QueryError(error, "");
+        }
+    }
+
+    void applySort(Xapian::Enquire &enquire, const std::string &sort, bool hasText) const
+    {
+        if (sort == "relevance" || sort.empty()) {
+            if (!hasText) // filters only: newest first
+                enquire.set_sort_by_value_then_relevance(kSlotDate, true);
+            return;
+        }
+        if (sort == "date" || sort == "-date") {
+            enquire.set_sort_by_value_then_relevance(kSlotDate, true);
+            return;
+        }
+        if (sort == "oldest" || sort == "+date") {
+            enquire.set_sort_by_value_then_relevance(kSlotDate, false);
+            return;
+        }
+        const bool descending = sort[0] == '-';
+        const std::string name = descending ? sort.substr(1) : sort;
+        const IndexedField *f = schema.field(name);
+        if (!f || f->slot == kNoSlot) {
+            std::vector<std::string> names = sortNamesOf(schema);
+            const std::string near = closestMatch(name, names);
+            throw QueryError("cannot sort by '" + sort + "'",
+                             near.empty() ? "sort by one of: " + join(names)
+                                          : "did you mean --sort " + near + " ?");
+        }
+        enquire.set_sort_by_value_then_relevance(f->slot, descending);
+    }
+
+    static std::string join(const std::vector<std::string> &v)
+    {
+        std::string s;
+        for (const auto &x : v)
+            s += (s.empty() ? "" : ", ") + x;
+        return s;
+    }
+
+    static std::vector<std::string> sortNamesOf(const IndexSchema &schema)
+    {
+        std::vector<std::string> names{"relevance", "date", "oldest"};
+        for (const IndexedField &f : schema.fields())
+            if (f.slot != kNoSlot && f.name != "date")
+                names.push_back(f.name);
+        return names;
+    }
+
+    SearchHit makeHit(const Xapian::MSetIterator &it, int rank,
+                      const std::vector<std::string> &highlight, bool snippets) const
+    {
+        const StoredData data = StoredData::unpack(it.get_document().get_data());
+        SearchHit h;
+        h.rank = rank;
+        h.id = data.get("id");
+        h.path = data.get("path");
+        h.type = data.get("type");
+        h.title = data.get("title");
+        h.date = data.get("date");
+        h.score = it.get_weight();
+        for (const auto &[k, v] : data.entries)
+            if (k.rfind("f:", 0) == 0)
+                h.fields.emplace_back(k.substr(2), v);
+        if (snippets)
+            h.snippet = makeSnippet(data.get("text"), highlight);
+        return h;
+    }
+
+    SearchResult run(const Xapian::Query &query, const ParsedQuery *parsed,
+                     const SearchOptions &options, std::string_view text)
+    {
+        return withRetry([&](Xapian::Database &database) {
+            SearchResult r;
+            r.query = std::string(text);
+            Xapian::Enquire enquire(database);
+            // Broken files stay findable by their text but never by filters alone.
+            enquire.set_query(query);
+            applySort(enquire, options.sort, parsed ? parsed->hasText : true);
+            FacetSpy spy;
+            if (options.facets)
+                enquire.add_matchspy(&spy);
+            const Xapian::doccount all = database.get_doccount();
+            Xapian::MSet mset = enquire.get_mset(Xapian::doccount(std::max(0, options.offset)),
+                                                 Xapian::doccount(std::max(0, options.limit)),
+                                                 all);
+            r.total = long(mset.get_matches_estimated());
+            int rank = options.offset;
+            static const std::vector<std::string> none;
+            for (auto it = mset.begin(); it != mset.end(); ++it)
+                r.hits.push_back(makeHit(it, ++rank, parsed ? parsed->highlight : none,
+                                         options.snippets));
+            for (const std::string &name : schema.facetNames()) {
+                auto found = spy.counts.find(name);
+                if (found == spy.counts.end())
+                    continue;
+                std::vector<FacetCount> values;
+                for (const auto &[value, count] : found->second)
+                    values.push_back({value, count});
+                std::stable_sort(values.begin(), values.end(),
+                                 [&](const FacetCount &a, const FacetCount &b) {
+                                     return name == "year" ? a.value > b.value
+                                                           : a.count > b.count;
+                                 });
+                r.facets.emplace_back(name, std::move(values));
+            }
+            return r;
+        });
+    }
+};
+
+Searcher::Searcher(KbRoot root, const IndexSchema &schema, const Lexicon &lexicon)
+    : d_(std::make_unique<Impl>(std::move(root), schema, lexicon))
+{
+}
+
+Searcher::~Searcher() = default;
+
+bool Searcher::open(std::string *error)
+{
+    return d_->reopen(error);
+}
+
+std::string Searcher::indexSignature() const
+{
+    try {
+        return d_->db ? d_->db->get_metadata(kSignatureMetadataKey) : std::string();
+    } catch (const Xapian::Error &) {
+        return {};
+    }
+}
+
+std::vector<std::string> Searcher::sortNames() const
+{
+    return Impl::sortNamesOf(d_->schema);
+}
+
+SearchResult Searcher::search(std::string_view query, const SearchOptions &options)
+{
+    const ParsedQuery parsed = QueryBuilder(d_->schema, d_->lexicon).parse(query);
+    SearchResult r = d_->run(parsed.strict, &parsed, options, query);
+    if (r.total == 0 && parsed.relaxable && !parsed.cannotMatch) {
+        SearchResult relaxed = d_->run(parsed.relaxed, &parsed, options, query);
+        if (relaxed.total > 0) {
+            r = std::move(relaxed);
+            r.relaxed = true;
+        }
+    }
+    r.notes = parsed.notes;
+    return r;
+}
+
+SearchResult Searcher::similar(std::string_view id, const SearchOptions &options)
+{
+    return d_->withRetry([&](Xapian::Database &db) {
+        const std::string idTerm = booleanTerm("Q", id);
+        Xapian::PostingIterator p = db.postlist_begin(idTerm);
+        if (p == db.postlist_end(idTerm))
+            throw QueryError("no record with id '" + std::string(id) + "' in the index",
+                             "check the id with kb list, or run kb index");
+        Xapian::Enquire enquire(db);
+        Xapian::RSet rset;
+        rset.add_document(*p);
+        enquire.set_query(Xapian::Query(idTerm));
+        TopicTermDecider decider;
+        Xapian::ESet eset = enquire.get_eset(30, rset, &decider);
+        std::vector<std::string> topTerms(eset.begin(), eset.end());
+        std::vector<Xapian::Query> terms;
+        for (const std::string &t : topTerms)
+            terms.emplace_back(t);
+        Xapian::Query q = terms.empty()
+                              ? Xapian::Query::MatchNothing
+                              : Xapian::Query(Xapian::Query::OP_AND_NOT,
+                                              Xapian::Query(Xapian::Query::OP_OR, terms.begin(),
+                                                            terms.end()),
+                                              Xapian::Query(idTerm));
+        ParsedQuery parsed;
+        parsed.hasText = true;
+        for (const std::string &t : topTerms)
+            parsed.highlight.push_back(t[0] == 'Z' ? t.substr(1) : t);
+        SearchResult r = d_->run(q, &parsed, options, std::string("similar:") + std::string(id));
+        return r;
+    });
+}
+
+} // namespace kb::search

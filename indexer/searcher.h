@@ -1,0 +1,68 @@
+#pragma once
+
+#include "kbroot.h"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace kb::search {
+
+class IndexSchema;
+class Lexicon;
+
+struct SearchOptions {
+    int offset = 0, limit = 10;
+    // "relevance" (default), "date" (newest first), "oldest", FIELD or -FIELD for any
+    // sortable field of the schemas (ascending, or descending with '-').
+    std::string sort = "relevance";
+    bool snippets = true, facets = true;
+};
+
+struct SearchHit {
+    int rank = 0;
+    std::string id, path, type, title, date;
+    double score = 0;
+    std::string snippet; // matches wrapped in kMarkOpen / kMarkClose
+    std::vector<std::pair<std::string, std::string>> fields; // key fields, "a, b" for lists
+};
+
+struct FacetCount {
+    std::string value;
+    long count = 0;
+};
+
+struct SearchResult {
+    std::string query;
+    long total = 0;       // exact
+    bool relaxed = false; // no record had every word; these match some of them
+    std::vector<SearchHit> hits;
+    std::vector<std::pair<std::string, std::vector<FacetCount>>> facets;
+    std::vector<std::string> notes; // why nothing can match, how the query was read
+};
+
+// Runs queries against the live index of a root. Reopens and retries when a writer
+// changed the database underneath (DatabaseModifiedError) or swapped in a rebuild.
+class Searcher {
+public:
+    Searcher(KbRoot root, const IndexSchema &schema, const Lexicon &lexicon);
+    ~Searcher();
+
+    bool open(std::string *error); // false when there is no index yet, or it is unreadable
+    // Throws QueryError for queries that cannot be parsed.
+    SearchResult search(std::string_view query, const SearchOptions &options);
+    // Records like the one with `id` (its most telling terms, itself left out). Throws
+    // QueryError when the id is not in the index.
+    SearchResult similar(std::string_view id, const SearchOptions &options);
+    std::vector<std::string> sortNames() const;
+    // The mapping signature the open index was built with.
+    std::string indexSignature() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d_;
+};
+
+} // namespace kb::search

@@ -1,0 +1,40 @@
+#include "termwriter.h"
+
+#include "textanalysis.h"
+
+namespace kb::search {
+
+std::string stemTerm(const Xapian::Stem &stem, const std::string &word)
+{
+    if (word.empty() || (word[0] >= '0' && word[0] <= '9'))
+        return {};
+    return "Z" + stem(word);
+}
+
+void TermWriter::addText(std::string_view text, unsigned wdf, const std::string &prefix)
+{
+    for (const Token &t : tokenize(text)) {
+        if (t.kind == TokenKind::Word) {
+            if (t.text.size() > kMaxTermBytes)
+                continue;
+            doc_.add_posting(prefix + t.text, position_++, wdf);
+            if (prefix.empty())
+                if (std::string z = stemTerm(stem_, t.text); !z.empty())
+                    doc_.add_term(z, wdf);
+            continue;
+        }
+        const std::size_t n = t.chars.size();
+        if (n == 1) {
+            doc_.add_posting(prefix + t.text, position_++, wdf);
+            continue;
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            doc_.add_term(prefix + cjkTerm(t.chars, i, 1), wdf);
+            if (i + 1 < n)
+                doc_.add_posting(prefix + cjkTerm(t.chars, i, 2), position_ + i, wdf);
+        }
+        position_ += n - 1;
+    }
+}
+
+} // namespace kb::search

@@ -1,0 +1,159 @@
+#include "textanalysis.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <iterator>
+
+namespace kb::search {
+
+namespace {
+
+struct CharPair {
+    std::uint32_t from, to;
+};
+
+// Traditional -> simplified, generated at build time from OpenCC's t2s (see tools/).
+constexpr CharPair kT2s[] = {
+#include "t2s_table.inc"
+};
+
+std::uint32_t toSimplified(std::uint32_t cp)
+{
+    auto it = std::lower_bound(std::begin(kT2s), std::end(kT2s), cp,
+                               [](const CharPair &p, std::uint32_t c) { return p.from < c; });
+    return it != std::end(kT2s) && it->from == cp ? it->to : cp;
+}
+
+bool isWordChar(std::uint32_t cp)
+{
+    return Xapian::Unicode::is_wordchar(cp);
+}
+
+} // namespace
+
+bool isCjk(std::uint32_t cp)
+{
+    return (cp >= 0x2E80 && cp <= 0x2FDF) || (cp >= 0x3040 && cp <= 0x30FF) ||
+           (cp >= 0x3100 && cp <= 0x312F) || (cp >= 0x3190 && cp <= 0x31FF) ||
+           (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+           (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0x20000 && cp <= 0x2FFFF);
+}
+
+std::uint32_t foldChar(std::uint32_t cp)
+{
+    if (cp < 0x80)
+        return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
+    if (cp >= 0xFF01 && cp <= 0xFF5E) // full-width ASCII
+        cp -= 0xFEE0;
+    else if (cp == 0x3000)
+        return ' ';
+    if (isCjk(cp))
+        return toSimplified(cp);
+    return Xapian::Unicode::tolower(cp);
+}
+
+void appendUtf8(std::string &out, std::uint32_t cp)
+{
+    if (cp < 0x80) {
+        out += char(cp);
+    } else if (cp < 0x800) {
+        out += char(0xC0 | (cp >> 6));
+        out += char(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += char(0xE0 | (cp >> 12));
+        out += char(0x80 | ((cp >> 6) & 0x3F));
+        out += char(0x80 | (cp & 0x3F));
+    } else {
+        out += char(0xF0 | (cp >> 18));
+        out += char(0x80 | ((cp >> 12) & 0x3F));
+        out += char(0x80 | ((cp >> 6) & 0x3F));
+        out += char(0x80 | (cp & 0x3F));
+    }
+}
+
+std::uint32_t decodeUtf8(std::string_view s, std::size_t &i)
+{
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+        ++i;
+        return c;
+    }
+    int n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) {
+        ++i;
+        return 0xFFFD;
+    }
+    std::uint32_t cp = n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
+    for (int k = 1; k < n; ++k) {
+        const auto cc = static_cast<unsigned char>(s[i + k]);
+        if ((cc & 0xC0) != 0x80) {
+            ++i;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (cc & 0x3F);
+    }
+    i += n;
+    return cp;
+}
+
+std::string foldText(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();)
+        appendUtf8(out, foldChar(decodeUtf8(text, i)));
+    return out;
+}
+
+std::vector<Token> tokenize(std::string_view text)
+{
+    std::vector<Token> tokens;
+    Token current;
+    bool open = false;
+    auto finish = [&](std::size_t at) {
+        if (open) {
+            current.end = at;
+            if (current.kind == TokenKind::Cjk)
+                current.offsets.push_back(at);
+            tokens.push_back(std::move(current));
+            current = Token{};
+            open = false;
+        }
+    };
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t start = i;
+        const std::uint32_t cp = foldChar(decodeUtf8(text, i));
+        const bool cjk = isCjk(cp);
+        if (!cjk && !isWordChar(cp)) {
+            finish(start);
+            continue;
+        }
+        const TokenKind kind = cjk ? TokenKind::Cjk : TokenKind::Word;
+        if (open && current.kind != kind)
+            finish(start);
+        if (!open) {
+            current.kind = kind;
+            current.begin = start;
+            open = true;
+        }
+        appendUtf8(current.text, cp);
+        if (cjk) {
+            current.chars.push_back(cp);
+            current.offsets.push_back(start);
+        }
+    }
+    finish(text.size());
+    return tokens;
+}
+
+std::string cjkTerm(const std::vector<std::uint32_t> &chars, std::size_t from, std::size_t n)
+{
+    std::string term;
+    for (std::size_t k = from; k < from + n && k < chars.size(); ++k)
+        appendUtf8(term, chars[k]);
+    return term;
+}
+
+} // namespace kb::search

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kb::search {
+
+// The one analysis both the indexer and the query side use, so the two can never drift:
+// text is folded character by character (case, full-width forms, traditional Chinese to
+// simplified) and split into Latin-script words and runs of CJK characters.
+
+enum class TokenKind { Word, Cjk };
+
+struct Token {
+    TokenKind kind = TokenKind::Word;
+    std::string text;                  // folded UTF-8: "cutover", "割接方案"
+    std::vector<std::uint32_t> chars;  // folded code points (CJK runs only)
+    std::vector<std::size_t> offsets;  // byte offset of each char in the source, plus the end
+    std::size_t begin = 0, end = 0;    // byte range in the source text
+};
+
+bool isCjk(std::uint32_t cp);
+// Case, width and traditional->simplified folding of one code point.
+std::uint32_t foldChar(std::uint32_t cp);
+std::string foldText(std::string_view text);
+void appendUtf8(std::string &out, std::uint32_t cp);
+
+// Decodes the code point at `i`, advancing `i`; invalid bytes read as U+FFFD.
+std::uint32_t decodeUtf8(std::string_view s, std::size_t &i);
+
+// Splits text into tokens in order. Words are maximal runs of letters and digits of
+// non-CJK scripts; CJK runs are maximal runs of CJK characters.
+std::vector<Token> tokenize(std::string_view text);
+
+// Term strings shared by index and query.
+std::string cjkTerm(const std::vector<std::uint32_t> &chars, std::size_t from, std::size_t n);
+inline constexpr std::size_t kMaxTermBytes = 240;
+
+} // namespace kb::search
