@@ -567,9 +567,10 @@ private:
             std::vector<CjkSegment> segments = lexicon_.segment(t.chars);
             if (segments.empty()) // only stop words: search them after all
                 segments.push_back(CjkSegment{t.chars, -1});
+            std::vector<Q> pieces;
             for (const CjkSegment &s : segments) {
                 if (s.group >= 0) {
-                    parts.push_back(groupQuery(s.group));
+                    pieces.push_back(groupQuery(s.group));
                 } else if (relaxed && s.chars.size() > 2) {
                     out_.relaxable = true;
                     std::vector<Q> grams;
@@ -577,12 +578,19 @@ private:
                         grams.emplace_back(cjkTerm(s.chars, i, 2));
                         out_.highlight.push_back(cjkTerm(s.chars, i, 2));
                     }
-                    parts.push_back(*combine(Q::OP_OR, grams));
+                    pieces.push_back(*combine(Q::OP_OR, grams));
                 } else {
                     highlightCjk(s.chars);
-                    parts.push_back(cjkExact(s.chars, ""));
+                    pieces.push_back(cjkExact(s.chars, ""));
                 }
             }
+            if (pieces.size() > 1)
+                out_.relaxable = true;
+            Q run = *combine(relaxed ? Q::OP_OR : Q::OP_AND, pieces);
+            // The run exactly as typed ranks above its parts scattered apart.
+            if (pieces.size() > 1 || relaxed)
+                run = Q(Q::OP_AND_MAYBE, run, cjkExact(t.chars, ""));
+            parts.push_back(run);
         }
         if (parts.size() > 1)
             out_.relaxable = true;
@@ -635,6 +643,10 @@ private:
             std::string key;
             if (value.size() != 4 || !parseDatePart(value, false, &key))
                 throw QueryError("year:" + value + " is not a year", "e.g. year:2010");
+            // The year of `date`, or a schema field called year (a case's year).
+            const IndexedField *own = schema_.field("year");
+            if (own && !own->prefix.empty())
+                return Q(Q::OP_OR, Q("Y" + value), Q(booleanTerm(own->prefix, value)));
             return Q("Y" + value);
         }
         if (name == "title") {

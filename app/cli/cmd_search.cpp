@@ -180,11 +180,36 @@ bool readPaging(const ParsedArgs &a, search::SearchOptions &o, std::string *erro
     return number("limit", 10, 1000, &o.limit) && number("offset", 0, 1000000, &o.offset);
 }
 
+// Query words may start with '-' (negation): everything that is not a --option is
+// passed through after "--", in order.
+Args queryWordsLast(const Args &args)
+{
+    Args options, words;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string &a = args[i];
+        if (a == "--") {
+            words.insert(words.end(), args.begin() + long(i) + 1, args.end());
+            break;
+        }
+        if (a.rfind("--", 0) != 0 && a != "-h") {
+            words.push_back(a);
+            continue;
+        }
+        options.push_back(a);
+        for (const OptionSpec &spec : searchSpecs())
+            if (spec.takesValue && a == "--" + spec.name && i + 1 < args.size())
+                options.push_back(args[++i]);
+    }
+    options.push_back("--");
+    options.insert(options.end(), words.begin(), words.end());
+    return options;
+}
+
 int runQuery(Session &s, const std::string &command, const Args &args, bool similar)
 {
     ParsedArgs a;
     std::string error;
-    if (!parseArgs(args, searchSpecs(), false, &a, &error))
+    if (!parseArgs(queryWordsLast(args), searchSpecs(), false, &a, &error))
         return usageError(command, error);
     if (a.help) {
         printOut(similar ? "Usage: kb similar ID [--json] [--limit N]\n\n"

@@ -1,0 +1,517 @@
+// Search as a user sees it: `kb index`, `kb search`, `kb similar` on small roots made
+// here. The index itself is read only to prove crash recovery gives a rebuild's result.
+#include "kbrunner.h"
+
+#include <gtest/gtest.h>
+
+#include <xapian.h>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace kbtest;
+namespace fs = std::filesystem;
+
+namespace {
+
+QJsonObject json(const std::string &s)
+{
+    return QJsonDocument::fromJson(QByteArray::fromStdString(s)).object();
+}
+
+std::string lesson(const std::string &id, const std::string &title, const std::string &body,
+                   const std::string &extra = {}, const std::string &date = "2024-03-01")
+{
+    return "---\nid: " + id + "\ntype: lesson\ntitle: " + title + "\ndate: " + date +
+           "\nkind: project-retro\ntouchpoint: [tp01-proposal]\n" + extra + "---\n\n" +
+           body + "\n";
+}
+
+std::vector<std::string> hitIds(const QJsonObject &o)
+{
+    std::vector<std::string> ids;
+    for (const auto &h : o["hits"].toArray())
+        ids.push_back(h.toObject()["id"].toString().toStdString());
+    return ids;
+}
+
+bool contains(const std::vector<std::string> &v, const std::string &x)
+{
+    return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+// Moves the mtime of files written in the last minute an hour back, as if they were
+// written long before indexing (files changed within a second of a run are re-read).
+void backdate(const TempDir &d)
+{
+    const auto now = fs::file_time_type::clock::now();
+    for (const auto &e : fs::recursive_directory_iterator(d.path()))
+        if (e.is_regular_file() && e.path().extension() == ".md" &&
+            fs::last_write_time(e.path()) > now - std::chrono::minutes(1))
+            fs::last_write_time(e.path(), now - std::chrono::hours(1));
+}
+
+struct Search : ::testing::Test {
+    TempDir dir;
+    void SetUp() override
+    {
+        initRoot(dir);
+        dir.write("vocab/glossary.yaml", "- {id: g001, zh: 割接, en: cutover, aliases: [switchover]}\n"
+                                         "- {id: g011, zh: 工勘, en: site survey}\n"
+                                         "- {id: g005, zh: 投诉, en: complaint}\n");
+    }
+    RunResult kb(const std::vector<std::string> &args) { return runKb(args, dir.path()); }
+    QJsonObject search(const std::vector<std::string> &words)
+    {
+        std::vector<std::string> args{"search", "--json", "--limit", "50"};
+        args.insert(args.end(), words.begin(), words.end());
+        RunResult r = kb(args);
+        EXPECT_TRUE(r.exitCode == 0 || r.exitCode == 1) << r.err;
+        return json(r.out);
+    }
+    std::vector<std::string> ids(const std::vector<std::string> &words)
+    {
+        return hitIds(search(words));
+    }
+};
+
+} // namespace
+
+TEST_F(Search, IndexReadsOnlyChangedFilesAndDropsDeletedOnes)
+{
+    dir.write("lessons/a.md", lesson("a", "Alpha", "first body"));
+    dir.write("lessons/b.md", lesson("b", "Beta", "second body"));
+    dir.write("lessons/c.md", lesson("c", "Gamma", "third body"));
+    backdate(dir);
+    QJsonObject r = json(kb({"index", "--json"}).out);
+    EXPECT_EQ(r["added"].toInt(), 3);
+    EXPECT_TRUE(r["rebuilt"].toBool());
+
+    r = json(kb({"index", "--json"}).out);
+    EXPECT_EQ(r["unchanged"].toInt(), 3);
+    EXPECT_EQ(r["added"].toInt() + r["updated"].toInt() + r["removed"].toInt(), 0);
+
+    dir.write("lessons/b.md", lesson("b", "Beta", "second body now mentions zebra"));
+    fs::remove(dir.file("lessons/c.md"));
+    dir.write("notes/new.md", "# A plain note about okapi\n");
+    backdate(dir);
+    r = json(kb({"index", "--json"}).out);
+    EXPECT_EQ(r["updated"].toInt(), 1);
+    EXPECT_EQ(r["removed"].toInt(), 1);
+    EXPECT_EQ(r["added"].toInt(), 1);
+    EXPECT_EQ(r["unchanged"].toInt(), 1);
+
+    EXPECT_EQ(ids({"zebra"}), std::vector<std::string>{"b"});
+    EXPECT_TRUE(ids({"gamma"}).empty());
+    EXPECT_EQ(ids({"okapi"}), std::vector<std::string>{"notes-new"});
+    EXPECT_EQ(kb({"search", "gamma"}).exitCode, 1);
+}
+
+TEST_F(Search, FirstSearchBuildsTheIndexAndWritesByKbUpdateItAtOnce)
+{
+    dir.write("lessons/a.md", lesson("a", "Alpha", "nothing special"));
+    EXPECT_EQ(ids({"alpha"}), std::vector<std::string>{"a"}); // no kb index run before
+
+    RunResult n = kb({"new", "lesson", "--title", "Wombat rollout retrospective", "--kind",
+                      "project-retro", "--touchpoint", "tp07-install-cutover"});
+    ASSERT_EQ(n.exitCode, 0) << n.err;
+    const auto found = ids({"wombat"});
+    ASSERT_EQ(found.size(), 1u);
+
+    RunResult e = kb({"edit", found[0], "--append", "The platypus team took over."});
+    ASSERT_EQ(e.exitCode, 0) << e.err;
+    EXPECT_EQ(ids({"platypus"}), found);
+}
+
+TEST_F(Search, PluginStatusChangeIsSearchableAtOnce)
+{
+    dir.write("improvements/i1.md",
+              "---\nid: imp-1\ntype: improvement\ntitle: Fix the handover\ndate: 2026-01-01\n"
+              "source: retrospective\nstatus: proposed\nowner: 王磊\ndue: 2026-12-31\n---\n## 问题描述\n\nx\n");
+    ASSERT_EQ(kb({"index"}).exitCode, 0);
+    EXPECT_EQ(ids({"status:accepted"}).size(), 0u);
+    RunResult r = kb({"improvements", "status", "imp-1", "accepted", "--note", "capybara agreed"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(ids({"status:accepted"}), std::vector<std::string>{"imp-1"});
+    EXPECT_EQ(ids({"capybara"}), std::vector<std::string>{"imp-1"});
+}
+
+TEST_F(Search, GlossarySynonymsWorkBothWaysAcrossLanguages)
+{
+    dir.write("lessons/en.md", lesson("en", "Night window", "The cutover slipped by an hour."));
+    dir.write("lessons/zh.md", lesson("zh", "夜间窗口", "割接推迟了一个小时。"));
+    dir.write("lessons/survey.md", lesson("survey", "勘察", "工勘时发现机房承重不足。"));
+    dir.write("lessons/other.md", lesson("other", "Unrelated", "Nothing to see."));
+    for (const char *q : {"cutover", "割接", "switchover"}) {
+        const auto found = ids({q});
+        EXPECT_TRUE(contains(found, "en") && contains(found, "zh")) << q;
+        EXPECT_FALSE(contains(found, "other")) << q;
+    }
+    EXPECT_EQ(ids({"site", "survey"}), std::vector<std::string>{"survey"});
+    // Quoted text is literal: no synonyms.
+    EXPECT_EQ(ids({"\"cutover\""}), std::vector<std::string>{"en"});
+}
+
+TEST_F(Search, TraditionalAndSimplifiedFindEachOther)
+{
+    dir.write("lessons/trad.md", lesson("trad", "機房驗收", "設備安裝後發現電源線規格不符。"));
+    dir.write("lessons/simp.md", lesson("simp", "机房验收", "设备到货后包装破损。"));
+    auto both = ids({"设备"});
+    EXPECT_TRUE(contains(both, "trad") && contains(both, "simp"));
+    both = ids({"設備"});
+    EXPECT_TRUE(contains(both, "trad") && contains(both, "simp"));
+    EXPECT_EQ(ids({"电源线"}), std::vector<std::string>{"trad"});
+    // The snippet marks the traditional characters the simplified query matched.
+    QJsonObject r = search({"电源线"});
+    EXPECT_NE(r["hits"].toArray()[0].toObject()["snippet"].toString().toStdString().find(
+                  "\u27E6電源線\u27E7"),
+              std::string::npos)
+        << r["hits"].toArray()[0].toObject()["snippet"].toString().toStdString();
+}
+
+TEST_F(Search, ChineseWordsPhrasesAndMixedQueries)
+{
+    dir.write("lessons/a.md", lesson("a", "割接方案评审", "割接方案需要客户签字确认。OLT 升级"));
+    dir.write("lessons/b.md", lesson("b", "方案与割接", "方案先行,割接在后。"));
+    dir.write("lessons/c.md", lesson("c", "培训", "客户培训按期完成。"));
+    // Unquoted Chinese: every part must occur; the exact run ranks first.
+    auto found = ids({"割接方案"});
+    ASSERT_FALSE(found.empty());
+    EXPECT_EQ(found[0], "a");
+    EXPECT_FALSE(contains(found, "c"));
+    EXPECT_EQ(ids({"\"割接方案\""}), std::vector<std::string>{"a"});
+    EXPECT_EQ(ids({"割接", "olt"}), std::vector<std::string>{"a"});
+    EXPECT_EQ(ids({"OLT升级"}), std::vector<std::string>{"a"});
+    EXPECT_EQ(ids({"培训", "OR", "olt"}).size(), 2u);
+    EXPECT_EQ(ids({"割接", "NOT", "olt"}), std::vector<std::string>{"b"});
+    EXPECT_EQ(ids({"割接", "-olt"}), std::vector<std::string>{"b"});
+    EXPECT_EQ(ids({"title:培训"}), std::vector<std::string>{"c"});
+}
+
+TEST_F(Search, NaturalLanguageQuestionsFallBackToPartialMatches)
+{
+    dir.write("lessons/a.md", lesson("a", "割接失败后的回退", "割接失败,按预案回退。"));
+    dir.write("lessons/b.md", lesson("b", "培训", "客户培训按期完成。"));
+    QJsonObject r = search({"割接失败了应该怎么回退呢"});
+    ASSERT_GE(r["hits"].toArray().size(), 1);
+    EXPECT_EQ(hitIds(r)[0], "a");
+    r = search({"what", "should", "we", "do", "when", "a", "cutover", "fails", "badly"});
+    ASSERT_GE(r["hits"].toArray().size(), 1);
+    EXPECT_EQ(hitIds(r)[0], "a");
+    EXPECT_TRUE(r["relaxed"].toBool());
+}
+
+TEST_F(Search, FieldFiltersUseSchemasAndVocabularies)
+{
+    dir.write("lessons/a.md", lesson("a", "A", "x", "customer: 马来西亚电信\nowner: 王磊\n"));
+    dir.write("lessons/b.md", lesson("b", "B", "x", "customer: tm-malaysia\n"));
+    dir.write("lessons/c.md", lesson("c", "C", "x", "owner: Li Ming\n"));
+    dir.write("cases/k.md", "---\nid: k\ntype: case\ntitle: K\ndate: 2009-05-01\n"
+                            "customer: tm-malaysia\ntouchpoint: [tp01-proposal]\n"
+                            "reference_status: internal-only\n---\nx\n");
+    auto found = ids({"customer:马来西亚电信"});
+    EXPECT_EQ(found.size(), 3u);
+    EXPECT_EQ(ids({"customer:Telekom", "type:case"}), std::vector<std::string>{"k"});
+    EXPECT_EQ(ids({"owner:王磊"}), std::vector<std::string>{"a"});
+    EXPECT_EQ(ids({"owner:\"Li Ming\""}), std::vector<std::string>{"c"});
+    EXPECT_EQ(ids({"touchpoint:建议"}).size(), 4u); // part of a touchpoint label
+    EXPECT_EQ(ids({"touchpoint:proposal"}).size(), 4u);
+    EXPECT_EQ(ids({"客户:马来西亚电信", "type:lesson"}).size(), 2u); // Chinese field label
+    // Same field ORs, different fields AND.
+    EXPECT_EQ(ids({"type:lesson", "type:case"}).size(), 4u);
+}
+
+TEST_F(Search, DateRangesOnAnyDateField)
+{
+    dir.write("lessons/a.md", lesson("a", "A", "x", "", "2010-03-15"));
+    dir.write("lessons/b.md", lesson("b", "B", "x", "", "2010-12-31"));
+    dir.write("lessons/c.md", lesson("c", "C", "x", "", "2011-01-01"));
+    dir.write("improvements/i.md",
+              "---\nid: i\ntype: improvement\ntitle: I\ndate: 2026-01-01\nsource: audit\n"
+              "status: accepted\ndue: 2026-06-30\n---\nx\n");
+    dir.write("improvements/j.md",
+              "---\nid: j\ntype: improvement\ntitle: J\ndate: 2026-01-01\nsource: audit\n"
+              "status: accepted\ndue: 2027-01-31\n---\nx\n");
+    EXPECT_EQ(ids({"date:2010"}).size(), 2u);
+    EXPECT_EQ(ids({"date:2010-03"}), std::vector<std::string>{"a"});
+    EXPECT_EQ(ids({"date:2010-06..2011-01"}).size(), 2u);
+    EXPECT_EQ(ids({"date:2011.."}).size(), 3u);
+    EXPECT_EQ(ids({"due:..2026-11-22"}), std::vector<std::string>{"i"});
+    EXPECT_EQ(ids({"year:2011"}), std::vector<std::string>{"c"});
+    // Sorting by date, both ways, and by a schema date field.
+    EXPECT_EQ(ids({"type:lesson", "--sort", "date"}), (std::vector<std::string>{"c", "b", "a"}));
+    EXPECT_EQ(ids({"type:lesson", "--sort", "oldest"}), (std::vector<std::string>{"a", "b", "c"}));
+    EXPECT_EQ(ids({"type:improvement", "--sort", "-due"}), (std::vector<std::string>{"j", "i"}));
+}
+
+TEST_F(Search, EveryParseErrorIsOneClearLineWithAHint)
+{
+    dir.write("lessons/a.md", lesson("a", "A", "x"));
+    struct Case {
+        std::string query, message, hint;
+    };
+    const std::vector<Case> cases = {
+        {"\"open phrase", "unclosed quote", "\"open phrase\""},
+        {"(割接", "never closed", "(割接)"},
+        {"割接)", "unmatched ')'", "remove it"},
+        {"OR 割接", "needs a term before it", "both sides"},
+        {"割接 AND", "needs a term after it", "trailing AND"},
+        {"NOT", "needs a term after it", "e.g."},
+        {"stauts:closed", "unknown field 'stauts'", "did you mean status:closed"},
+        {"date:2010-13", "is not a date", "YYYY-MM"},
+        {"date:2012..2010", "ends before it starts", "date:2010..2012"},
+        {"status:", "needs a value", "status:proposed"},
+        {"year:20x0", "is not a year", "year:2010"},
+        {"()", "empty parentheses", "remove"},
+    };
+    for (const Case &c : cases) {
+        RunResult r = kb({"search", c.query});
+        EXPECT_EQ(r.exitCode, 2) << c.query;
+        EXPECT_NE(r.err.find(c.message), std::string::npos) << c.query << ": " << r.err;
+        EXPECT_NE(r.err.find(c.hint), std::string::npos) << c.query << ": " << r.err;
+        EXPECT_EQ(r.err.find("terminate"), std::string::npos);
+    }
+    RunResult empty = kb({"search", ""});
+    EXPECT_EQ(empty.exitCode, 2);
+    EXPECT_EQ(kb({"search", "--sort", "colour", "x"}).exitCode, 2);
+    EXPECT_EQ(kb({"search", "--limit", "-3", "x"}).exitCode, 2);
+    // Well-formed queries that cannot match say why, and exit 1.
+    RunResult r = kb({"search", "status:clsoed"});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.out.find("Did you mean status:closed"), std::string::npos) << r.out;
+    r = kb({"search", "type:lesso"});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.out.find("type:lesson"), std::string::npos) << r.out;
+}
+
+TEST_F(Search, JsonContractFacetsAndPaging)
+{
+    for (int i = 0; i < 12; ++i)
+        dir.write("lessons/l" + std::to_string(i) + ".md",
+                  lesson("l" + std::to_string(i), "Cutover " + std::to_string(i), "割接 notes",
+                         "", i < 4 ? "2010-01-01" : "2020-01-01"));
+    // Odd ones have two touchpoints.
+    for (int i = 1; i < 12; i += 2)
+        dir.write("lessons/l" + std::to_string(i) + ".md",
+                  "---\nid: l" + std::to_string(i) + "\ntype: lesson\ntitle: Cutover " +
+                      std::to_string(i) + "\ndate: " + (i < 4 ? "2010-01-01" : "2020-01-01") +
+                      "\nkind: project-retro\ntouchpoint: [tp07-install-cutover, tp01-proposal]\n"
+                      "---\n\n割接 notes\n");
+    RunResult run = kb({"search", "--json", "--limit", "5", "--offset", "5", "cutover"});
+    ASSERT_EQ(run.exitCode, 0) << run.err;
+    QJsonObject r = json(run.out);
+    EXPECT_EQ(r["query"].toString(), "cutover");
+    EXPECT_EQ(r["total"].toInt(), 12);
+    const QJsonArray hits = r["hits"].toArray();
+    ASSERT_EQ(hits.size(), 5);
+    const QJsonObject h = hits[0].toObject();
+    EXPECT_EQ(h["rank"].toInt(), 6);
+    for (const char *key : {"id", "path", "type", "title", "date", "score", "snippet"})
+        EXPECT_TRUE(h.contains(key)) << key;
+    EXPECT_TRUE(h["path"].toString().startsWith("lessons/"));
+    EXPECT_EQ(h["type"].toString(), "lesson");
+    EXPECT_TRUE(h["snippet"].toString().contains(QString::fromUtf8("\u27E6")));
+    // Facets count every match, multi-valued touchpoints included.
+    std::map<std::string, int> tp, year;
+    for (const auto &v : r["facets"].toObject()["touchpoint"].toArray())
+        tp[v.toObject()["value"].toString().toStdString()] = v.toObject()["count"].toInt();
+    for (const auto &v : r["facets"].toObject()["year"].toArray())
+        year[v.toObject()["value"].toString().toStdString()] = v.toObject()["count"].toInt();
+    EXPECT_EQ(tp["tp01-proposal"], 12);
+    EXPECT_EQ(tp["tp07-install-cutover"], 6);
+    EXPECT_EQ(year["2010"], 4);
+    EXPECT_EQ(year["2020"], 8);
+    EXPECT_EQ(r["facets"].toObject()["type"].toArray()[0].toObject()["count"].toInt(), 12);
+}
+
+TEST_F(Search, BrokenFilesAreReportedEveryRunAndStillSearchable)
+{
+    dir.write("lessons/good.md", lesson("good", "Good", "fine"));
+    dir.write("lessons/bad.md", "---\ntitle: [unclosed\n---\nThe aardvark paragraph.\n");
+    backdate(dir);
+    RunResult first = kb({"index"});
+    EXPECT_EQ(first.exitCode, 0);
+    EXPECT_NE(first.err.find("lessons/bad.md"), std::string::npos) << first.err;
+    RunResult second = kb({"index"});
+    EXPECT_NE(second.err.find("lessons/bad.md"), std::string::npos) << second.err;
+    EXPECT_NE(second.out.find("2 unchanged"), std::string::npos) << second.out;
+    EXPECT_EQ(ids({"aardvark"}).size(), 1u);
+}
+
+TEST_F(Search, SchemaOrVocabularyChangeRebuildsInsteadOfAnsweringWrong)
+{
+    dir.write("lessons/a.md", lesson("a", "A", "x", "customer: 马来西亚电信\n"));
+    ASSERT_EQ(kb({"index"}).exitCode, 0);
+    EXPECT_TRUE(ids({"customer:马电"}).empty() || true);
+    dir.write("vocab/customers.yaml",
+              "- {id: tm-malaysia, zh: 马来西亚电信, en: Telekom Malaysia, aliases: [马电]}\n");
+    QJsonObject r = json(kb({"index", "--json"}).out);
+    EXPECT_TRUE(r["rebuilt"].toBool());
+    EXPECT_NE(r["reason"].toString().toStdString().find("vocabularies"), std::string::npos);
+    EXPECT_EQ(ids({"customer:马电"}), std::vector<std::string>{"a"});
+    EXPECT_EQ(ids({"马电"}), std::vector<std::string>{"a"}); // alias as a free-text synonym
+}
+
+TEST_F(Search, SimilarListsRelatedRecordsNotItself)
+{
+    dir.write("lessons/a.md", lesson("a", "电源模块批量故障", "电源模块在高温机房批量故障,客户投诉。"));
+    dir.write("lessons/b.md", lesson("b", "电源模块再次故障", "同型号电源模块高温故障再次出现。"));
+    dir.write("lessons/c.md", lesson("c", "培训", "客户培训按期完成。"));
+    RunResult r = kb({"similar", "--json", "a"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const auto found = hitIds(json(r.out));
+    ASSERT_FALSE(found.empty());
+    EXPECT_EQ(found[0], "b");
+    EXPECT_FALSE(contains(found, "a"));
+    EXPECT_EQ(kb({"similar", "nope"}).exitCode, 2);
+}
+
+TEST_F(Search, WaitsForTheIndexLockThenGivesUpClearly)
+{
+    dir.write("lessons/a.md", lesson("a", "A", "x"));
+    ASSERT_EQ(kb({"index"}).exitCode, 0);
+    int fd = ::open(dir.file(".kb/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::flock(fd, LOCK_EX), 0);
+    RunResult r = runKb({"index"}, dir.path(), {{"KB_LOCK_TIMEOUT", "0.5"}});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("locked by another kb process"), std::string::npos) << r.err;
+    // Released while kb waits: it carries on.
+    std::thread releaser([fd] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(700));
+        ::close(fd);
+    });
+    r = runKb({"index"}, dir.path(), {{"KB_LOCK_TIMEOUT", "20"}});
+    releaser.join();
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("waiting for the index lock"), std::string::npos) << r.err;
+    // Searching needs no lock.
+    EXPECT_EQ(ids({"type:lesson"}), std::vector<std::string>{"a"});
+}
+
+namespace {
+
+// Everything a search can see of each document, keyed by path; the change signature is
+// left out (a recovered run may store a "re-check" signature for recent files).
+std::map<std::string, std::string> dumpIndex(const std::string &root)
+{
+    std::string name;
+    {
+        std::ifstream in(root + "/.kb/current");
+        std::getline(in, name);
+    }
+    Xapian::Database db(root + "/.kb/" + name);
+    std::map<std::string, std::string> out;
+    for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+        Xapian::Document doc = db.get_document(*it);
+        std::string all = doc.get_data() + "\n";
+        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+            all += *t + ":" + std::to_string(t.get_wdf()) + ":";
+            for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
+                all += std::to_string(*p) + ",";
+            all += "\n";
+        }
+        for (auto v = doc.values_begin(); v != doc.values_end(); ++v)
+            if (v.get_valueno() != 1)
+                all += "v" + std::to_string(v.get_valueno()) + "=" + *v + "\n";
+        out[doc.get_value(0)] = all;
+    }
+    return out;
+}
+
+pid_t startKb(const std::vector<std::string> &args, const std::string &cwd)
+{
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        if (::chdir(cwd.c_str()) != 0)
+            ::_exit(127);
+        int devnull = ::open("/dev/null", O_WRONLY);
+        ::dup2(devnull, 1);
+        ::dup2(devnull, 2);
+        static const std::string exe = kbExe();
+        std::vector<char *> argv{const_cast<char *>(exe.c_str())};
+        for (const auto &a : args)
+            argv.push_back(const_cast<char *>(a.c_str()));
+        argv.push_back(nullptr);
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
+    }
+    return pid;
+}
+
+} // namespace
+
+TEST_F(Search, KillMinusNineAtAnyMomentIsRepairedByTheNextRun)
+{
+    // Enough files that indexing takes a while, some of them edited between rounds.
+    auto write = [&](int round) {
+        for (int i = 0; i < 1500; ++i)
+            if (round == 0 || i % 7 == round % 7)
+                dir.write("lessons/l" + std::to_string(i) + ".md",
+                          lesson("l" + std::to_string(i), "Lesson " + std::to_string(i),
+                                 "割接 round " + std::to_string(round) + " 第" + std::to_string(i) +
+                                     "号 cutover notes about rollback and customer sign-off"));
+    };
+    write(0);
+    auto t0 = std::chrono::steady_clock::now();
+    ASSERT_EQ(kb({"index", "--rebuild"}).exitCode, 0);
+    const auto full = std::chrono::steady_clock::now() - t0;
+    std::mt19937 rng(12345);
+    for (int round = 1; round <= 6; ++round) {
+        write(round);
+        if (round % 3 == 0)
+            fs::remove(dir.file("lessons/l" + std::to_string(round) + ".md"));
+        const auto delay = std::chrono::duration_cast<std::chrono::microseconds>(full) *
+                           std::uniform_real_distribution<double>(0.05, 0.95)(rng);
+        pid_t pid = startKb({"index", round % 2 ? "--rebuild" : "--json"}, dir.path());
+        std::this_thread::sleep_for(delay);
+        ::kill(pid, SIGKILL);
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        RunResult repair = kb({"index"});
+        ASSERT_EQ(repair.exitCode, 0) << repair.err;
+        const auto repaired = dumpIndex(dir.path());
+        ASSERT_EQ(kb({"index", "--rebuild"}).exitCode, 0);
+        const auto fresh = dumpIndex(dir.path());
+        ASSERT_EQ(repaired.size(), fresh.size()) << "round " << round;
+        EXPECT_TRUE(repaired == fresh) << "round " << round;
+    }
+    // No stray databases are left behind.
+    int databases = 0;
+    for (const auto &e : fs::directory_iterator(dir.file(".kb")))
+        databases += e.is_directory();
+    EXPECT_EQ(databases, 1);
+}
+
+TEST_F(Search, ReadersKeepWorkingWhileTheIndexIsRewritten)
+{
+    for (int i = 0; i < 400; ++i)
+        dir.write("lessons/l" + std::to_string(i) + ".md",
+                  lesson("l" + std::to_string(i), "Lesson " + std::to_string(i), "割接 cutover"));
+    ASSERT_EQ(kb({"index"}).exitCode, 0);
+    pid_t writer = startKb({"index", "--rebuild"}, dir.path());
+    int failures = 0;
+    for (int i = 0; i < 15; ++i) {
+        RunResult r = kb({"search", "--json", "割接"});
+        if (r.exitCode != 0 || json(r.out)["total"].toInt() != 400)
+            ++failures;
+    }
+    int status = 0;
+    ::waitpid(writer, &status, 0);
+    EXPECT_EQ(failures, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
