@@ -13,6 +13,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <set>
 
 namespace kb::search {
 
@@ -85,7 +86,14 @@ void indexRecord(const Record &r, const IndexSchema &schema, Xapian::Document &d
     TermWriter titleOnly(doc, noStem);
     titleOnly.addText(title, 1, "S");
 
-    std::string plain = markdownToPlainText(r.body);
+    std::set<std::string, std::less<>> templateHeadings;
+    if (type)
+        for (const SectionSpec &sec : type->sections) {
+            templateHeadings.insert(foldText(sec.zh));
+            templateHeadings.insert(foldText(sec.en));
+            templateHeadings.insert(foldText(sec.zh + " / " + sec.en));
+        }
+    std::string plain = markdownToPlainText(r.body, templateHeadings);
     bytes += plain.size() + title.size();
     text.addText(plain);
     text.gap();

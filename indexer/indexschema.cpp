@@ -9,7 +9,7 @@
 namespace kb::search {
 
 // Bump when the analysis or the document layout changes.
-constexpr const char *kIndexFormat = "kb-index-3";
+constexpr const char *kIndexFormat = "kb-index-4";
 
 std::string termPrefix(const std::string &declared)
 {
@@ -52,6 +52,8 @@ IndexSchema IndexSchema::build(const std::vector<const TypeSchema *> &types,
     for (const TypeSchema *t : types) {
         s.types_.emplace(t->type, t);
         sig += "|type:" + t->type;
+        for (const SectionSpec &sec : t->sections) // template headings are not indexed
+            sig += "/" + sec.zh + "/" + sec.en;
         for (const FieldSpec &f : t->fields)
             pluginFields.emplace(f.name, f);
     }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 
 namespace kb::search {
 
@@ -31,6 +32,12 @@ constexpr std::array kLatinStops = {
 bool Lexicon::isStopWord(std::string_view w)
 {
     return std::find(kLatinStops.begin(), kLatinStops.end(), w) != kLatinStops.end();
+}
+
+bool Lexicon::isFunctionChar(std::uint32_t cp)
+{
+    static const std::u32string chars = U"和与及或在对把被从向给跟让是也都就";
+    return chars.find(char32_t(cp)) != std::u32string::npos;
 }
 
 void Lexicon::build(const Vocabularies &vocab)
@@ -84,9 +91,17 @@ int Lexicon::latinGroup(const std::string &foldedWords) const
     return it == latin_.end() ? -1 : it->second;
 }
 
-std::vector<CjkSegment> Lexicon::segment(const std::vector<std::uint32_t> &chars) const
+std::vector<CjkSegment> Lexicon::segment(const std::vector<std::uint32_t> &chars,
+                                         bool *droppedStops) const
 {
     std::vector<CjkSegment> out;
+    // Measurement switch for bench/RESULTS.md: plain n-grams, no dictionary.
+    static const bool noDictionary = std::getenv("KB_EVAL_NGRAM_ONLY") != nullptr;
+    if (noDictionary) {
+        auto it = cjk_.find(cjkTerm(chars, 0, chars.size()));
+        out.push_back({chars, it != cjk_.end() && it->second >= 0 ? it->second : -1});
+        return out;
+    }
     CjkSegment pending;
     auto flush = [&] {
         if (!pending.chars.empty())
@@ -110,6 +125,8 @@ std::vector<CjkSegment> Lexicon::segment(const std::vector<std::uint32_t> &chars
             continue;
         }
         flush();
+        if (found == kStopGroup && droppedStops)
+            *droppedStops = true;
         if (found != kStopGroup)
             out.push_back(CjkSegment{{chars.begin() + i, chars.begin() + i + foundLen}, found});
         i += foundLen;

@@ -36,8 +36,12 @@ public:
     int latinGroup(const std::string &foldedWords) const;
     int maxLatinWords() const { return maxLatinWords_; }
     // Forward maximum matching against the dictionary; stop phrases are dropped.
-    std::vector<CjkSegment> segment(const std::vector<std::uint32_t> &chars) const;
+    std::vector<CjkSegment> segment(const std::vector<std::uint32_t> &chars,
+                                    bool *droppedStops = nullptr) const;
     static bool isStopWord(std::string_view foldedWord);
+    // Conjunctions and prepositions that mean nothing when they stand alone between
+    // dictionary words ("铁路和客户").
+    static bool isFunctionChar(std::uint32_t cp);
 
 private:
     std::vector<SynonymGroup> groups_;

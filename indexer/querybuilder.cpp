@@ -555,20 +555,40 @@ private:
     {
         std::vector<Q> parts;
         const std::vector<Token> tokens = tokenize(text);
+        // A chunk that is a glossary entry as a whole ("O&M", "GSM-R").
+        if (tokens.size() > 1 && std::all_of(tokens.begin(), tokens.end(), [](const Token &t) {
+                return t.kind == TokenKind::Word;
+            })) {
+            std::string key;
+            for (const Token &t : tokens)
+                key += (key.empty() ? "" : " ") + t.text;
+            if (const int group = lexicon_.latinGroup(key); group >= 0)
+                return groupQuery(group);
+        }
         for (const Token &t : tokens) {
             if (t.kind == TokenKind::Word) {
-                if (t.text.size() > kMaxTermBytes ||
-                    (dropStops_ && tokens.size() == 1 && Lexicon::isStopWord(t.text)))
+                if (t.text.size() > kMaxTermBytes)
                     continue;
+                if (dropStops_ && tokens.size() == 1 && Lexicon::isStopWord(t.text)) {
+                    out_.question = true;
+                    continue;
+                }
+                ++out_.contentPieces;
                 const int group = lexicon_.latinGroup(t.text);
                 parts.push_back(group >= 0 ? groupQuery(group) : wordQuery(t.text));
                 continue;
             }
-            std::vector<CjkSegment> segments = lexicon_.segment(t.chars);
+            bool droppedStops = false;
+            std::vector<CjkSegment> segments = lexicon_.segment(t.chars, &droppedStops);
+            out_.question = out_.question || droppedStops;
             if (segments.empty()) // only stop words: search them after all
                 segments.push_back(CjkSegment{t.chars, -1});
+            out_.contentPieces += int(segments.size());
             std::vector<Q> pieces;
             for (const CjkSegment &s : segments) {
+                if (segments.size() > 1 && s.group < 0 && s.chars.size() == 1 &&
+                    Lexicon::isFunctionChar(s.chars[0]))
+                    continue; // "和" between two known words
                 if (s.group >= 0) {
                     pieces.push_back(groupQuery(s.group));
                 } else if (relaxed && s.chars.size() > 2) {
@@ -807,9 +827,12 @@ ParsedQuery QueryBuilder::parse(std::string_view query) const
     builder.decideStopWords(root);
     std::optional<Q> strict = builder.build(root, false);
     out.relaxable = false; // recomputed while building the relaxed form
+    const int pieces = out.contentPieces;
     std::optional<Q> relaxed = builder.build(root, true);
     if (!strict)
         throw QueryError("the query has nothing to search for", "type a word, e.g. 割接");
+    out.contentPieces = pieces;
+    out.question = out.question || pieces >= 4;
     out.strict = *strict;
     out.relaxed = relaxed ? *relaxed : *strict;
     std::sort(out.notes.begin(), out.notes.end());

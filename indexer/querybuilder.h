@@ -21,6 +21,11 @@ struct ParsedQuery {
     bool hasText = false;     // free text or phrases, not only filters
     bool relaxable = false;   // relaxed differs from strict
     bool cannotMatch = false; // a filter value names nothing that exists
+    // A question or a long description rather than keywords: question words were
+    // dropped, or it has four or more content words. Ranked by how well records match
+    // all of it, not by whether they hold every word.
+    bool question = false;
+    int contentPieces = 0;
     std::vector<std::string> notes;     // why it cannot match, how values were read
     std::vector<std::string> highlight; // folded words and CJK strings for snippets
 };

@@ -248,15 +248,61 @@ std::vector<std::string> Searcher::sortNames() const
 SearchResult Searcher::search(std::string_view query, const SearchOptions &options)
 {
     const ParsedQuery parsed = QueryBuilder(d_->schema, d_->lexicon).parse(query);
-    SearchResult r = d_->run(parsed.strict, &parsed, options, query);
-    if (r.total == 0 && parsed.relaxable && !parsed.cannotMatch) {
-        SearchResult relaxed = d_->run(parsed.relaxed, &parsed, options, query);
-        if (relaxed.total > 0) {
-            r = std::move(relaxed);
-            r.relaxed = true;
-        }
+    if (parsed.question && parsed.relaxable && !parsed.cannotMatch) {
+        // Rank every record with some of the words by how much of the question it
+        // covers; records with all of it score on both halves and come first.
+        SearchResult r = d_->run(Xapian::Query(Xapian::Query::OP_OR, parsed.relaxed, parsed.strict),
+                                 &parsed, options, query);
+        SearchOptions count = options;
+        count.limit = 0;
+        count.facets = false;
+        r.exactTotal = d_->run(parsed.strict, &parsed, count, query).total;
+        r.relaxed = r.total > r.exactTotal;
+        r.notes = parsed.notes;
+        return r;
     }
+    SearchResult r = d_->run(parsed.strict, &parsed, options, query);
+    r.exactTotal = r.total;
     r.notes = parsed.notes;
+    if (r.total >= SearchResult::kFillBelow || !parsed.relaxable || parsed.cannotMatch)
+        return r;
+    // Few records have every word (a question, a rare combination): the records that
+    // have some of them follow, so the page is never empty for want of one word. The
+    // order is fixed by the strict count, so paging stays consistent.
+    const Xapian::Query extra(Xapian::Query::OP_AND_NOT, parsed.relaxed, parsed.strict);
+    SearchOptions more = options;
+    more.offset = int(std::max<long>(0, long(options.offset) - r.exactTotal));
+    more.limit = options.limit - int(r.hits.size());
+    SearchResult e = d_->run(extra, &parsed, more, query);
+    if (e.total == 0)
+        return r;
+    int rank = options.offset + int(r.hits.size());
+    for (SearchHit &h : e.hits) {
+        h.rank = ++rank;
+        r.hits.push_back(std::move(h));
+    }
+    r.total += e.total;
+    r.relaxed = true;
+    for (auto &[name, values] : e.facets) {
+        auto own = std::find_if(r.facets.begin(), r.facets.end(),
+                                [&](const auto &f) { return f.first == name; });
+        if (own == r.facets.end()) {
+            r.facets.emplace_back(name, values);
+            continue;
+        }
+        for (const FacetCount &c : values) {
+            auto v = std::find_if(own->second.begin(), own->second.end(),
+                                  [&](const FacetCount &x) { return x.value == c.value; });
+            if (v == own->second.end())
+                own->second.push_back(c);
+            else
+                v->count += c.count;
+        }
+        std::stable_sort(own->second.begin(), own->second.end(),
+                         [&](const FacetCount &a, const FacetCount &b) {
+                             return name == "year" ? a.value > b.value : a.count > b.count;
+                         });
+    }
     return r;
 }
 

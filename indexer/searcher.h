@@ -36,8 +36,11 @@ struct FacetCount {
 
 struct SearchResult {
     std::string query;
-    long total = 0;       // exact
-    bool relaxed = false; // no record had every word; these match some of them
+    long total = 0;       // exact count of every hit the pages can show
+    long exactTotal = 0;  // records matching every word (the first hits)
+    bool relaxed = false; // fewer than kFillBelow records matched every word, so records
+                          // matching some of them follow, ranked after those
+    static constexpr long kFillBelow = 10;
     std::vector<SearchHit> hits;
     std::vector<std::pair<std::string, std::vector<FacetCount>>> facets;
     std::vector<std::string> notes; // why nothing can match, how the query was read

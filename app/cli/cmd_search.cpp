@@ -78,6 +78,7 @@ QJsonObject resultJson(Session &s, const search::SearchResult &r, const search::
     return QJsonObject{{"query", q(r.query)},       {"total", qint64(r.total)},
                        {"offset", o.offset},        {"limit", o.limit},
                        {"relaxed", r.relaxed},      {"hits", hits},
+                       {"exact_total", qint64(r.exactTotal)},
                        {"facets", facets},          {"notes", notes},
                        {"contract", "kb.search/1"}};
 }
@@ -105,9 +106,11 @@ void printHuman(Session &s, const search::SearchResult &r, const search::SearchO
         printOut(out + "No records match.\n");
         return;
     }
-    out += std::to_string(r.total) + (r.total == 1 ? " record" : " records");
     if (r.relaxed)
-        out += " (no record has every word; these have some of them)";
+        out += std::to_string(r.exactTotal) + " matching every word, " +
+               std::to_string(r.total - r.exactTotal) + " more matching some of them";
+    else
+        out += std::to_string(r.total) + (r.total == 1 ? " record" : " records");
     if (o.offset > 0 || long(o.offset) + long(r.hits.size()) < r.total)
         out += ", showing " + std::to_string(o.offset + 1) + "-" +
                std::to_string(o.offset + int(r.hits.size()));
