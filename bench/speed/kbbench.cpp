@@ -1,0 +1,218 @@
+// kb-bench: speed of indexing and search on a corpus folder (made by kb-gencorpus), all
+// measured in one run and printed as a Markdown table:
+//   - full rebuild by `kb index --rebuild` (docs/s, MB/s, peak RSS), beside a plain Xapian
+//     loop (TermGenerator with CJK n-grams + add_document, one thread) on the same text;
+//   - `kb index` with nothing changed, and with one file changed;
+//   - in-process query latency (p50/p99) with snippets and facets;
+//   - whole-process `kb search` time, beside `rg -l -F` on the same folder.
+#include "indexschema.h"
+#include "lexicon.h"
+#include "searcher.h"
+#include "session.h"
+#include "store.h"
+
+#include <xapian.h>
+
+#include <QCoreApplication>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct ChildRun {
+    double seconds = 0;
+    long maxRssKb = 0;
+    int status = -1;
+};
+
+// posix_spawn, not fork: a forked child counts the parent's pages in its peak RSS until
+// it execs, and copying a large parent's page tables inflates the timings.
+ChildRun runChild(const std::vector<std::string> &argv)
+{
+    std::vector<char *> args;
+    for (const auto &a : argv)
+        args.push_back(const_cast<char *>(a.c_str()));
+    args.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    ChildRun r;
+    const auto start = Clock::now();
+    pid_t pid = 0;
+    if (posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ) != 0) {
+        posix_spawn_file_actions_destroy(&actions);
+        return r;
+    }
+    struct rusage ru {};
+    ::wait4(pid, &r.status, 0, &ru);
+    r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    r.maxRssKb = ru.ru_maxrss;
+    posix_spawn_file_actions_destroy(&actions);
+    return r;
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+}
+
+double percentile(std::vector<double> v, double p)
+{
+    std::sort(v.begin(), v.end());
+    if (v.empty())
+        return 0;
+    return v[std::min(v.size() - 1, std::size_t(p * double(v.size())))];
+}
+
+// The plain loop a developer would write first: one thread, Xapian's own CJK n-grams.
+double plainXapianLoop(const std::string &root, const std::vector<kb::FileEntry> &files,
+                       const std::string &dbDir)
+{
+    const auto start = Clock::now();
+    Xapian::WritableDatabase db(dbDir, Xapian::DB_CREATE_OR_OVERWRITE);
+    Xapian::TermGenerator tg;
+    tg.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+    for (const kb::FileEntry &f : files) {
+        std::ifstream in(root + "/" + f.path);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        Xapian::Document doc;
+        tg.set_document(doc);
+        tg.index_text(ss.str());
+        doc.add_boolean_term("P" + f.path);
+        doc.set_data(ss.str());
+        db.add_document(doc);
+    }
+    db.commit();
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+const std::vector<std::string> kQueries = {
+    "割接",          "投诉",           "回退演练",      "客户投诉以后怎样跟进", "cutover",
+    "spare parts",  "rollback drill", "5G 割接",       "type:lesson 割接",     "customer:马电 投诉",
+    "OLT-2000",     "date:2015..2020 培训", "status:closed", "\"全量配置比对\"",  "割接 OR 回退",
+};
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    std::string corpus, kb = KB_EXE;
+    int runs = 20;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+        if (a == "--corpus")
+            corpus = next();
+        else if (a == "--kb")
+            kb = next();
+        else if (a == "--runs")
+            runs = std::atoi(next().c_str());
+    }
+    if (corpus.empty()) {
+        std::fprintf(stderr, "usage: kb-bench --corpus DIR [--kb PATH] [--runs N]\n");
+        return 2;
+    }
+    corpus = fs::absolute(corpus).string();
+    kb::KbRoot root;
+    root.dir = corpus;
+    const std::vector<kb::FileEntry> files = kb::scanMarkdownFiles(root).files;
+    double mb = 0;
+    for (const auto &f : files)
+        mb += double(f.size) / 1e6;
+    std::printf("corpus: %s, %zu files, %.1f MB\n\n", corpus.c_str(), files.size(), mb);
+
+    // kb first, while this process is small: a spawned child shares our memory until it
+    // execs, and that would count in its peak RSS.
+    const ChildRun full = runChild({kb, "--root", corpus, "index", "--rebuild"});
+    const std::string plainDir = corpus + "/.kb-plain";
+    const double plain = plainXapianLoop(corpus, files, plainDir);
+    fs::remove_all(plainDir);
+    const ChildRun same = runChild({kb, "--root", corpus, "index"});
+    // Let the "recently changed" window pass, then change one file.
+    ::sleep(1);
+    runChild({kb, "--root", corpus, "index"});
+    {
+        std::ofstream(corpus + "/" + files[files.size() / 2].path, std::ios::app)
+            << "\nAppended by kb-bench: 割接 benchmark line.\n";
+    }
+    const ChildRun one = runChild({kb, "--root", corpus, "index"});
+
+    // In-process queries.
+    kb::Session session(corpus, fs::path(kb).parent_path().string());
+    session.explicitRoot = corpus;
+    std::string error;
+    session.openRoot(&error);
+    kb::search::Searcher searcher(session.root(), session.indexSchema(), session.lexicon());
+    if (!searcher.open(&error)) {
+        std::fprintf(stderr, "kb-bench: %s\n", error.c_str());
+        return 1;
+    }
+    std::vector<double> latencies;
+    kb::search::SearchOptions options; // top 10, snippets and facets
+    for (const auto &q : kQueries)
+        searcher.search(q, options); // warm
+    for (int r = 0; r < runs; ++r)
+        for (const auto &q : kQueries) {
+            const auto t0 = Clock::now();
+            searcher.search(q, options);
+            latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        }
+
+    // Whole process, beside ripgrep.
+    std::vector<double> kbTimes, rgTimes;
+    const std::vector<std::string> wholeQueries = {"割接", "投诉", "cutover", "回退演练"};
+    const bool haveRg = runChild({"rg", "--version"}).status == 0;
+    for (int r = 0; r < std::max(5, runs / 2); ++r)
+        for (const auto &q : wholeQueries) {
+            kbTimes.push_back(runChild({kb, "--root", corpus, "search", "--json", q}).seconds * 1000);
+            if (haveRg)
+                rgTimes.push_back(runChild({"rg", "-l", "-F", q, corpus}).seconds * 1000);
+        }
+
+    const double n = double(files.size());
+    std::printf("| measure | value |\n|---|---|\n");
+    std::printf("| kb index --rebuild | %.2f s, %.0f docs/s, %.2f MB/s |\n", full.seconds,
+                n / full.seconds, mb / full.seconds);
+    std::printf("| plain Xapian loop (1 thread) | %.2f s, %.0f docs/s, %.2f MB/s |\n", plain,
+                n / plain, mb / plain);
+    std::printf("| kb / plain speed | %.2fx |\n", plain / full.seconds);
+    std::printf("| kb index peak RSS | %.0f MB |\n", double(full.maxRssKb) / 1024);
+    std::printf("| kb index, nothing changed | %.3f s |\n", same.seconds);
+    std::printf("| kb index, one file changed | %.3f s |\n", one.seconds);
+    std::printf("| query p50 / p99 in-process (top 10, snippets, facets) | %.2f / %.2f ms |\n",
+                percentile(latencies, 0.5), percentile(latencies, 0.99));
+    std::printf("| kb search whole process (median) | %.1f ms |\n", median(kbTimes));
+    if (haveRg)
+        std::printf("| rg -l -F whole process (median) | %.1f ms |\n| rg / kb | %.1fx |\n",
+                    median(rgTimes), median(rgTimes) / median(kbTimes));
+    else
+        std::printf("| rg | not installed |\n");
+    std::error_code ec;
+    std::uintmax_t indexBytes = 0;
+    for (const auto &e : fs::recursive_directory_iterator(corpus + "/.kb", ec))
+        if (e.is_regular_file())
+            indexBytes += e.file_size();
+    std::printf("| index size | %.0f MB (%.1fx the text) |\n", double(indexBytes) / 1e6,
+                double(indexBytes) / 1e6 / mb);
+    return 0;
+}
