@@ -1,6 +1,7 @@
 #include "indexsync.h"
 
 #include "documentbuilder.h"
+#include "facetcodes.h"
 #include "indexlocation.h"
 #include "indexschema.h"
 #include "storeddata.h"
@@ -181,9 +182,14 @@ private:
 // files into a shard database (Xapian writes are single-threaded per database), then the
 // shards are compacted into the final one, which also leaves it compact on disk (the
 // approach of Recoll's parallel rebuild).
+void encodeFacets(BuiltDocument &d, FacetCodes &codes)
+{
+    d.doc.add_value(kSlotFacets, codes.encode(d.doc.get_value(kSlotFacets)));
+}
+
 void buildInShards(const KbRoot &root, const IndexSchema &schema,
                    const std::vector<FileEntry> &work, int shards, const std::string &dbDir,
-                   std::int64_t runStartNs, const SyncOptions &options)
+                   std::int64_t runStartNs, const SyncOptions &options, FacetCodes &codes)
 {
     std::vector<std::string> dirs;
     std::vector<std::thread> threads;
@@ -203,6 +209,7 @@ void buildInShards(const KbRoot &root, const IndexSchema &schema,
                     BuiltDocument d = buildDocument(root, schema, work[i]);
                     if (racilyClean(work[i], runStartNs))
                         d.doc.add_value(kSlotSignature, "0:" + std::to_string(work[i].size));
+                    encodeFacets(d, codes);
                     db.add_document(d.doc);
                     pendingBytes += d.textBytes;
                     if (pendingBytes >= kFlushBytes / std::size_t(shards)) {
@@ -298,6 +305,7 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
             db.emplace(dbDir, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
         }
         report->rebuilt = rebuild;
+        FacetCodes codes = FacetCodes::deserialize(db->get_metadata(kFacetCodesMetadataKey));
 
         ScanResult scan = scanMarkdownFiles(root);
         report->findings = scan.findings;
@@ -331,7 +339,7 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
             db->close();
             db.reset();
             fs::remove_all(dbDir);
-            buildInShards(root, schema, work, threads, dbDir, runStartNs, options);
+            buildInShards(root, schema, work, threads, dbDir, runStartNs, options, codes);
             report->added = work.size();
             db.emplace(dbDir, Xapian::DB_OPEN);
             work.clear();
@@ -342,6 +350,7 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
             BuiltDocument d = pipeline.take(i);
             if (racilyClean(work[i], runStartNs))
                 d.doc.add_value(kSlotSignature, "0:" + std::to_string(work[i].size));
+            encodeFacets(d, codes);
             if (rebuild)
                 db->add_document(d.doc);
             else
@@ -349,6 +358,7 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
             ++(isUpdate[i] ? report->updated : report->added);
             pendingBytes += d.textBytes;
             if (++pendingDocs >= kFlushDocs || pendingBytes >= kFlushBytes) {
+                db->set_metadata(kFacetCodesMetadataKey, codes.serialize());
                 db->commit();
                 pendingBytes = pendingDocs = 0;
             }
@@ -356,6 +366,7 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
                 options.progress(i + 1, work.size());
         }
         db->set_metadata(kSignatureMetadataKey, schema.signature());
+        db->set_metadata(kFacetCodesMetadataKey, codes.serialize());
         db->commit();
         collectBrokenFindings(*db, report->findings);
         db->close();
@@ -395,6 +406,7 @@ bool updateIndexedFiles(const KbRoot &root, const IndexSchema &schema,
             return syncIndex(root, schema, options, &report, error);
         }
         const std::int64_t runStartNs = nowNs();
+        FacetCodes codes = FacetCodes::deserialize(db.get_metadata(kFacetCodesMetadataKey));
         for (const std::string &path : relPaths) {
             struct stat st{};
             const std::string abs = root.dir + "/" + path;
@@ -407,8 +419,10 @@ bool updateIndexedFiles(const KbRoot &root, const IndexSchema &schema,
             BuiltDocument d = buildDocument(root, schema, f);
             if (racilyClean(f, runStartNs))
                 d.doc.add_value(kSlotSignature, "0:" + std::to_string(f.size));
+            encodeFacets(d, codes);
             db.replace_document(pathTerm(path), d.doc);
         }
+        db.set_metadata(kFacetCodesMetadataKey, codes.serialize());
         db.commit();
     } catch (const Xapian::Error &e) {
         *error = "index update failed: " + e.get_description() + "; run kb index";

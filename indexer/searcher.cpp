@@ -1,6 +1,7 @@
 #include "searcher.h"
 
 #include "documentbuilder.h"
+#include "facetcodes.h"
 #include "indexlocation.h"
 #include "indexschema.h"
 #include "lexicon.h"
@@ -15,29 +16,31 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <string_view>
+#include <unordered_map>
 
 namespace kb::search {
 
 namespace {
 
 // Counts every facet value of every matching document (multi-valued fields such as
-// touchpoints included, which ValueCountMatchSpy cannot do).
+// touchpoints included, which ValueCountMatchSpy cannot do): a few varint codes per
+// document, counted into an array.
 class FacetSpy : public Xapian::MatchSpy {
 public:
+    explicit FacetSpy(std::size_t codes) : counts_(codes, 0) {}
     void operator()(const Xapian::Document &doc, double) override
     {
-        const std::string blob = doc.get_value(kSlotFacets);
-        std::size_t pos = 0;
-        while (pos < blob.size()) {
-            const std::size_t sep = blob.find('\x1f', pos);
-            const std::size_t end = blob.find('\x1e', pos);
-            if (sep == std::string::npos || end == std::string::npos || sep > end)
-                break;
-            ++counts[blob.substr(pos, sep - pos)][blob.substr(sep + 1, end - sep - 1)];
-            pos = end + 1;
-        }
+        FacetCodes::forEachCode(doc.get_value(kSlotFacets), [this](std::uint32_t code) {
+            if (code >= counts_.size())
+                counts_.resize(code + 1, 0);
+            ++counts_[code];
+        });
     }
-    std::map<std::string, std::map<std::string, long>> counts;
+    const std::vector<long> &counts() const { return counts_; }
+
+private:
+    std::vector<long> counts_;
 };
 
 // Rejects boolean and prefixed terms, single CJK characters and stop words: what is
@@ -177,36 +180,49 @@ struct Searcher::Impl {
         return h;
     }
 
+    // Two passes: the ranked page (Xapian stops as soon as the top hits are certain),
+    // then an unweighted walk over every match for the exact total and the facets.
     SearchResult run(const Xapian::Query &query, const ParsedQuery *parsed,
                      const SearchOptions &options, std::string_view text)
     {
         return withRetry([&](Xapian::Database &database) {
             SearchResult r;
             r.query = std::string(text);
-            Xapian::Enquire enquire(database);
-            // Broken files stay findable by their text but never by filters alone.
-            enquire.set_query(query);
-            applySort(enquire, options.sort, parsed ? parsed->hasText : true);
-            FacetSpy spy;
+            if (options.limit > 0) {
+                Xapian::Enquire enquire(database);
+                enquire.set_query(query);
+                applySort(enquire, options.sort, parsed ? parsed->hasText : true);
+                Xapian::MSet mset = enquire.get_mset(
+                    Xapian::doccount(std::max(0, options.offset)), Xapian::doccount(options.limit));
+                int rank = options.offset;
+                static const std::vector<std::string> none;
+                for (auto it = mset.begin(); it != mset.end(); ++it)
+                    r.hits.push_back(makeHit(it, ++rank, parsed ? parsed->highlight : none,
+                                             options.snippets));
+            }
+            const FacetCodes codes =
+                FacetCodes::deserialize(database.get_metadata(kFacetCodesMetadataKey));
+            Xapian::Enquire counter(database);
+            counter.set_query(query);
+            counter.set_weighting_scheme(Xapian::BoolWeight());
+            counter.set_docid_order(Xapian::Enquire::ASCENDING);
+            FacetSpy spy(codes.size());
             if (options.facets)
-                enquire.add_matchspy(&spy);
-            const Xapian::doccount all = database.get_doccount();
-            Xapian::MSet mset = enquire.get_mset(Xapian::doccount(std::max(0, options.offset)),
-                                                 Xapian::doccount(std::max(0, options.limit)),
-                                                 all);
-            r.total = long(mset.get_matches_estimated());
-            int rank = options.offset;
-            static const std::vector<std::string> none;
-            for (auto it = mset.begin(); it != mset.end(); ++it)
-                r.hits.push_back(makeHit(it, ++rank, parsed ? parsed->highlight : none,
-                                         options.snippets));
+                counter.add_matchspy(&spy);
+            r.total = long(counter.get_mset(0, 0, database.get_doccount()).get_matches_estimated());
+            if (!options.facets)
+                return r;
+            std::map<std::string, std::vector<FacetCount>> byName;
+            for (std::size_t code = 0; code < spy.counts().size(); ++code)
+                if (spy.counts()[code] > 0) {
+                    auto [name, value] = codes.entry(std::uint32_t(code));
+                    byName[name].push_back({value, spy.counts()[code]});
+                }
             for (const std::string &name : schema.facetNames()) {
-                auto found = spy.counts.find(name);
-                if (found == spy.counts.end())
+                auto found = byName.find(name);
+                if (found == byName.end())
                     continue;
-                std::vector<FacetCount> values;
-                for (const auto &[value, count] : found->second)
-                    values.push_back({value, count});
+                std::vector<FacetCount> &values = found->second;
                 std::stable_sort(values.begin(), values.end(),
                                  [&](const FacetCount &a, const FacetCount &b) {
                                      return name == "year" ? a.value > b.value

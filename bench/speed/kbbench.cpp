@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -118,6 +119,7 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     std::string corpus, kb = KB_EXE;
     int runs = 20;
+    bool queriesOnly = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -127,6 +129,8 @@ int main(int argc, char **argv)
             kb = next();
         else if (a == "--runs")
             runs = std::atoi(next().c_str());
+        else if (a == "--queries-only")
+            queriesOnly = true; // reuse the index, skip the indexing measurements
     }
     if (corpus.empty()) {
         std::fprintf(stderr, "usage: kb-bench --corpus DIR [--kb PATH] [--runs N]\n");
@@ -169,14 +173,21 @@ int main(int argc, char **argv)
     }
     std::vector<double> latencies;
     kb::search::SearchOptions options; // top 10, snippets and facets
+    options.facets = std::getenv("KB_BENCH_NOFACETS") == nullptr;
     for (const auto &q : kQueries)
         searcher.search(q, options); // warm
+    std::vector<std::vector<double>> perQuery(kQueries.size());
     for (int r = 0; r < runs; ++r)
-        for (const auto &q : kQueries) {
+        for (std::size_t qi = 0; qi < kQueries.size(); ++qi) {
             const auto t0 = Clock::now();
-            searcher.search(q, options);
-            latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+            searcher.search(kQueries[qi], options);
+            const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+            latencies.push_back(ms);
+            perQuery[qi].push_back(ms);
         }
+    if (std::getenv("KB_BENCH_VERBOSE"))
+        for (std::size_t qi = 0; qi < kQueries.size(); ++qi)
+            std::fprintf(stderr, "%8.2f ms  %s\n", median(perQuery[qi]), kQueries[qi].c_str());
 
     // Whole process, beside ripgrep.
     std::vector<double> kbTimes, rgTimes;
@@ -191,6 +202,7 @@ int main(int argc, char **argv)
 
     const double n = double(files.size());
     std::printf("| measure | value |\n|---|---|\n");
+    if (!queriesOnly) {
     std::printf("| kb index --rebuild | %.2f s, %.0f docs/s, %.2f MB/s |\n", full.seconds,
                 n / full.seconds, mb / full.seconds);
     std::printf("| plain Xapian loop (1 thread) | %.2f s, %.0f docs/s, %.2f MB/s |\n", plain,
@@ -199,6 +211,7 @@ int main(int argc, char **argv)
     std::printf("| kb index peak RSS | %.0f MB |\n", double(full.maxRssKb) / 1024);
     std::printf("| kb index, nothing changed | %.3f s |\n", same.seconds);
     std::printf("| kb index, one file changed | %.3f s |\n", one.seconds);
+    }
     std::printf("| query p50 / p99 in-process (top 10, snippets, facets) | %.2f / %.2f ms |\n",
                 percentile(latencies, 0.5), percentile(latencies, 0.99));
     std::printf("| kb search whole process (median) | %.1f ms |\n", median(kbTimes));
