@@ -9,7 +9,7 @@
 namespace kb::search {
 
 // Bump when the analysis or the document layout changes.
-constexpr const char *kIndexFormat = "kb-index-5";
+constexpr const char *kIndexFormat = "kb-index-7";
 
 std::string termPrefix(const std::string &declared)
 {

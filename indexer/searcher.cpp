@@ -14,7 +14,9 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
+#include <future>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
@@ -23,14 +25,19 @@ namespace kb::search {
 
 namespace {
 
-// Counts every facet value of every matching document (multi-valued fields such as
-// touchpoints included, which ValueCountMatchSpy cannot do): a few varint codes per
-// document, counted into an array.
+// Counts the facet values of matching documents (multi-valued fields such as touchpoints
+// included, which ValueCountMatchSpy cannot do): a few varint codes per document,
+// counted into an array. With `sampleOneIn` > 1 it reads the facets of every n-th docid
+// only; docids interleave all folders, so that is a uniform sample.
 class FacetSpy : public Xapian::MatchSpy {
 public:
-    explicit FacetSpy(std::size_t codes) : counts_(codes, 0) {}
+    FacetSpy(std::size_t codes, unsigned sampleOneIn) : counts_(codes, 0), oneIn_(sampleOneIn) {}
     void operator()(const Xapian::Document &doc, double) override
     {
+        ++seen_;
+        if (oneIn_ > 1 && doc.get_docid() % oneIn_ != 0)
+            return;
+        ++sampled_;
         FacetCodes::forEachCode(doc.get_value(kSlotFacets), [this](std::uint32_t code) {
             if (code >= counts_.size())
                 counts_.resize(code + 1, 0);
@@ -38,9 +45,13 @@ public:
         });
     }
     const std::vector<long> &counts() const { return counts_; }
+    long seen() const { return seen_; }
+    long sampled() const { return sampled_; }
 
 private:
     std::vector<long> counts_;
+    unsigned oneIn_;
+    long seen_ = 0, sampled_ = 0;
 };
 
 // Rejects boolean and prefixed terms, single CJK characters and stop words: what is
@@ -67,6 +78,9 @@ struct Searcher::Impl {
     const IndexSchema &schema;
     const Lexicon &lexicon;
     std::optional<Xapian::Database> db;
+    std::optional<Xapian::Database> countDb; // a second handle: the counting pass runs on
+                                             // its own thread (Xapian objects are not
+                                             // thread-safe)
     std::string dbPath;
 
     Impl(KbRoot r, const IndexSchema &s, const Lexicon &l)
@@ -82,15 +96,18 @@ struct Searcher::Impl {
             return false;
         }
         try {
-            if (db && path == dbPath) {
+            if (db && countDb && path == dbPath) {
                 db->reopen();
+                countDb->reopen();
             } else {
                 db.emplace(path);
+                countDb.emplace(path);
                 dbPath = path;
             }
         } catch (const Xapian::Error &e) {
             *error = "the index cannot be read (" + e.get_msg() + "); run kb index --rebuild";
             db.reset();
+            countDb.reset();
             return false;
         }
         return true;
@@ -182,54 +199,129 @@ struct Searcher::Impl {
 
     // Two passes: the ranked page (Xapian stops as soon as the top hits are certain),
     // then an unweighted walk over every match for the exact total and the facets.
+    struct Counted {
+        long total = 0;
+        bool facetsSampled = false;
+        std::vector<std::pair<std::string, std::vector<FacetCount>>> facets;
+    };
+
+    // Every match, unweighted, in docid order: the exact total and the facet counts. Over
+    // kExactFacetsUpTo hits, facets come from a uniform sample of about kSampleTarget
+    // documents, scaled up and marked as estimates (as Lucene's sampling facet collector
+    // does): reading every match's facets is what makes a broad query slow.
+    static constexpr long kExactFacetsUpTo = 20000;
+    static constexpr long kSampleTarget = 10000;
+
+    Counted count(Xapian::Database &database, const Xapian::Query &query, bool facets) const
+    {
+        Counted c;
+        FacetCodes codes;
+        unsigned oneIn = 1;
+        if (facets) {
+            codes = FacetCodes::deserialize(database.get_metadata(kFacetCodesMetadataKey));
+            Xapian::Enquire guess(database); // term statistics only: cheap
+            guess.set_query(query);
+            const long bound = long(guess.get_mset(0, 0).get_matches_upper_bound());
+            if (bound > kExactFacetsUpTo)
+                oneIn = unsigned(bound / kSampleTarget);
+        }
+        FacetSpy spy(codes.size(), oneIn);
+        Xapian::Enquire counter(database);
+        counter.set_query(query);
+        counter.set_weighting_scheme(Xapian::BoolWeight());
+        counter.set_docid_order(Xapian::Enquire::ASCENDING);
+        if (facets)
+            counter.add_matchspy(&spy);
+        c.total = long(counter.get_mset(0, 0, database.get_doccount()).get_matches_estimated());
+        if (!facets)
+            return c;
+        double scale = 1;
+        if (spy.sampled() > 0 && spy.sampled() < spy.seen() && spy.seen() > kExactFacetsUpTo) {
+            scale = double(spy.seen()) / double(spy.sampled());
+            c.facetsSampled = true;
+        } else if (spy.sampled() < spy.seen()) {
+            // The bound overshot and the result is small after all: count exactly.
+            return count(database, query, /*facets=*/true, /*exact=*/true);
+        }
+        collectFacets(codes, spy, scale, c);
+        return c;
+    }
+
+    Counted count(Xapian::Database &database, const Xapian::Query &query, bool, bool) const
+    {
+        Counted c;
+        const FacetCodes codes =
+            FacetCodes::deserialize(database.get_metadata(kFacetCodesMetadataKey));
+        FacetSpy spy(codes.size(), 1);
+        Xapian::Enquire counter(database);
+        counter.set_query(query);
+        counter.set_weighting_scheme(Xapian::BoolWeight());
+        counter.set_docid_order(Xapian::Enquire::ASCENDING);
+        counter.add_matchspy(&spy);
+        c.total = long(counter.get_mset(0, 0, database.get_doccount()).get_matches_estimated());
+        collectFacets(codes, spy, 1, c);
+        return c;
+    }
+
+    void collectFacets(const FacetCodes &codes, const FacetSpy &spy, double scale,
+                       Counted &c) const
+    {
+        std::map<std::string, std::vector<FacetCount>> byName;
+        for (std::size_t code = 0; code < spy.counts().size(); ++code)
+            if (spy.counts()[code] > 0) {
+                auto [name, value] = codes.entry(std::uint32_t(code));
+                byName[name].push_back(
+                    {value, std::max(1L, std::lround(double(spy.counts()[code]) * scale))});
+            }
+        for (const std::string &name : schema.facetNames()) {
+            auto found = byName.find(name);
+            if (found == byName.end())
+                continue;
+            std::vector<FacetCount> &values = found->second;
+            std::stable_sort(values.begin(), values.end(),
+                             [&](const FacetCount &a, const FacetCount &b) {
+                                 return name == "year" ? a.value > b.value : a.count > b.count;
+                             });
+            c.facets.emplace_back(name, std::move(values));
+        }
+    }
+
+    // Two passes at once: the ranked page (Xapian stops as soon as the top hits are
+    // certain) on this thread, the count of every match on another.
     SearchResult run(const Xapian::Query &query, const ParsedQuery *parsed,
                      const SearchOptions &options, std::string_view text)
     {
         return withRetry([&](Xapian::Database &database) {
             SearchResult r;
             r.query = std::string(text);
+            std::future<Counted> counted =
+                options.limit > 0
+                    ? std::async(std::launch::async,
+                                 [&] { return count(*countDb, query, options.facets); })
+                    : std::async(std::launch::deferred,
+                                 [&] { return count(database, query, options.facets); });
             if (options.limit > 0) {
-                Xapian::Enquire enquire(database);
-                enquire.set_query(query);
-                applySort(enquire, options.sort, parsed ? parsed->hasText : true);
-                Xapian::MSet mset = enquire.get_mset(
-                    Xapian::doccount(std::max(0, options.offset)), Xapian::doccount(options.limit));
-                int rank = options.offset;
-                static const std::vector<std::string> none;
-                for (auto it = mset.begin(); it != mset.end(); ++it)
-                    r.hits.push_back(makeHit(it, ++rank, parsed ? parsed->highlight : none,
-                                             options.snippets));
-            }
-            const FacetCodes codes =
-                FacetCodes::deserialize(database.get_metadata(kFacetCodesMetadataKey));
-            Xapian::Enquire counter(database);
-            counter.set_query(query);
-            counter.set_weighting_scheme(Xapian::BoolWeight());
-            counter.set_docid_order(Xapian::Enquire::ASCENDING);
-            FacetSpy spy(codes.size());
-            if (options.facets)
-                counter.add_matchspy(&spy);
-            r.total = long(counter.get_mset(0, 0, database.get_doccount()).get_matches_estimated());
-            if (!options.facets)
-                return r;
-            std::map<std::string, std::vector<FacetCount>> byName;
-            for (std::size_t code = 0; code < spy.counts().size(); ++code)
-                if (spy.counts()[code] > 0) {
-                    auto [name, value] = codes.entry(std::uint32_t(code));
-                    byName[name].push_back({value, spy.counts()[code]});
+                try {
+                    Xapian::Enquire enquire(database);
+                    enquire.set_query(query);
+                    applySort(enquire, options.sort, parsed ? parsed->hasText : true);
+                    Xapian::MSet mset =
+                        enquire.get_mset(Xapian::doccount(std::max(0, options.offset)),
+                                         Xapian::doccount(options.limit));
+                    int rank = options.offset;
+                    static const std::vector<std::string> none;
+                    for (auto it = mset.begin(); it != mset.end(); ++it)
+                        r.hits.push_back(makeHit(it, ++rank, parsed ? parsed->highlight : none,
+                                                 options.snippets));
+                } catch (...) {
+                    counted.wait(); // never leave the thread using countDb behind
+                    throw;
                 }
-            for (const std::string &name : schema.facetNames()) {
-                auto found = byName.find(name);
-                if (found == byName.end())
-                    continue;
-                std::vector<FacetCount> &values = found->second;
-                std::stable_sort(values.begin(), values.end(),
-                                 [&](const FacetCount &a, const FacetCount &b) {
-                                     return name == "year" ? a.value > b.value
-                                                           : a.count > b.count;
-                                 });
-                r.facets.emplace_back(name, std::move(values));
             }
+            Counted c = counted.get();
+            r.total = c.total;
+            r.facetsSampled = c.facetsSampled;
+            r.facets = std::move(c.facets);
             return r;
         });
     }
@@ -299,6 +391,7 @@ SearchResult Searcher::search(std::string_view query, const SearchOptions &optio
     }
     r.total += e.total;
     r.relaxed = true;
+    r.facetsSampled = r.facetsSampled || e.facetsSampled;
     for (auto &[name, values] : e.facets) {
         auto own = std::find_if(r.facets.begin(), r.facets.end(),
                                 [&](const auto &f) { return f.first == name; });

@@ -79,6 +79,7 @@ QJsonObject resultJson(Session &s, const search::SearchResult &r, const search::
                        {"offset", o.offset},        {"limit", o.limit},
                        {"relaxed", r.relaxed},      {"hits", hits},
                        {"exact_total", qint64(r.exactTotal)},
+                       {"facets_estimated", r.facetsSampled},
                        {"facets", facets},          {"notes", notes},
                        {"contract", "kb.search/1"}};
 }
