@@ -40,22 +40,28 @@ constexpr std::size_t kFlushDocs = 20000;
 constexpr std::size_t kShardedRebuildFrom = 2000;
 
 struct Indexed {
+    std::string path;
     Xapian::docid docid = 0;
     std::string signature;
 };
 
-std::unordered_map<std::string, Indexed> indexedFiles(const Xapian::Database &db)
+// Path, docid and change signature of every document, sorted by path: two value streams
+// read in docid order side by side (no per-document lookups, no hashing).
+std::vector<Indexed> indexedFiles(const Xapian::Database &db)
 {
-    std::unordered_map<std::string, Indexed> out;
+    std::vector<Indexed> out;
     out.reserve(db.get_doccount());
-    for (auto it = db.valuestream_begin(kSlotPath); it != db.valuestream_end(kSlotPath); ++it)
-        out[*it].docid = it.get_docid();
-    std::unordered_map<Xapian::docid, std::string> sigs;
-    for (auto it = db.valuestream_begin(kSlotSignature); it != db.valuestream_end(kSlotSignature);
-         ++it)
-        sigs.emplace(it.get_docid(), *it);
-    for (auto &[path, entry] : out)
-        entry.signature = sigs[entry.docid];
+    auto sig = db.valuestream_begin(kSlotSignature);
+    for (auto it = db.valuestream_begin(kSlotPath); it != db.valuestream_end(kSlotPath); ++it) {
+        Indexed entry{*it, it.get_docid(), {}};
+        if (sig != db.valuestream_end(kSlotSignature) && sig.get_docid() < entry.docid)
+            sig.skip_to(entry.docid);
+        if (sig != db.valuestream_end(kSlotSignature) && sig.get_docid() == entry.docid)
+            entry.signature = *sig;
+        out.push_back(std::move(entry));
+    }
+    std::sort(out.begin(), out.end(),
+              [](const Indexed &a, const Indexed &b) { return a.path < b.path; });
     return out;
 }
 
@@ -309,15 +315,19 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
 
         ScanResult scan = scanMarkdownFiles(root);
         report->findings = scan.findings;
-        auto indexed = rebuild ? std::unordered_map<std::string, Indexed>{} : indexedFiles(*db);
+        const std::vector<Indexed> indexed = rebuild ? std::vector<Indexed>{} : indexedFiles(*db);
 
+        // Both lists are sorted by path: one merge finds new, changed and deleted files.
         std::vector<FileEntry> work;
         std::vector<bool> isUpdate;
+        std::size_t k = 0;
         for (const FileEntry &f : scan.files) {
-            auto it = indexed.find(f.path);
-            if (it != indexed.end()) {
-                const bool same = it->second.signature == fileSignature(f);
-                indexed.erase(it);
+            while (k < indexed.size() && indexed[k].path < f.path) {
+                db->delete_document(indexed[k++].docid);
+                ++report->removed;
+            }
+            if (k < indexed.size() && indexed[k].path == f.path) {
+                const bool same = indexed[k++].signature == fileSignature(f);
                 if (same) {
                     ++report->unchanged;
                     continue;
@@ -328,8 +338,8 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
             }
             work.push_back(f);
         }
-        for (const auto &[path, entry] : indexed) {
-            db->delete_document(entry.docid);
+        for (; k < indexed.size(); ++k) {
+            db->delete_document(indexed[k].docid);
             ++report->removed;
         }
 

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
+#include <fcntl.h>
 #include <filesystem>
 #include <set>
 #include <sys/stat.h>
@@ -49,20 +50,28 @@ struct Walker {
                                     std::string("cannot read folder: ") + std::strerror(errno)});
             return;
         }
-        std::vector<std::string> names;
+        // Names and types from the listing; only .md files, links and unknown types are
+        // stat'ed, and relative to the open folder (no path walk per file).
+        std::vector<std::pair<std::string, unsigned char>> names;
         while (dirent *e = ::readdir(d)) {
             std::string name = e->d_name;
             if (name.empty() || name[0] == '.')
                 continue; // ., .., .kb, .git, editor temp files
-            names.push_back(std::move(name));
+            names.emplace_back(std::move(name), e->d_type);
         }
-        ::closedir(d);
         std::sort(names.begin(), names.end());
-        for (const auto &name : names) {
+        const int dirFd = ::dirfd(d);
+        for (const auto &[name, type] : names) {
+            if (type == DT_REG && !endsWithMd(name))
+                continue;
             std::string abs = absDir + "/" + name;
             std::string rel = relDir.empty() ? name : relDir + "/" + name;
+            if (type == DT_DIR) {
+                walk(abs, rel);
+                continue;
+            }
             struct stat st {};
-            if (::lstat(abs.c_str(), &st) != 0)
+            if (::fstatat(dirFd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
                 continue;
             if (S_ISLNK(st.st_mode)) {
                 std::error_code ec;
@@ -93,6 +102,7 @@ struct Walker {
                      static_cast<std::int64_t>(st.st_size)});
             }
         }
+        ::closedir(d);
     }
 };
 
