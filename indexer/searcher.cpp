@@ -294,10 +294,15 @@ struct Searcher::Impl {
         return withRetry([&](Xapian::Database &database) {
             SearchResult r;
             r.query = std::string(text);
+            // Xapian::Query handles share reference counts that are not atomic: the
+            // other thread gets its own copy of the tree, rebuilt from the serialised form.
             std::future<Counted> counted =
                 options.limit > 0
                     ? std::async(std::launch::async,
-                                 [&] { return count(*countDb, query, options.facets); })
+                                 [this, serialised = query.serialise(), facets = options.facets] {
+                                     return count(*countDb, Xapian::Query::unserialise(serialised),
+                                                  facets);
+                                 })
                     : std::async(std::launch::deferred,
                                  [&] { return count(database, query, options.facets); });
             if (options.limit > 0) {
