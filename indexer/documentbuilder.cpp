@@ -1,12 +1,12 @@
 #include "documentbuilder.h"
 
+#include "atomicfile.h"
 #include "indexschema.h"
 #include "plaintext.h"
 #include "storeddata.h"
 #include "termwriter.h"
 #include "textanalysis.h"
 #include "textcheck.h"
-#include "atomicfile.h"
 #include "vocabulary.h"
 
 #include <xapian.h>
@@ -73,8 +73,8 @@ void indexRecord(const Record &r, const IndexSchema &schema, Xapian::Document &d
         addDate(doc, "Y", key.substr(0, 4));
         facets += packFacet("year", key.substr(0, 4));
     }
-    for (const std::string &tag : r.field("tags") ? r.field("tags")->asList()
-                                                  : std::vector<std::string>{}) {
+    for (const std::string &tag :
+         r.field("tags") ? r.field("tags")->asList() : std::vector<std::string>{}) {
         doc.add_boolean_term(booleanTerm("K", tag));
         facets += packFacet("tags", foldText(tag));
     }
@@ -188,8 +188,8 @@ BuiltDocument buildDocument(const KbRoot &root, const IndexSchema &schema, const
         data.set("title", file.path);
         std::string raw, error;
         if (file.size <= std::int64_t(root.maxFileBytes) &&
-            readWholeFile(root.dir + "/" + file.path, &raw, &error) && firstInvalidUtf8(raw) == std::string_view::npos &&
-            !looksBinary(raw)) {
+            readWholeFile(root.dir + "/" + file.path, &raw, &error) &&
+            firstInvalidUtf8(raw) == std::string_view::npos && !looksBinary(raw)) {
             text.addText(raw);
             out.textBytes += raw.size();
             if (raw.size() > kMaxSnippetSource)

@@ -79,8 +79,8 @@ IndexSchema IndexSchema::build(const std::vector<const TypeSchema *> &types,
                 s.facets_.push_back(f.name);
         }
     for (const IndexedField &f : s.fields_)
-        sig += "|" + f.name + ":" + f.prefix + ":" + std::string(fieldTypeName(f.spec.type)) +
-               ":" + std::to_string(f.slot) + ":" + f.spec.vocabulary + (f.freeText ? ":t" : "");
+        sig += "|" + f.name + ":" + f.prefix + ":" + std::string(fieldTypeName(f.spec.type)) + ":" +
+               std::to_string(f.slot) + ":" + f.spec.vocabulary + (f.freeText ? ":t" : "");
     // Vocabulary labels are indexed as text, so a changed vocabulary means a rebuild.
     std::string vocabText;
     for (const std::string &name : vocab.names())

@@ -2,7 +2,6 @@
 
 #include "schema.h"
 
-
 #include <map>
 #include <string>
 #include <string_view>

@@ -4,8 +4,8 @@
 #include "facetcodes.h"
 #include "indexlocation.h"
 #include "indexschema.h"
-#include "storeddata.h"
 #include "store.h"
+#include "storeddata.h"
 
 #include <xapian.h>
 
@@ -208,8 +208,8 @@ void buildInShards(const KbRoot &root, const IndexSchema &schema,
         const std::size_t to = work.size() * std::size_t(s + 1) / std::size_t(shards);
         threads.emplace_back([&, from, to, dir = dirs.back()] {
             try {
-                Xapian::WritableDatabase db(dir, Xapian::DB_CREATE_OR_OVERWRITE |
-                                                     Xapian::DB_NO_SYNC);
+                Xapian::WritableDatabase db(dir,
+                                            Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
                 std::size_t pendingBytes = 0;
                 for (std::size_t i = from; i < to; ++i) {
                     BuiltDocument d = buildDocument(root, schema, work[i]);
@@ -418,13 +418,14 @@ bool updateIndexedFiles(const KbRoot &root, const IndexSchema &schema,
         const std::int64_t runStartNs = nowNs();
         FacetCodes codes = FacetCodes::deserialize(db.get_metadata(kFacetCodesMetadataKey));
         for (const std::string &path : relPaths) {
-            struct stat st{};
+            struct stat st {};
             const std::string abs = root.dir + "/" + path;
             if (::stat(abs.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
                 db.delete_document(pathTerm(path));
                 continue;
             }
-            FileEntry f{path, std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000LL + st.st_mtim.tv_nsec,
+            FileEntry f{path,
+                        std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000LL + st.st_mtim.tv_nsec,
                         std::int64_t(st.st_size)};
             BuiltDocument d = buildDocument(root, schema, f);
             if (racilyClean(f, runStartNs))

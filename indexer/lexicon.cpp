@@ -15,17 +15,17 @@ constexpr int kStopGroup = -2;
 
 // Question words and particles that carry no topic. Kept short on purpose: anything
 // with meaning in this domain (需要, 问题, 客户) stays searchable.
-constexpr std::array kCjkStops = {"怎么办", "怎么样", "怎么", "怎样", "如何", "什么", "为什么",
-                                  "哪些",   "哪个",   "是否", "有没有", "有哪些", "吗",  "呢",
-                                  "吧",     "的",     "了",   "请问"};
+constexpr std::array kCjkStops = {"怎么办", "怎么样", "怎么", "怎样", "如何",   "什么",
+                                  "为什么", "哪些",   "哪个", "是否", "有没有", "有哪些",
+                                  "吗",     "呢",     "吧",   "的",   "了",     "请问"};
 
 constexpr std::array kLatinStops = {
-    "a",    "an",   "and",  "are",   "as",    "at",    "be",    "by",    "can",  "could", "did",
-    "do",   "does", "for",  "from",  "had",   "has",   "have",  "how",   "i",    "if",    "in",
-    "into", "is",   "it",   "its",   "me",    "my",    "of",    "on",    "or",   "our",   "should",
-    "so",   "that", "the",  "their", "them",  "then",  "there", "these", "they", "this",  "to",
-    "us",   "was",  "we",   "were",  "what",  "when",  "where", "which", "who",  "why",   "will",
-    "with", "would", "you", "your"};
+    "a",     "an",    "and",    "are", "as",   "at",   "be",    "by",   "can",  "could",
+    "did",   "do",    "does",   "for", "from", "had",  "has",   "have", "how",  "i",
+    "if",    "in",    "into",   "is",  "it",   "its",  "me",    "my",   "of",   "on",
+    "or",    "our",   "should", "so",  "that", "the",  "their", "them", "then", "there",
+    "these", "they",  "this",   "to",  "us",   "was",  "we",    "were", "what", "when",
+    "where", "which", "who",    "why", "will", "with", "would", "you",  "your"};
 
 } // namespace
 
@@ -55,8 +55,8 @@ void Lexicon::build(const Vocabularies &vocab)
             raw.insert(raw.end(), term.aliases.begin(), term.aliases.end());
             for (const std::string &form : raw) {
                 std::string folded = foldText(form);
-                if (!folded.empty() && std::find(g.forms.begin(), g.forms.end(), folded) ==
-                                           g.forms.end())
+                if (!folded.empty() &&
+                    std::find(g.forms.begin(), g.forms.end(), folded) == g.forms.end())
                     g.forms.push_back(folded);
             }
             if (g.forms.size() < 2)
@@ -70,9 +70,8 @@ void Lexicon::build(const Vocabularies &vocab)
                         maxCjkChars_ = std::max(maxCjkChars_, tokens[0].chars.size());
                     }
                 } else if (!tokens.empty() &&
-                           std::all_of(tokens.begin(), tokens.end(), [](const Token &t) {
-                               return t.kind == TokenKind::Word;
-                           })) {
+                           std::all_of(tokens.begin(), tokens.end(),
+                                       [](const Token &t) { return t.kind == TokenKind::Word; })) {
                     std::string key;
                     for (const Token &t : tokens)
                         key += (key.empty() ? "" : " ") + t.text;
@@ -111,8 +110,8 @@ std::vector<CjkSegment> Lexicon::segment(const std::vector<std::uint32_t> &chars
     for (std::size_t i = 0; i < chars.size();) {
         int found = -1;
         std::size_t foundLen = 0;
-        const std::size_t longest = std::min<std::size_t>(std::max<std::size_t>(maxCjkChars_, 3),
-                                                          chars.size() - i);
+        const std::size_t longest =
+            std::min<std::size_t>(std::max<std::size_t>(maxCjkChars_, 3), chars.size() - i);
         for (std::size_t len = longest; len >= 1 && found == -1; --len) {
             auto it = cjk_.find(cjkTerm(chars, i, len));
             if (it != cjk_.end()) {

@@ -10,8 +10,8 @@
 #include <xapian.h>
 
 #include <algorithm>
-#include <map>
 #include <cstdio>
+#include <map>
 #include <optional>
 
 namespace kb::search {
@@ -109,8 +109,8 @@ private:
         }
         std::string fixed(q_);
         appendUtf8(fixed, close);
-        throw QueryError("unclosed quote: the phrase starting at column " +
-                             std::to_string(column) + " has no closing quote",
+        throw QueryError("unclosed quote: the phrase starting at column " + std::to_string(column) +
+                             " has no closing quote",
                          "add the closing quote: " + fixed);
     }
 
@@ -203,7 +203,8 @@ private:
         if (!f->spec.values.empty())
             return f->spec.values.front();
         if (!f->spec.vocabulary.empty())
-            if (const auto *terms = schema_.vocab().get(f->spec.vocabulary); terms && !terms->empty())
+            if (const auto *terms = schema_.vocab().get(f->spec.vocabulary);
+                terms && !terms->empty())
                 return terms->front().id;
         return "VALUE";
     }
@@ -220,7 +221,7 @@ private:
 struct Node {
     enum Kind { Text, Phrase, Field, Group, And, Or, Not } kind = Text;
     std::string text, field;
-    int group = -1;         // synonym group for Group
+    int group = -1; // synonym group for Group
     bool explicitAnd = false;
     std::vector<Node> kids;
     int column = 1;
@@ -345,8 +346,7 @@ private:
             throw QueryError("unmatched ')' at column " + std::to_string(lx.column),
                              "remove it, or add '(' where the group starts");
         default:
-            throw QueryError("unexpected '" + lx.text + "' at column " +
-                                 std::to_string(lx.column),
+            throw QueryError("unexpected '" + lx.text + "' at column " + std::to_string(lx.column),
                              "remove it");
         }
         if (lx.negated) {
@@ -787,8 +787,7 @@ private:
             if (!b.empty() && !parseDatePart(b, true, &hi))
                 throw bad(b);
             if (!lo.empty() && !hi.empty() && lo > hi)
-                throw QueryError("the range " + f.name + ":" + value +
-                                     " ends before it starts",
+                throw QueryError("the range " + f.name + ":" + value + " ends before it starts",
                                  "swap the bounds: " + f.name + ":" + b + ".." + a);
         }
         if (f.slot == kNoSlot)

@@ -15,8 +15,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <future>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
@@ -263,8 +263,7 @@ struct Searcher::Impl {
         return c;
     }
 
-    void collectFacets(const FacetCodes &codes, const FacetSpy &spy, double scale,
-                       Counted &c) const
+    void collectFacets(const FacetCodes &codes, const FacetSpy &spy, double scale, Counted &c) const
     {
         std::map<std::string, std::vector<FacetCount>> byName;
         for (std::size_t code = 0; code < spy.counts().size(); ++code)
@@ -438,12 +437,12 @@ SearchResult Searcher::similar(std::string_view id, const SearchOptions &options
         std::vector<Xapian::Query> terms;
         for (const std::string &t : topTerms)
             terms.emplace_back(t);
-        Xapian::Query q = terms.empty()
-                              ? Xapian::Query::MatchNothing
-                              : Xapian::Query(Xapian::Query::OP_AND_NOT,
-                                              Xapian::Query(Xapian::Query::OP_OR, terms.begin(),
-                                                            terms.end()),
-                                              Xapian::Query(idTerm));
+        Xapian::Query q =
+            terms.empty()
+                ? Xapian::Query::MatchNothing
+                : Xapian::Query(Xapian::Query::OP_AND_NOT,
+                                Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+                                Xapian::Query(idTerm));
         ParsedQuery parsed;
         parsed.hasText = true;
         for (const std::string &t : topTerms)

@@ -43,7 +43,7 @@ struct SearchResult {
     static constexpr long kFillBelow = 10;
     std::vector<SearchHit> hits;
     std::vector<std::pair<std::string, std::vector<FacetCount>>> facets;
-    bool facetsSampled = false; // over 20,000 hits: counts estimated from a uniform sample
+    bool facetsSampled = false;     // over 20,000 hits: counts estimated from a uniform sample
     std::vector<std::string> notes; // why nothing can match, how the query was read
 };
 

@@ -45,9 +45,8 @@ std::vector<Match> findMatches(std::string_view text, const std::vector<std::str
             const auto &needle = cjk[h];
             if (needle.empty() || needle.size() > t.chars.size())
                 continue;
-            for (auto it = t.chars.begin();
-                 (it = std::search(it, t.chars.end(), needle.begin(), needle.end())) !=
-                 t.chars.end();
+            for (auto it = t.chars.begin(); (it = std::search(it, t.chars.end(), needle.begin(),
+                                                              needle.end())) != t.chars.end();
                  ++it) {
                 const std::size_t i = std::size_t(it - t.chars.begin());
                 out.push_back({t.offsets[i], t.offsets[i + needle.size()], int(h)});

@@ -16,10 +16,10 @@ enum class TokenKind { Word, Cjk };
 
 struct Token {
     TokenKind kind = TokenKind::Word;
-    std::string text;                  // folded UTF-8: "cutover", "割接方案"
-    std::vector<std::uint32_t> chars;  // folded code points (CJK runs only)
-    std::vector<std::size_t> offsets;  // byte offset of each char in the source, plus the end
-    std::size_t begin = 0, end = 0;    // byte range in the source text
+    std::string text;                 // folded UTF-8: "cutover", "割接方案"
+    std::vector<std::uint32_t> chars; // folded code points (CJK runs only)
+    std::vector<std::size_t> offsets; // byte offset of each char in the source, plus the end
+    std::size_t begin = 0, end = 0;   // byte range in the source text
 };
 
 bool isCjk(std::uint32_t cp);

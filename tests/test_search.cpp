@@ -37,8 +37,7 @@ std::string lesson(const std::string &id, const std::string &title, const std::s
                    const std::string &extra = {}, const std::string &date = "2024-03-01")
 {
     return "---\nid: " + id + "\ntype: lesson\ntitle: " + title + "\ndate: " + date +
-           "\nkind: project-retro\ntouchpoint: [tp01-proposal]\n" + extra + "---\n\n" +
-           body + "\n";
+           "\nkind: project-retro\ntouchpoint: [tp01-proposal]\n" + extra + "---\n\n" + body + "\n";
 }
 
 std::vector<std::string> hitIds(const QJsonObject &o)
@@ -70,9 +69,10 @@ struct Search : ::testing::Test {
     void SetUp() override
     {
         initRoot(dir);
-        dir.write("vocab/glossary.yaml", "- {id: g001, zh: 割接, en: cutover, aliases: [switchover]}\n"
-                                         "- {id: g011, zh: 工勘, en: site survey}\n"
-                                         "- {id: g005, zh: 投诉, en: complaint}\n");
+        dir.write("vocab/glossary.yaml",
+                  "- {id: g001, zh: 割接, en: cutover, aliases: [switchover]}\n"
+                  "- {id: g011, zh: 工勘, en: site survey}\n"
+                  "- {id: g005, zh: 投诉, en: complaint}\n");
     }
     RunResult kb(const std::vector<std::string> &args) { return runKb(args, dir.path()); }
     QJsonObject search(const std::vector<std::string> &words)
@@ -149,7 +149,8 @@ TEST_F(Search, PluginStatusChangeIsSearchableAtOnce)
 {
     dir.write("improvements/i1.md",
               "---\nid: imp-1\ntype: improvement\ntitle: Fix the handover\ndate: 2026-01-01\n"
-              "source: retrospective\nstatus: proposed\nowner: 王磊\ndue: 2026-12-31\n---\n## 问题描述\n\nx\n");
+              "source: retrospective\nstatus: proposed\nowner: 王磊\ndue: 2026-12-31\n---\n## "
+              "问题描述\n\nx\n");
     ASSERT_EQ(kb({"index"}).exitCode, 0);
     EXPECT_EQ(ids({"status:accepted"}).size(), 0u);
     RunResult r = kb({"improvements", "status", "imp-1", "accepted", "--note", "capybara agreed"});
@@ -311,8 +312,8 @@ TEST_F(Search, JsonContractFacetsAndPaging)
 {
     for (int i = 0; i < 12; ++i)
         dir.write("lessons/l" + std::to_string(i) + ".md",
-                  lesson("l" + std::to_string(i), "Cutover " + std::to_string(i), "割接 notes",
-                         "", i < 4 ? "2010-01-01" : "2020-01-01"));
+                  lesson("l" + std::to_string(i), "Cutover " + std::to_string(i), "割接 notes", "",
+                         i < 4 ? "2010-01-01" : "2020-01-01"));
     // Odd ones have two touchpoints.
     for (int i = 1; i < 12; i += 2)
         dir.write("lessons/l" + std::to_string(i) + ".md",
@@ -377,7 +378,8 @@ TEST_F(Search, SchemaOrVocabularyChangeRebuildsInsteadOfAnsweringWrong)
 
 TEST_F(Search, SimilarListsRelatedRecordsNotItself)
 {
-    dir.write("lessons/a.md", lesson("a", "电源模块批量故障", "电源模块在高温机房批量故障,客户投诉。"));
+    dir.write("lessons/a.md",
+              lesson("a", "电源模块批量故障", "电源模块在高温机房批量故障,客户投诉。"));
     dir.write("lessons/b.md", lesson("b", "电源模块再次故障", "同型号电源模块高温故障再次出现。"));
     dir.write("lessons/c.md", lesson("c", "培训", "客户培训按期完成。"));
     RunResult r = kb({"similar", "--json", "a"});

@@ -75,12 +75,16 @@ QJsonObject resultJson(Session &s, const search::SearchResult &r, const search::
     QJsonArray notes;
     for (const std::string &n : r.notes)
         notes.append(q(n));
-    return QJsonObject{{"query", q(r.query)},       {"total", qint64(r.total)},
-                       {"offset", o.offset},        {"limit", o.limit},
-                       {"relaxed", r.relaxed},      {"hits", hits},
+    return QJsonObject{{"query", q(r.query)},
+                       {"total", qint64(r.total)},
+                       {"offset", o.offset},
+                       {"limit", o.limit},
+                       {"relaxed", r.relaxed},
+                       {"hits", hits},
                        {"exact_total", qint64(r.exactTotal)},
                        {"facets_estimated", r.facetsSampled},
-                       {"facets", facets},          {"notes", notes},
+                       {"facets", facets},
+                       {"notes", notes},
                        {"contract", "kb.search/1"}};
 }
 
@@ -216,19 +220,20 @@ int runQuery(Session &s, const std::string &command, const Args &args, bool simi
     if (!parseArgs(queryWordsLast(args), searchSpecs(), false, &a, &error))
         return usageError(command, error);
     if (a.help) {
-        printOut(similar ? "Usage: kb similar ID [--json] [--limit N]\n\n"
-                           "Records like the given one: for spotting a recurring problem.\n\n" +
-                               formatOptions(searchSpecs())
-                         : "Usage: kb search [--json] [--limit N] [--offset N] [--sort S] QUERY...\n\n"
-                           "Query language (Chinese and English, mixed freely):\n"
-                           "  割接 回退             every word must match (glossary synonyms count)\n"
-                           "  \"割接方案\"            an exact phrase\n"
-                           "  a OR b, a AND b, NOT a, -a, ( )\n"
-                           "  type:lesson status:closed customer:马电 touchpoint:割接 tag:x\n"
-                           "  owner:王磊 competitor:vendor-a year:2010 title:复盘\n"
-                           "  date:2010-01..2010-12  due:..2026-11-22  date:2024-03\n"
-                           "Traditional and simplified Chinese find each other.\n\n" +
-                               formatOptions(searchSpecs()));
+        printOut(similar
+                     ? "Usage: kb similar ID [--json] [--limit N]\n\n"
+                       "Records like the given one: for spotting a recurring problem.\n\n" +
+                           formatOptions(searchSpecs())
+                     : "Usage: kb search [--json] [--limit N] [--offset N] [--sort S] QUERY...\n\n"
+                       "Query language (Chinese and English, mixed freely):\n"
+                       "  割接 回退             every word must match (glossary synonyms count)\n"
+                       "  \"割接方案\"            an exact phrase\n"
+                       "  a OR b, a AND b, NOT a, -a, ( )\n"
+                       "  type:lesson status:closed customer:马电 touchpoint:割接 tag:x\n"
+                       "  owner:王磊 competitor:vendor-a year:2010 title:复盘\n"
+                       "  date:2010-01..2010-12  due:..2026-11-22  date:2024-03\n"
+                       "Traditional and simplified Chinese find each other.\n\n" +
+                           formatOptions(searchSpecs()));
         return 0;
     }
     if (a.positional.empty())

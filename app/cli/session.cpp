@@ -52,10 +52,9 @@ const search::Lexicon &Session::lexicon()
 void Session::reindexFiles(const std::vector<std::string> &relPaths)
 {
     std::string error;
-    if (!search::updateIndexedFiles(root_, indexSchema(), relPaths,
-                                    search::defaultLockTimeoutMs(), &error))
-        printErr("kb: warning: the record is saved but the index was not updated: " + error +
-                 "\n");
+    if (!search::updateIndexedFiles(root_, indexSchema(), relPaths, search::defaultLockTimeoutMs(),
+                                    &error))
+        printErr("kb: warning: the record is saved but the index was not updated: " + error + "\n");
 }
 
 bool Session::openRoot(std::string *error)

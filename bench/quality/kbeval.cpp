@@ -190,9 +190,8 @@ int main(int argc, char **argv)
         else if (a == "-v" || a == "--verbose")
             verbose = true;
         else {
-            std::fprintf(stderr,
-                         "usage: kb-eval [--kb PATH] [--content DIR] [--fixtures DIR] "
-                         "[--queries FILE] [--min-ndcg X] [--min-kind X] [-v]\n");
+            std::fprintf(stderr, "usage: kb-eval [--kb PATH] [--content DIR] [--fixtures DIR] "
+                                 "[--queries FILE] [--min-ndcg X] [--min-kind X] [-v]\n");
             return 2;
         }
     }
@@ -237,9 +236,8 @@ int main(int argc, char **argv)
         const std::string out =
             run({kb, "--root", root, "search", "--json", "--limit", "10", "--", j.query}, &status);
         std::vector<std::string> ranked;
-        for (const auto &h : QJsonDocument::fromJson(QByteArray::fromStdString(out))
-                                 .object()["hits"]
-                                 .toArray())
+        for (const auto &h :
+             QJsonDocument::fromJson(QByteArray::fromStdString(out)).object()["hits"].toArray())
             ranked.push_back(h.toObject()["id"].toString().toStdString());
         const Scores k = score(ranked, j.rel), g = score(grepRank(files, j.query), j.rel);
         kbByKind[j.kind].add(k);

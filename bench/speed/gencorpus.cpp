@@ -66,8 +66,8 @@ Pools loadPools(const std::string &content)
     ids("touchpoints.yaml", p.touchpoints);
     ids("competitors.yaml", p.competitors);
     ids("regions.yaml", p.regions);
-    p.people = {"王磊", "李娜", "张伟", "刘洋", "陈静", "Li Ming", "Ahmad Razak", "Maria Lopez",
-                "赵敏", "周杰"};
+    p.people = {"王磊",    "李娜",        "张伟",        "刘洋", "陈静",
+                "Li Ming", "Ahmad Razak", "Maria Lopez", "赵敏", "周杰"};
     return p;
 }
 
@@ -192,7 +192,7 @@ int main(int argc, char **argv)
     static const char *kinds[] = {"lesson", "case", "intel", "improvement"};
     static const char *folders[] = {"lessons", "cases", "competitors", "improvements"};
     static const char *statuses[] = {"proposed", "accepted", "in-progress", "implemented",
-                                     "verified", "closed", "rejected", "reopened"};
+                                     "verified", "closed",   "rejected",    "reopened"};
     for (long i = 0; i < count; ++i) {
         const int k = int(rng() % 4);
         const std::string d = date(rng, 2005);

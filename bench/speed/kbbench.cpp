@@ -107,9 +107,21 @@ double plainXapianLoop(const std::string &root, const std::vector<kb::FileEntry>
 }
 
 const std::vector<std::string> kQueries = {
-    "割接",          "投诉",           "回退演练",      "客户投诉以后怎样跟进", "cutover",
-    "spare parts",  "rollback drill", "5G 割接",       "type:lesson 割接",     "customer:马电 投诉",
-    "OLT-2000",     "date:2015..2020 培训", "status:closed", "\"全量配置比对\"",  "割接 OR 回退",
+    "割接",
+    "投诉",
+    "回退演练",
+    "客户投诉以后怎样跟进",
+    "cutover",
+    "spare parts",
+    "rollback drill",
+    "5G 割接",
+    "type:lesson 割接",
+    "customer:马电 投诉",
+    "OLT-2000",
+    "date:2015..2020 培训",
+    "status:closed",
+    "\"全量配置比对\"",
+    "割接 OR 回退",
 };
 
 } // namespace
@@ -195,7 +207,8 @@ int main(int argc, char **argv)
     const bool haveRg = runChild({"rg", "--version"}).status == 0;
     for (int r = 0; r < std::max(5, runs / 2); ++r)
         for (const auto &q : wholeQueries) {
-            kbTimes.push_back(runChild({kb, "--root", corpus, "search", "--json", q}).seconds * 1000);
+            kbTimes.push_back(runChild({kb, "--root", corpus, "search", "--json", q}).seconds *
+                              1000);
             if (haveRg)
                 rgTimes.push_back(runChild({"rg", "-l", "-F", q, corpus}).seconds * 1000);
         }
@@ -203,14 +216,14 @@ int main(int argc, char **argv)
     const double n = double(files.size());
     std::printf("| measure | value |\n|---|---|\n");
     if (!queriesOnly) {
-    std::printf("| kb index --rebuild | %.2f s, %.0f docs/s, %.2f MB/s |\n", full.seconds,
-                n / full.seconds, mb / full.seconds);
-    std::printf("| plain Xapian loop (1 thread) | %.2f s, %.0f docs/s, %.2f MB/s |\n", plain,
-                n / plain, mb / plain);
-    std::printf("| kb / plain speed | %.2fx |\n", plain / full.seconds);
-    std::printf("| kb index peak RSS | %.0f MB |\n", double(full.maxRssKb) / 1024);
-    std::printf("| kb index, nothing changed | %.3f s |\n", same.seconds);
-    std::printf("| kb index, one file changed | %.3f s |\n", one.seconds);
+        std::printf("| kb index --rebuild | %.2f s, %.0f docs/s, %.2f MB/s |\n", full.seconds,
+                    n / full.seconds, mb / full.seconds);
+        std::printf("| plain Xapian loop (1 thread) | %.2f s, %.0f docs/s, %.2f MB/s |\n", plain,
+                    n / plain, mb / plain);
+        std::printf("| kb / plain speed | %.2fx |\n", plain / full.seconds);
+        std::printf("| kb index peak RSS | %.0f MB |\n", double(full.maxRssKb) / 1024);
+        std::printf("| kb index, nothing changed | %.3f s |\n", same.seconds);
+        std::printf("| kb index, one file changed | %.3f s |\n", one.seconds);
     }
     std::printf("| query p50 / p99 in-process (top 10, snippets, facets) | %.2f / %.2f ms |\n",
                 percentile(latencies, 0.5), percentile(latencies, 0.99));

@@ -50,8 +50,7 @@ int main(int argc, char **argv)
     const char *config = argc > 1 ? argv[1] : "t2s.json";
     opencc_t cc = opencc_open(config);
     if (cc == reinterpret_cast<opencc_t>(-1)) {
-        std::fprintf(stderr, "gent2s: cannot open OpenCC config %s: %s\n", config,
-                     opencc_error());
+        std::fprintf(stderr, "gent2s: cannot open OpenCC config %s: %s\n", config, opencc_error());
         return 1;
     }
     std::vector<std::uint32_t> chars;
@@ -89,8 +88,8 @@ int main(int argc, char **argv)
         ++line;
     }
     if (line != chars.size() || count < 1000) {
-        std::fprintf(stderr, "gent2s: unexpected OpenCC output (%zu lines, %zu mappings)\n",
-                     line, count);
+        std::fprintf(stderr, "gent2s: unexpected OpenCC output (%zu lines, %zu mappings)\n", line,
+                     count);
         return 1;
     }
     return 0;
