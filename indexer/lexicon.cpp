@@ -20,12 +20,13 @@ constexpr std::array kCjkStops = {"怎么办", "怎么样", "怎么", "怎样", 
                                   "吗",     "呢",     "吧",   "的",   "了",     "请问"};
 
 constexpr std::array kLatinStops = {
-    "a",     "an",    "and",    "are", "as",   "at",   "be",    "by",   "can",  "could",
-    "did",   "do",    "does",   "for", "from", "had",  "has",   "have", "how",  "i",
-    "if",    "in",    "into",   "is",  "it",   "its",  "me",    "my",   "of",   "on",
-    "or",    "our",   "should", "so",  "that", "the",  "their", "them", "then", "there",
-    "these", "they",  "this",   "to",  "us",   "was",  "we",    "were", "what", "when",
-    "where", "which", "who",    "why", "will", "with", "would", "you",  "your"};
+    "a",    "an",    "and",   "are",   "as",   "at",    "be",    "by",    "can",  "could", "did",
+    "do",   "does",  "for",   "from",  "had",  "has",   "have",  "how",   "i",    "if",    "in",
+    "into", "is",    "it",    "its",   "me",   "my",    "of",    "on",    "or",   "our",   "should",
+    "so",   "that",  "the",   "their", "them", "then",  "there", "these", "they", "this",  "to",
+    "us",   "was",   "we",    "were",  "what", "when",  "where", "which", "who",  "why",   "will",
+    "with", "would", "you",   "your",  "up",   "about", "any",   "some",  "also", "just",  "very",
+    "more", "most",  "other", "such",  "than", "too",   "only",  "each",  "all",  "not",   "out"};
 
 } // namespace
 
