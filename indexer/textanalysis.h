@@ -1,5 +1,7 @@
 #pragma once
 
+#include "utf8.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -26,10 +28,6 @@ bool isCjk(std::uint32_t cp);
 // Case, width and traditional->simplified folding of one code point.
 std::uint32_t foldChar(std::uint32_t cp);
 std::string foldText(std::string_view text);
-void appendUtf8(std::string &out, std::uint32_t cp);
-
-// Decodes the code point at `i`, advancing `i`; invalid bytes read as U+FFFD.
-std::uint32_t decodeUtf8(std::string_view s, std::size_t &i);
 
 // Splits text into tokens in order. Words are maximal runs of letters and digits of
 // non-CJK scripts; CJK runs are maximal runs of CJK characters.

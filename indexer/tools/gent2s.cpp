@@ -2,6 +2,8 @@
 // CJK character and prints the 1:1 mappings as a C++ table. Doing it at build time keeps
 // OpenCC's 2-30 ms dictionary load and its 7 MB/s phrase conversion out of every query
 // and every indexed document; character-level folding is what search needs.
+#include "../utf8.h"
+
 #include <opencc/opencc.h>
 
 #include <cstdint>
@@ -10,40 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace {
-
-void appendUtf8(std::string &out, std::uint32_t cp)
-{
-    if (cp < 0x80) {
-        out += char(cp);
-    } else if (cp < 0x800) {
-        out += char(0xC0 | (cp >> 6));
-        out += char(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += char(0xE0 | (cp >> 12));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    } else {
-        out += char(0xF0 | (cp >> 18));
-        out += char(0x80 | ((cp >> 12) & 0x3F));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    }
-}
-
-// Decodes one well-formed UTF-8 sequence (OpenCC output is well formed).
-std::uint32_t decode(const std::string &s, std::size_t &i)
-{
-    unsigned char c = s[i];
-    int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    std::uint32_t cp = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
-    for (int k = 1; k < n; ++k)
-        cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    i += n;
-    return cp;
-}
-
-} // namespace
+using kb::search::appendUtf8;
 
 int main(int argc, char **argv)
 {
@@ -78,7 +47,7 @@ int main(int argc, char **argv)
         std::string piece = out.substr(pos, end - pos);
         std::size_t i = 0;
         if (!piece.empty()) {
-            std::uint32_t cp = decode(piece, i);
+            std::uint32_t cp = kb::search::decodeUtf8(piece, i);
             if (i == piece.size() && cp != chars[line]) {
                 std::printf("{0x%X, 0x%X},\n", chars[line], cp);
                 ++count;
