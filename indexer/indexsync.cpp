@@ -17,7 +17,6 @@
 #include <mutex>
 #include <optional>
 #include <thread>
-#include <unordered_map>
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -212,7 +212,9 @@ struct Searcher::Impl {
     static constexpr long kExactFacetsUpTo = 20000;
     static constexpr long kSampleTarget = 10000;
 
-    Counted count(Xapian::Database &database, const Xapian::Query &query, bool facets) const
+    // `exact`: count every match's facets even when the result is large.
+    Counted count(Xapian::Database &database, const Xapian::Query &query, bool facets,
+                  bool exact = false) const
     {
         Counted c;
         FacetCodes codes;
@@ -222,7 +224,7 @@ struct Searcher::Impl {
             Xapian::Enquire guess(database); // term statistics only: cheap
             guess.set_query(query);
             const long bound = long(guess.get_mset(0, 0).get_matches_upper_bound());
-            if (bound > kExactFacetsUpTo)
+            if (!exact && bound > kExactFacetsUpTo)
                 oneIn = unsigned(bound / kSampleTarget);
         }
         FacetSpy spy(codes.size(), oneIn);
@@ -236,30 +238,13 @@ struct Searcher::Impl {
         if (!facets)
             return c;
         double scale = 1;
-        if (spy.sampled() > 0 && spy.sampled() < spy.seen() && spy.seen() > kExactFacetsUpTo) {
+        if (spy.sampled() < spy.seen()) {
+            if (spy.seen() <= kExactFacetsUpTo || spy.sampled() == 0)
+                return count(database, query, true, true); // the bound overshot: count all
             scale = double(spy.seen()) / double(spy.sampled());
             c.facetsSampled = true;
-        } else if (spy.sampled() < spy.seen()) {
-            // The bound overshot and the result is small after all: count exactly.
-            return count(database, query, /*facets=*/true, /*exact=*/true);
         }
         collectFacets(codes, spy, scale, c);
-        return c;
-    }
-
-    Counted count(Xapian::Database &database, const Xapian::Query &query, bool, bool) const
-    {
-        Counted c;
-        const FacetCodes codes =
-            FacetCodes::deserialize(database.get_metadata(kFacetCodesMetadataKey));
-        FacetSpy spy(codes.size(), 1);
-        Xapian::Enquire counter(database);
-        counter.set_query(query);
-        counter.set_weighting_scheme(Xapian::BoolWeight());
-        counter.set_docid_order(Xapian::Enquire::ASCENDING);
-        counter.add_matchspy(&spy);
-        c.total = long(counter.get_mset(0, 0, database.get_doccount()).get_matches_estimated());
-        collectFacets(codes, spy, 1, c);
         return c;
     }
 

@@ -45,6 +45,17 @@ private:
     std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
+// Runs a sync and prints the problems it found (broken files, every run).
+bool syncAndReport(Session &s, const search::SyncOptions &options, search::SyncReport *report,
+                   std::string *error)
+{
+    if (!search::syncIndex(s.root(), s.indexSchema(), options, report, error))
+        return false;
+    for (const Finding &f : report->findings)
+        printErr((f.path.empty() ? "" : f.path + ": ") + f.message + "\n");
+    return true;
+}
+
 } // namespace
 
 bool ensureIndex(Session &s, bool announce, std::string *error)
@@ -56,11 +67,7 @@ bool ensureIndex(Session &s, bool announce, std::string *error)
         options.progress = ProgressBar();
     }
     search::SyncReport report;
-    if (!search::syncIndex(s.root(), s.indexSchema(), options, &report, error))
-        return false;
-    for (const Finding &f : report.findings)
-        printErr((f.path.empty() ? "" : f.path + ": ") + f.message + "\n");
-    return true;
+    return syncAndReport(s, options, &report, error);
 }
 
 int runIndex(Session &s, const Args &args)
@@ -92,10 +99,8 @@ int runIndex(Session &s, const Args &args)
     if (::isatty(2))
         options.progress = ProgressBar();
     search::SyncReport report;
-    if (!search::syncIndex(s.root(), s.indexSchema(), options, &report, &error))
+    if (!syncAndReport(s, options, &report, &error))
         return environmentError(error);
-    for (const Finding &f : report.findings)
-        printErr((f.path.empty() ? "" : f.path + ": ") + f.message + "\n");
     const std::size_t files = report.added + report.updated + report.unchanged;
     if (a.flag("json")) {
         QJsonObject o{{"files", qint64(files)},

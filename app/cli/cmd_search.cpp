@@ -18,8 +18,6 @@
 
 namespace kb {
 
-bool ensureIndex(Session &s, bool announce, std::string *error); // cmd_index.cpp
-
 namespace {
 
 QString q(const std::string &s)

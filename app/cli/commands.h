@@ -17,6 +17,8 @@ int runList(Session &s, const Args &args);
 int runCheck(Session &s, const Args &args);
 int runPlugins(Session &s, const Args &args);
 int runIndex(Session &s, const Args &args);
+// Brings the index up to date before a search (progress and lock messages if `announce`).
+bool ensureIndex(Session &s, bool announce, std::string *error);
 int runSearch(Session &s, const Args &args);
 int runSimilar(Session &s, const Args &args);
 // `kb <plugin> <verb> ...`: a verb a plugin declares in its manifest.
