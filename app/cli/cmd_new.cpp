@@ -3,8 +3,7 @@
 #include "editor.h"
 #include "frontmatter.h"
 #include "output.h"
-#include "recordid.h"
-#include "recordtemplate.h"
+#include "recordcreation.h"
 #include "session.h"
 #include "validator.h"
 
@@ -85,50 +84,21 @@ int runNew(Session &s, const Args &args)
         return environmentError(error);
 
     const TypeSchema &schema = plugin->schema;
-    std::map<std::string, std::string> values;
-    for (const auto &[name, given] : a.values) {
-        if (name == "title" || name == "date")
-            continue;
-        const FieldSpec *spec = schema.find(name);
-        if (!spec || name == "id" || name == "type" || name == "updated")
-            return usageError("new", "type '" + schema.type + "' has no field '" + name + "'");
-        FieldValue v;
-        if (spec->type == FieldType::List) {
-            v.kind = FieldValue::Kind::List;
-            for (const auto &g : given)
-                for (auto &item : splitCommaList(g))
-                    v.items.push_back(std::move(item));
-        } else {
-            v.kind = FieldValue::Kind::Scalar;
-            v.scalar = given.back();
+    NewRecordRequest request;
+    request.title = a.value("title");
+    request.date = a.value("date");
+    for (const auto &[name, given] : a.values)
+        if (name != "title" && name != "date")
+            request.values.emplace_back(name, given);
+    NewRecordResult created;
+    if (!createRecord(s, schema, request, &created)) {
+        if (!created.problems.empty()) {
+            const FieldProblem &p = created.problems.front();
+            return usageError("new", "--" + p.field + ": " + p.message);
         }
-        std::string err = checkFieldValue(*spec, v, s.vocab());
-        if (!err.empty())
-            return usageError("new", "--" + name + ": " + err);
-        values[name] =
-            v.kind == FieldValue::Kind::List ? yamlFlowList(v.items) : yamlScalar(v.scalar);
+        return environmentError(created.error);
     }
-    const std::string date = a.value("date", s.today());
-    if (!isIsoDate(date))
-        return usageError("new", "--date: '" + date + "' is not a date (expected YYYY-MM-DD)");
-    const std::string title = a.value("title");
-
-    // Draw ids until one is free; creation is exclusive, so a race just draws again.
-    std::string id, rel, content;
-    bool written = false;
-    for (int attempt = 0; attempt < 20 && !written; ++attempt) {
-        id = newRecordId(schema.idPrefix, date);
-        rel = schema.folder + "/" + id + ".md";
-        content = renderRecordTemplate(schema, id, date, title, values);
-        if (s.store().byId(id))
-            continue;
-        error.clear();
-        written = s.writeRecord(rel, content, true, nullptr, &error);
-        if (!written && !std::filesystem::exists(s.root().dir + "/" + rel))
-            return environmentError(error);
-    }
-    if (!written)
-        return environmentError("could not find a free record id: " + error);
+    const std::string &id = created.id, &rel = created.path;
 
     if (a.flag("edit")) {
         if (!s.stdinIsTty || !s.stdoutIsTty) {

@@ -5,6 +5,7 @@
 #include "output.h"
 #include "queryerror.h"
 #include "searcher.h"
+#include "searchjson.h"
 #include "session.h"
 #include "snippet.h"
 #include "vocabulary.h"
@@ -19,72 +20,6 @@
 namespace kb {
 
 namespace {
-
-QString q(const std::string &s)
-{
-    return QString::fromStdString(s);
-}
-
-// "zh / en" label of a facet value, when a vocabulary or the type schemas name it.
-std::pair<std::string, std::string> facetLabel(Session &s, const std::string &facet,
-                                               const std::string &value)
-{
-    const search::IndexSchema &schema = s.indexSchema();
-    if (facet == "type") {
-        if (const TypeSchema *t = schema.type(value))
-            return {t->labelZh, t->labelEn};
-        return {};
-    }
-    if (const search::IndexedField *f = schema.field(facet); f && !f->spec.vocabulary.empty())
-        if (const Term *t = s.vocab().lookup(f->spec.vocabulary, value))
-            return {t->zh, t->en};
-    return {};
-}
-
-QJsonObject resultJson(Session &s, const search::SearchResult &r, const search::SearchOptions &o)
-{
-    QJsonArray hits;
-    for (const search::SearchHit &h : r.hits) {
-        QJsonObject fields;
-        for (const auto &[k, v] : h.fields)
-            fields[q(k)] = q(v);
-        hits.append(QJsonObject{{"rank", h.rank},
-                                {"id", q(h.id)},
-                                {"path", q(h.path)},
-                                {"type", q(h.type)},
-                                {"title", q(h.title)},
-                                {"date", q(h.date)},
-                                {"score", h.score},
-                                {"snippet", q(h.snippet)},
-                                {"fields", fields}});
-    }
-    QJsonObject facets;
-    for (const auto &[name, values] : r.facets) {
-        QJsonArray list;
-        for (const search::FacetCount &c : values) {
-            QJsonObject item{{"value", q(c.value)}, {"count", qint64(c.count)}};
-            const auto [zh, en] = facetLabel(s, name, c.value);
-            if (!zh.empty() || !en.empty())
-                item["label"] = QJsonObject{{"zh", q(zh)}, {"en", q(en)}};
-            list.append(item);
-        }
-        facets[q(name)] = list;
-    }
-    QJsonArray notes;
-    for (const std::string &n : r.notes)
-        notes.append(q(n));
-    return QJsonObject{{"query", q(r.query)},
-                       {"total", qint64(r.total)},
-                       {"offset", o.offset},
-                       {"limit", o.limit},
-                       {"relaxed", r.relaxed},
-                       {"hits", hits},
-                       {"exact_total", qint64(r.exactTotal)},
-                       {"facets_estimated", r.facetsSampled},
-                       {"facets", facets},
-                       {"notes", notes},
-                       {"contract", "kb.search/1"}};
-}
 
 std::string colourise(std::string text, bool tty)
 {
@@ -258,7 +193,7 @@ int runQuery(Session &s, const std::string &command, const Args &args, bool simi
         return 2;
     }
     if (a.flag("json"))
-        printJson(QJsonDocument(resultJson(s, r, o)));
+        printJson(QJsonDocument(searchResultJson(s, r, o)));
     else
         printHuman(s, r, o, a.flag("facets"));
     return r.total > 0 ? 0 : 1;

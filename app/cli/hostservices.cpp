@@ -93,17 +93,25 @@ QStringList HostServices::vocabularyIds(const QString &vocabulary) const
 
 void HostServices::print(const QString &text)
 {
+    if (capturedOut_) {
+        capturedOut_->append(text.toStdString());
+        return;
+    }
     std::fputs(text.toUtf8().constData(), stdout);
 }
 
 void HostServices::printError(const QString &text)
 {
+    if (capturedErr_) {
+        capturedErr_->append(text.toStdString());
+        return;
+    }
     std::fputs(text.toUtf8().constData(), stderr);
 }
 
 bool HostServices::isTerminal() const
 {
-    return session_.stdoutIsTty;
+    return !capturedOut_ && session_.stdoutIsTty;
 }
 
 } // namespace kb

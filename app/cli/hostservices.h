@@ -2,6 +2,8 @@
 
 #include <kb/host.h>
 
+#include <string>
+
 namespace kb {
 class Session;
 
@@ -9,6 +11,11 @@ class Session;
 class HostServices : public Kb::Host {
 public:
     explicit HostServices(Session &session) : session_(session) {}
+    // Collects what the plugin prints instead of writing to stdout/stderr (the web API).
+    HostServices(Session &session, std::string *out, std::string *err)
+        : session_(session), capturedOut_(out), capturedErr_(err)
+    {
+    }
 
     QList<Kb::RecordData> records(const QString &type) const override;
     bool record(const QString &id, Kb::RecordData *out) const override;
@@ -24,6 +31,7 @@ public:
 
 private:
     Session &session_;
+    std::string *capturedOut_ = nullptr, *capturedErr_ = nullptr;
 };
 
 } // namespace kb

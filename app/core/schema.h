@@ -34,6 +34,25 @@ struct VerbSpec {
     bool global = false; // also reachable as `kb NAME ...` (reports such as `kb brief`)
 };
 
+// A parameter the web asks for before running a view's verb: a value from a vocabulary,
+// passed after `flag` (or as a bare argument when flag is empty).
+struct ViewParam {
+    std::string flag, vocabulary;
+    std::string labelZh, labelEn;
+};
+
+// A page a plugin contributes to `kb serve`, drawn by the host from its verb's output:
+//   markdown  the verb prints Markdown (a brief, a battlecard)
+//   journey   the verb prints JSON stations [{touchpoint, zh, en, counts:[...]}]
+//   board     the verb prints JSON {field, columns, cards}; `move` is the verb that moves a
+//             card: MOVE ID NEW_VALUE --note TEXT
+struct ViewSpec {
+    std::string name, kind, verb, move;
+    std::vector<std::string> args; // fixed arguments before the parameters
+    std::vector<ViewParam> params;
+    std::string labelZh, labelEn;
+};
+
 // A record type: everything the host derives validation, templates, index mapping,
 // CLI options and forms from.
 struct TypeSchema {
@@ -46,6 +65,7 @@ struct TypeSchema {
     std::vector<FieldSpec> fields; // type-specific fields (common keys are the host's)
     std::vector<SectionSpec> sections;
     std::vector<VerbSpec> verbs;
+    std::vector<ViewSpec> views;
 
     const FieldSpec *find(std::string_view name) const;
 };

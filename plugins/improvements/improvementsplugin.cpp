@@ -12,6 +12,17 @@ namespace {
 
 const QString kLogHeading = QStringLiteral("## 跟进记录 / Follow-up log");
 
+struct StatusLabel {
+    const char *value, *zh, *en;
+};
+// Board columns in the order a proposal travels.
+constexpr StatusLabel kStatuses[] = {
+    {"proposed", "已提出", "Proposed"},       {"accepted", "已接受", "Accepted"},
+    {"in-progress", "实施中", "In progress"}, {"implemented", "已实施", "Implemented"},
+    {"verified", "已验证", "Verified"},       {"closed", "已关闭", "Closed"},
+    {"reopened", "重新打开", "Reopened"},     {"rejected", "已拒绝", "Rejected"},
+};
+
 } // namespace
 
 QList<Kb::Issue> ImprovementsPlugin::validate(const Kb::RecordData &record, Kb::Host &host) const
@@ -25,6 +36,8 @@ int ImprovementsPlugin::runVerb(const QString &verb, const QStringList &args, Kb
         return changeStatus(args, host);
     if (verb == QLatin1String("overdue"))
         return listOverdue(args, host);
+    if (verb == QLatin1String("board"))
+        return board(args, host);
     host.printError(QStringLiteral("improvements: unknown verb '%1'\n").arg(verb));
     return 2;
 }
@@ -171,4 +184,64 @@ int ImprovementsPlugin::listOverdue(const QStringList &args, Kb::Host &host)
     if (overdue.isEmpty())
         host.print(QStringLiteral("nothing overdue\n"));
     return overdue.isEmpty() ? 0 : 1;
+}
+
+int ImprovementsPlugin::board(const QStringList &args, Kb::Host &host)
+{
+    QString owner;
+    for (int i = 0; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--owner") && i + 1 < args.size())
+            owner = args[++i];
+        else if (args[i] == QLatin1String("--help")) {
+            host.print(QStringLiteral(
+                "Usage: kb improvements board [--owner NAME]\n\nEvery proposal as JSON by "
+                "status column, with overdue flags and the statuses each may move to (the "
+                "data of the web board).\n"));
+            return 0;
+        } else if (args[i] != QLatin1String("--json")) {
+            host.printError(
+                QStringLiteral("kb improvements board: unknown argument '%1'\n").arg(args[i]));
+            return 2;
+        }
+    }
+    QJsonArray columns;
+    for (const auto &s : kStatuses)
+        columns.append(QJsonObject{{"value", QString::fromUtf8(s.value)},
+                                   {"zh", QString::fromUtf8(s.zh)},
+                                   {"en", QString::fromUtf8(s.en)}});
+    const QString today = host.today();
+    auto records = host.records(QStringLiteral("improvement"));
+    std::sort(records.begin(), records.end(), [](const Kb::RecordData &a, const Kb::RecordData &b) {
+        return a.text(QStringLiteral("due")) < b.text(QStringLiteral("due"));
+    });
+    QJsonArray cards;
+    QStringList owners;
+    for (const auto &r : records) {
+        const QString who = r.text(QStringLiteral("owner"));
+        if (!who.isEmpty() && !owners.contains(who))
+            owners << who;
+        if (!owner.isEmpty() && who != owner)
+            continue;
+        QString status = r.text(QStringLiteral("status"));
+        if (status.isEmpty())
+            status = QStringLiteral("proposed");
+        cards.append(QJsonObject{
+            {"id", r.id},
+            {"title", r.text(QStringLiteral("title"))},
+            {"status", status},
+            {"owner", who},
+            {"due", r.text(QStringLiteral("due"))},
+            {"priority", r.text(QStringLiteral("priority"))},
+            {"customer", r.text(QStringLiteral("customer"))},
+            {"overdue", Lifecycle::isOverdue(r.fields, today)},
+            {"next", QJsonArray::fromStringList(Lifecycle::nextStatuses(status))}});
+    }
+    owners.sort();
+    host.print(QString::fromUtf8(
+        QJsonDocument(QJsonObject{{"field", QStringLiteral("status")},
+                                  {"columns", columns},
+                                  {"owners", QJsonArray::fromStringList(owners)},
+                                  {"cards", cards}})
+            .toJson(QJsonDocument::Compact)));
+    return 0;
 }

@@ -17,4 +17,5 @@ public:
 private:
     int changeStatus(const QStringList &args, Kb::Host &host);
     int listOverdue(const QStringList &args, Kb::Host &host);
+    int board(const QStringList &args, Kb::Host &host);
 };

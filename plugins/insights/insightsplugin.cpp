@@ -67,12 +67,26 @@ int InsightsPlugin::touchpointReport(const QStringList &args, Kb::Host &host)
             host.vocabularyLabel(QStringLiteral("touchpoints"), tp, QStringLiteral("zh"));
         const QString en =
             host.vocabularyLabel(QStringLiteral("touchpoints"), tp, QStringLiteral("en"));
+        // `counts` draws the web journey: each count with its label and the search that
+        // lists the records behind it.
+        const QString where = QStringLiteral(" touchpoint:") + tp;
+        const QJsonArray counts{
+            QJsonObject{{"key", "lessons"}, {"zh", "经验总结"}, {"en", "Lessons"}, {"count", l},
+                        {"query", "type:lesson" + where}},
+            QJsonObject{{"key", "cases"}, {"zh", "案例"}, {"en", "Cases"}, {"count", c},
+                        {"query", "type:case" + where}},
+            QJsonObject{{"key", "open_improvements"},
+                        {"zh", "未关闭的改进"},
+                        {"en", "Open improvements"},
+                        {"count", i},
+                        {"query", "type:improvement" + where + " -status:closed -status:rejected"}}};
         rows.append(QJsonObject{{"touchpoint", tp},
                                 {"zh", zh},
                                 {"en", en},
                                 {"lessons", l},
                                 {"cases", c},
-                                {"open_improvements", i}});
+                                {"open_improvements", i},
+                                {"counts", counts}});
         table += QStringLiteral("%1  %2  %3  %4  %5 / %6\n")
                      .arg(tp, -24)
                      .arg(l, 7)
