@@ -272,9 +272,15 @@ struct Searcher::Impl {
 
     // Two passes at once: the ranked page (Xapian stops as soon as the top hits are
     // certain) on this thread, the count of every match on another.
-    SearchResult run(const Xapian::Query &query, const ParsedQuery *parsed,
+    SearchResult run(const Xapian::Query &wanted, const ParsedQuery *parsed,
                      const SearchOptions &options, std::string_view text)
     {
+        const Xapian::Query query =
+            options.excludeTerms.empty()
+                ? wanted
+                : Xapian::Query(Xapian::Query::OP_AND_NOT, wanted,
+                                Xapian::Query(Xapian::Query::OP_OR, options.excludeTerms.begin(),
+                                              options.excludeTerms.end()));
         return withRetry([&](Xapian::Database &database) {
             SearchResult r;
             r.query = std::string(text);

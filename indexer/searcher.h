@@ -19,6 +19,9 @@ struct SearchOptions {
     // sortable field of the schemas (ascending, or descending with '-').
     std::string sort = "relevance";
     bool snippets = true, facets = true;
+    // Index terms of records the caller may not see (restricted records for a web visitor
+    // without a token): left out of hits, counts and facets alike.
+    std::vector<std::string> excludeTerms;
 };
 
 struct SearchHit {

@@ -1,6 +1,7 @@
 // kb: the command-line host. Finds the root and the plugins, then runs one command.
 #include "commands.h"
 #include "output.h"
+#include "serve.h"
 #include "session.h"
 
 #include <QCoreApplication>
@@ -28,6 +29,7 @@ const char *kUsage =
     "  search QUERY...      search in Chinese and English (kb search --help: the syntax)\n"
     "  similar ID           records like the given one\n"
     "  plugins              list plugins, their state and errors\n"
+    "  serve                the web app on http://127.0.0.1:8080/ (kb serve --help)\n"
     "\n"
     "Global options:\n"
     "  --root DIR           the knowledge-base root (else KB_ROOT, else the nearest parent\n"
@@ -114,6 +116,8 @@ int main(int argc, char **argv)
         return kb::runShow(session, rest);
     if (command == "edit")
         return kb::runEdit(session, rest);
+    if (command == "serve")
+        return kb::runServe(session, rest);
     if (command == "list")
         return kb::runList(session, rest);
     if (command == "check")

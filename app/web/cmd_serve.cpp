@@ -1,0 +1,110 @@
+#include "serve.h"
+
+#include "args.h"
+#include "output.h"
+#include "session.h"
+#include "webserver.h"
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <pthread.h>
+#include <thread>
+
+namespace kb {
+namespace {
+
+bool readToken(const std::string &file, std::string *token, std::string *error)
+{
+    std::ifstream in(file);
+    if (!in) {
+        *error = "--token-file: cannot read " + file;
+        return false;
+    }
+    std::getline(in, *token);
+    while (!token->empty() && (token->back() == '\r' || token->back() == ' '))
+        token->pop_back();
+    if (token->size() < 16) {
+        *error = "--token-file: the token must be at least 16 characters";
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+int runServe(Session &s, const std::vector<std::string> &args)
+{
+    const std::vector<OptionSpec> specs = {
+        {"host", true, "address to listen on (default 127.0.0.1, loopback only)"},
+        {"port", true, "port (default 8080; 0 picks a free one)"},
+        {"token-file", true,
+         "file holding the token that writes and restricted reads need when the host is not "
+         "loopback (also KB_SERVE_TOKEN)"},
+    };
+    ParsedArgs a;
+    std::string error;
+    if (!parseArgs(args, specs, false, &a, &error))
+        return usageError("serve", error);
+    if (a.help) {
+        printOut("Usage: kb serve [--host ADDR] [--port N] [--token-file FILE]\n\n"
+                 "The web app: search, records, filing forms, the improvements board, the "
+                 "touchpoint journey and briefs, over a JSON API. Files changed by other "
+                 "programs show up within a second or two.\n\n" +
+                 formatOptions(specs));
+        return 0;
+    }
+    if (!a.positional.empty())
+        return usageError("serve", "takes no arguments");
+    web::ServeConfig config;
+    config.host = a.value("host", "127.0.0.1");
+    const std::string port = a.value("port", "8080");
+    char *end = nullptr;
+    const long p = std::strtol(port.c_str(), &end, 10);
+    if (port.empty() || *end || p < 0 || p > 65535)
+        return usageError("serve", "--port needs a number from 0 to 65535");
+    config.port = int(p);
+    if (!a.value("token-file").empty()) {
+        if (!readToken(a.value("token-file"), &config.token, &error))
+            return usageError("serve", error);
+    } else if (const char *t = std::getenv("KB_SERVE_TOKEN"); t && *t) {
+        config.token = t;
+        if (config.token.size() < 16)
+            return usageError("serve", "KB_SERVE_TOKEN must be at least 16 characters");
+    }
+    if (!s.openRoot(&error))
+        return environmentError(error);
+
+    // Ctrl-C and SIGTERM stop the server cleanly: a thread waits for them.
+    sigset_t stopSignals;
+    sigemptyset(&stopSignals);
+    sigaddset(&stopSignals, SIGINT);
+    sigaddset(&stopSignals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    web::WebServer server(s, config);
+    if (!server.bind(&error))
+        return environmentError(error);
+    const std::string host = config.host.find(':') != std::string::npos
+                                 ? "[" + config.host + "]"
+                                 : config.host;
+    std::printf("kb serve: http://%s:%d/  (Ctrl-C to stop)\n", host.c_str(), server.port());
+    if (!config.loopback())
+        std::printf("kb serve: listening beyond loopback; %s\n",
+                    config.token.empty() ? "read-only and restricted records hidden (no token)"
+                                         : "writes and restricted records need the token");
+    std::fflush(stdout);
+    std::thread stopper([&] {
+        int sig = 0;
+        sigwait(&stopSignals, &sig);
+        server.stop();
+    });
+    server.run();
+    pthread_kill(stopper.native_handle(), SIGTERM);
+    stopper.join();
+    return 0;
+}
+
+} // namespace kb

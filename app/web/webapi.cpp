@@ -1,0 +1,766 @@
+#include "webapi.h"
+
+#include "args.h"
+#include "frontmatter.h"
+#include "hostservices.h"
+#include "indexschema.h"
+#include "markdownhtml.h"
+#include "pluginhost.h"
+#include "queryerror.h"
+#include "recordbridge.h"
+#include "recordcreation.h"
+#include "recordedit.h"
+#include "searcher.h"
+#include "searchjson.h"
+#include "session.h"
+#include "validator.h"
+
+#include <kb/recordtype.h>
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <algorithm>
+
+namespace kb::web {
+namespace {
+
+constexpr const char *kConfidentialityField = "confidentiality";
+constexpr const char *kRestrictedValue = "restricted";
+
+QString q(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+QJsonObject label(const std::string &zh, const std::string &en)
+{
+    return QJsonObject{{"zh", q(zh)}, {"en", q(en.empty() ? zh : en)}};
+}
+
+std::string param(const Params &p, const std::string &key, const std::string &fallback = {})
+{
+    auto it = p.find(key);
+    return it == p.end() ? fallback : it->second;
+}
+
+// A whole number from a query parameter, within [min, max]; false when malformed.
+bool intParam(const Params &p, const std::string &key, int fallback, int min, int max, int *out,
+              std::string *error)
+{
+    const std::string v = param(p, key);
+    if (v.empty()) {
+        *out = fallback;
+        return true;
+    }
+    long n = 0;
+    for (char c : v) {
+        if (c < '0' || c > '9' || n > max) {
+            *error = key + " must be a whole number from " + std::to_string(min) + " to " +
+                     std::to_string(max);
+            return false;
+        }
+        n = n * 10 + (c - '0');
+    }
+    if (n < min || n > max) {
+        *error = key + " must be a whole number from " + std::to_string(min) + " to " +
+                 std::to_string(max);
+        return false;
+    }
+    *out = int(n);
+    return true;
+}
+
+bool parseObject(const QByteArray &body, QJsonObject *out, std::string *error)
+{
+    QJsonParseError pe{};
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &pe);
+    if (pe.error != QJsonParseError::NoError) {
+        *error = "the request body is not valid JSON (" + pe.errorString().toStdString() +
+                 " at byte " + std::to_string(pe.offset) + ")";
+        return false;
+    }
+    if (!doc.isObject()) {
+        *error = "the request body must be a JSON object";
+        return false;
+    }
+    *out = doc.object();
+    return true;
+}
+
+// A form value as the strings `kb new --FIELD` would receive.
+std::vector<std::string> givenStrings(const QJsonValue &v)
+{
+    std::vector<std::string> out;
+    if (v.isArray()) {
+        for (const auto &item : v.toArray())
+            if (!item.toVariant().toString().trimmed().isEmpty())
+                out.push_back(item.toVariant().toString().trimmed().toStdString());
+    } else if (v.isBool()) {
+        out.push_back(v.toBool() ? "true" : "false");
+    } else if (!v.isNull() && !v.isUndefined()) {
+        const QString s = v.toVariant().toString().trimmed();
+        if (!s.isEmpty())
+            out.push_back(s.toStdString());
+    }
+    return out;
+}
+
+std::string version(const std::string &text)
+{
+    return QCryptographicHash::hash(QByteArray::fromStdString(text), QCryptographicHash::Sha256)
+        .toHex()
+        .left(16)
+        .toStdString();
+}
+
+QJsonObject fieldSpecJson(const FieldSpec &f)
+{
+    QJsonObject o{{"name", q(f.name)},
+                  {"type", q(std::string(fieldTypeName(f.type)))},
+                  {"required", f.required},
+                  {"label", label(f.labelZh.empty() ? f.name : f.labelZh,
+                                  f.labelEn.empty() ? f.name : f.labelEn)}};
+    if (f.type == FieldType::List)
+        o["of"] = q(std::string(fieldTypeName(f.itemType)));
+    if (!f.defaultValue.empty())
+        o["default"] = q(f.defaultValue);
+    if (!f.values.empty()) {
+        QJsonArray values;
+        for (const auto &v : f.values)
+            values.append(q(v));
+        o["values"] = values;
+    }
+    if (!f.vocabulary.empty())
+        o["vocabulary"] = q(f.vocabulary);
+    if (!f.help.empty())
+        o["help"] = q(f.help);
+    if (f.filter)
+        o["filter"] = true;
+    if (f.facet)
+        o["facet"] = true;
+    return o;
+}
+
+QJsonArray findingsJson(const std::vector<Finding> &findings)
+{
+    QJsonArray out;
+    for (const Finding &f : findings)
+        out.append(QJsonObject{{"path", q(f.path)},
+                               {"line", f.line},
+                               {"field", q(f.field)},
+                               {"message", q(f.message)},
+                               {"warning", f.warning},
+                               {"text", q(f.toString())}});
+    return out;
+}
+
+} // namespace
+
+// A searcher borrowed from the pool for one request; a new one is opened when all are
+// busy. Each reopens the index first, so changes committed since show up.
+class WebApi::SearcherLease {
+public:
+    explicit SearcherLease(WebApi &api) : api_(api)
+    {
+        std::lock_guard lock(api_.poolMutex_);
+        if (!api_.idle_.empty()) {
+            searcher_ = std::move(api_.idle_.back());
+            api_.idle_.pop_back();
+        }
+    }
+    ~SearcherLease()
+    {
+        if (!searcher_)
+            return;
+        std::lock_guard lock(api_.poolMutex_);
+        api_.idle_.push_back(std::move(searcher_));
+    }
+    search::Searcher *open(std::string *error)
+    {
+        if (!searcher_)
+            searcher_ = std::make_unique<search::Searcher>(api_.s_.root(), api_.s_.indexSchema(),
+                                                           api_.s_.lexicon());
+        if (!searcher_->open(error)) {
+            searcher_.reset();
+            return nullptr;
+        }
+        return searcher_.get();
+    }
+
+private:
+    WebApi &api_;
+    std::unique_ptr<search::Searcher> searcher_;
+};
+
+WebApi::WebApi(Session &session) : s_(session)
+{
+    // Built once here: searches on other threads only read them afterwards.
+    const search::IndexSchema &schema = s_.indexSchema();
+    s_.lexicon();
+    if (const search::IndexedField *f = schema.field(kConfidentialityField); f && !f->prefix.empty())
+        restrictedTerm_ = search::booleanTerm(f->prefix, kRestrictedValue);
+}
+
+WebApi::~WebApi() = default;
+
+void WebApi::refreshStore()
+{
+    if (stale_.exchange(false))
+        s_.reloadStore();
+}
+
+bool WebApi::isRestricted(const Record &r) const
+{
+    return r.value(kConfidentialityField) == kRestrictedValue;
+}
+
+std::vector<std::string> WebApi::hiddenTerms(const Access &a) const
+{
+    if (a.restricted || restrictedTerm_.empty())
+        return {};
+    return {restrictedTerm_};
+}
+
+ApiResponse WebApi::info(const Access &a)
+{
+    return ApiResponse::json(QJsonObject{{"app", "kb"},
+                                         {"version", KB_VERSION},
+                                         {"root", q(s_.root().dir)},
+                                         {"today", q(s_.today())},
+                                         {"can_write", a.write},
+                                         {"can_read_restricted", a.restricted}});
+}
+
+ApiResponse WebApi::schema()
+{
+    std::lock_guard lock(mutex_);
+    QJsonArray types, views;
+    for (const PluginInfo &p : s_.plugins().plugins()) {
+        if (p.state != PluginState::Loaded)
+            continue;
+        const TypeSchema &t = p.schema;
+        for (const ViewSpec &v : t.views) {
+            QJsonArray params;
+            for (const ViewParam &vp : v.params)
+                params.append(QJsonObject{{"name", q(vp.vocabulary)},
+                                          {"vocabulary", q(vp.vocabulary)},
+                                          {"label", label(vp.labelZh, vp.labelEn)}});
+            views.append(QJsonObject{{"plugin", q(p.id)},
+                                     {"name", q(v.name)},
+                                     {"kind", q(v.kind)},
+                                     {"label", label(v.labelZh.empty() ? v.name : v.labelZh,
+                                                     v.labelEn.empty() ? v.name : v.labelEn)},
+                                     {"params", params}});
+        }
+        if (!t.hasRecords)
+            continue;
+        QJsonArray fields, sections;
+        for (const FieldSpec &f : t.fields)
+            fields.append(fieldSpecJson(f));
+        for (const SectionSpec &sec : t.sections)
+            sections.append(label(sec.zh, sec.en));
+        types.append(QJsonObject{{"type", q(t.type)},
+                                 {"plugin", q(p.id)},
+                                 {"label", label(t.labelZh, t.labelEn)},
+                                 {"folder", q(t.folder)},
+                                 {"fields", fields},
+                                 {"sections", sections}});
+    }
+    QJsonArray common;
+    for (const FieldSpec &f : commonFields())
+        common.append(fieldSpecJson(f));
+    QJsonObject vocabularies;
+    for (const std::string &name : s_.vocab().names()) {
+        QJsonArray terms;
+        for (const Term &t : *s_.vocab().get(name)) {
+            QJsonArray aliases;
+            for (const auto &al : t.aliases)
+                aliases.append(q(al));
+            terms.append(QJsonObject{
+                {"id", q(t.id)}, {"zh", q(t.zh)}, {"en", q(t.en)}, {"aliases", aliases}});
+        }
+        vocabularies[q(name)] = terms;
+    }
+    QJsonObject facets;
+    for (const std::string &name : s_.indexSchema().facetNames()) {
+        const search::IndexedField *f = s_.indexSchema().field(name);
+        if (name == "type")
+            facets[q(name)] = label("类型", "Type");
+        else if (name == "year")
+            facets[q(name)] = label("年份", "Year");
+        else if (f)
+            facets[q(name)] = label(f->spec.labelZh.empty() ? name : f->spec.labelZh,
+                                    f->spec.labelEn.empty() ? name : f->spec.labelEn);
+    }
+    QJsonArray sorts;
+    for (const search::IndexedField &f : s_.indexSchema().fields())
+        if (f.slot != search::kNoSlot && f.name != "date")
+            sorts.append(QJsonObject{{"name", q(f.name)},
+                                     {"label", label(f.spec.labelZh.empty() ? f.name : f.spec.labelZh,
+                                                     f.spec.labelEn.empty() ? f.name : f.spec.labelEn)}});
+    return ApiResponse::json(QJsonObject{{"types", types},
+                                         {"common_fields", common},
+                                         {"vocabularies", vocabularies},
+                                         {"views", views},
+                                         {"facets", facets},
+                                         {"sorts", sorts}});
+}
+
+ApiResponse WebApi::runSearch(const Params &p, const Access &a, bool similar)
+{
+    search::SearchOptions o;
+    std::string error;
+    if (!intParam(p, "limit", 10, 0, 100, &o.limit, &error) ||
+        !intParam(p, "offset", 0, 0, 100000, &o.offset, &error))
+        return ApiResponse::error(400, error);
+    o.sort = param(p, "sort", "relevance");
+    o.facets = param(p, "facets", "1") != "0";
+    o.excludeTerms = hiddenTerms(a);
+    const std::string query = param(p, similar ? "id" : "q");
+    if (query.empty())
+        return ApiResponse::error(400, similar ? "id is required" : "q is required (the query)");
+    SearcherLease lease(*this);
+    search::Searcher *searcher = lease.open(&error);
+    if (!searcher)
+        return ApiResponse::error(503, error);
+    if (o.sort != "relevance" && o.sort != "date" && o.sort != "oldest") {
+        const auto names = searcher->sortNames();
+        const std::string bare = o.sort[0] == '-' ? o.sort.substr(1) : o.sort;
+        if (std::find(names.begin(), names.end(), bare) == names.end())
+            return ApiResponse::error(400, "sort must be relevance, date, oldest, FIELD or -FIELD");
+    }
+    try {
+        const search::SearchResult r = similar ? searcher->similar(query, o) : searcher->search(query, o);
+        std::lock_guard lock(mutex_); // facet labels read the vocabularies
+        return ApiResponse::json(searchResultJson(s_, r, o));
+    } catch (const search::QueryError &e) {
+        return ApiResponse::error(similar ? 404 : 400, e.what(),
+                                  QJsonObject{{"hint", q(e.suggestion)}});
+    }
+}
+
+ApiResponse WebApi::search(const Params &p, const Access &a)
+{
+    return runSearch(p, a, false);
+}
+
+ApiResponse WebApi::similar(const Params &p, const Access &a)
+{
+    return runSearch(p, a, true);
+}
+
+ApiResponse WebApi::listRecords(const Params &p, const Access &a)
+{
+    int limit = 0, offset = 0;
+    std::string error;
+    if (!intParam(p, "limit", 100, 1, 1000, &limit, &error) ||
+        !intParam(p, "offset", 0, 0, 10000000, &offset, &error))
+        return ApiResponse::error(400, error);
+    const std::string type = param(p, "type");
+    std::lock_guard lock(mutex_);
+    refreshStore();
+    std::vector<const Record *> rows;
+    for (const Record &r : s_.store().records())
+        if ((type.empty() || r.type() == type) && (a.restricted || !isRestricted(r)))
+            rows.push_back(&r);
+    std::stable_sort(rows.begin(), rows.end(), [](const Record *x, const Record *y) {
+        return x->value("date") > y->value("date");
+    });
+    QJsonArray out;
+    for (std::size_t i = std::size_t(offset); i < rows.size() && out.size() < limit; ++i)
+        out.append(QJsonObject{{"id", q(Store::effectiveId(*rows[i]))},
+                               {"type", q(rows[i]->type())},
+                               {"title", q(rows[i]->title())},
+                               {"date", q(rows[i]->value("date"))},
+                               {"path", q(rows[i]->path)}});
+    return ApiResponse::json(QJsonObject{{"total", qint64(rows.size())}, {"records", out}});
+}
+
+ApiResponse WebApi::record(const std::string &id, const Access &a)
+{
+    std::lock_guard lock(mutex_);
+    refreshStore();
+    const Record *r = s_.store().byId(id);
+    if (!r)
+        return ApiResponse::error(404, "no record with id '" + id + "'");
+    if (!a.restricted && isRestricted(*r))
+        return ApiResponse::error(403, "this record is restricted; a token is required to read it");
+    const PluginInfo *plugin = s_.plugins().findRecordType(r->type());
+    const TypeSchema *schema = plugin ? &plugin->schema : nullptr;
+    const Kb::RecordData data = toRecordData(*r, Store::effectiveId(*r), schema);
+
+    // Fields in schema order (common keys first), each with labels for its values.
+    QJsonArray fields, links;
+    auto describe = [&](const FieldSpec &f) {
+        const FieldValue *v = r->field(f.name);
+        if (!v || v->isNull())
+            return;
+        QJsonArray shown;
+        for (const std::string &item : v->asList()) {
+            QJsonObject o{{"value", q(item)}};
+            if (!f.vocabulary.empty())
+                if (const Term *t = s_.vocab().lookup(f.vocabulary, item))
+                    o["label"] = label(t->zh, t->en);
+            const bool reference = f.type == FieldType::Reference ||
+                                   (f.type == FieldType::List && f.itemType == FieldType::Reference);
+            if (reference) {
+                if (const Record *target = s_.store().byId(item);
+                    target && (a.restricted || !isRestricted(*target))) {
+                    o["title"] = q(target->title());
+                    o["link"] = q(Store::effectiveId(*target));
+                    links.append(QJsonObject{{"id", q(Store::effectiveId(*target))},
+                                             {"title", q(target->title())},
+                                             {"type", q(target->type())},
+                                             {"field", q(f.name)}});
+                }
+            }
+            shown.append(o);
+        }
+        fields.append(QJsonObject{{"name", q(f.name)},
+                                  {"label", label(f.labelZh.empty() ? f.name : f.labelZh,
+                                                  f.labelEn.empty() ? f.name : f.labelEn)},
+                                  {"type", q(std::string(fieldTypeName(f.type)))},
+                                  {"value", data.fields.value(q(f.name))},
+                                  {"items", shown}});
+    };
+    for (const FieldSpec &f : commonFields())
+        if (f.name != "id" && f.name != "title")
+            describe(f);
+    if (schema)
+        for (const FieldSpec &f : schema->fields)
+            describe(f);
+
+    // Backlinks: records whose reference fields name this one.
+    QJsonArray backlinks;
+    const std::string myId = Store::effectiveId(*r);
+    for (const Record &other : s_.store().records()) {
+        if (&other == r || (!a.restricted && isRestricted(other)))
+            continue;
+        const PluginInfo *op = s_.plugins().findRecordType(other.type());
+        if (!op)
+            continue;
+        for (const FieldSpec &f : op->schema.fields) {
+            const bool reference = f.type == FieldType::Reference ||
+                                   (f.type == FieldType::List && f.itemType == FieldType::Reference);
+            const FieldValue *v = reference ? other.field(f.name) : nullptr;
+            if (!v)
+                continue;
+            const auto items = v->asList();
+            if (std::find(items.begin(), items.end(), myId) != items.end()) {
+                backlinks.append(QJsonObject{{"id", q(Store::effectiveId(other))},
+                                             {"title", q(other.title())},
+                                             {"type", q(other.type())},
+                                             {"field", q(f.name)}});
+                break;
+            }
+        }
+    }
+    QJsonObject out{{"id", q(myId)},
+                    {"path", q(r->path)},
+                    {"type", q(r->type())},
+                    {"title", q(r->title())},
+                    {"date", q(r->value("date"))},
+                    {"version", q(version(r->text))},
+                    {"fields", fields},
+                    {"values", data.fields},
+                    {"body", q(r->body)},
+                    {"body_html", q(markdownToSafeHtml(r->body))},
+                    {"links", links},
+                    {"backlinks", backlinks},
+                    {"findings", findingsJson(s_.checkRecord(*r))},
+                    {"editable", !r->plainNote && r->span.present}};
+    if (schema)
+        out["type_label"] = label(schema->labelZh, schema->labelEn);
+    return ApiResponse::json(out);
+}
+
+ApiResponse WebApi::createRecord(const QByteArray &body, const Access &a)
+{
+    if (!a.write)
+        return ApiResponse::error(403, "writing needs a token on this server");
+    QJsonObject in;
+    std::string error;
+    if (!parseObject(body, &in, &error))
+        return ApiResponse::error(400, error);
+    std::lock_guard lock(mutex_);
+    refreshStore();
+    const std::string type = in.value("type").toString().toStdString();
+    const PluginInfo *plugin = s_.plugins().findRecordType(type);
+    if (!plugin || type.empty())
+        return ApiResponse::error(400, "unknown record type '" + type + "'",
+                                  QJsonObject{{"fields", QJsonObject{{"type", "unknown type"}}}});
+    NewRecordRequest request;
+    request.requireAll = true;
+    request.title = in.value("title").toString().trimmed().toStdString();
+    request.date = in.value("date").toString().trimmed().toStdString();
+    const QJsonObject fields = in.value("fields").toObject();
+    for (auto it = fields.begin(); it != fields.end(); ++it)
+        request.values.emplace_back(it.key().toStdString(), givenStrings(it.value()));
+    for (const auto &sec : in.value("sections").toArray())
+        request.sections.push_back(sec.toString().toStdString());
+    NewRecordResult created;
+    if (!kb::createRecord(s_, plugin->schema, request, &created)) {
+        if (created.problems.empty())
+            return ApiResponse::error(500, created.error);
+        QJsonObject byField;
+        for (const FieldProblem &p : created.problems)
+            byField[q(p.field)] = q(p.message);
+        return ApiResponse::error(422, "some fields need attention", QJsonObject{{"fields", byField}});
+    }
+    std::vector<Finding> notes;
+    if (const Record *r = s_.store().byId(created.id))
+        notes = s_.checkRecord(*r);
+    return ApiResponse::json(QJsonObject{{"id", q(created.id)},
+                                         {"path", q(created.path)},
+                                         {"findings", findingsJson(notes)}},
+                             201);
+}
+
+ApiResponse WebApi::updateRecord(const std::string &id, const QByteArray &body, const Access &a)
+{
+    if (!a.write)
+        return ApiResponse::error(403, "writing needs a token on this server");
+    QJsonObject in;
+    std::string error;
+    if (!parseObject(body, &in, &error))
+        return ApiResponse::error(400, error);
+    std::lock_guard lock(mutex_);
+    stale_ = true; // compare against the file as it is now, not as last loaded
+    refreshStore();
+    const Record *r = s_.store().byId(id);
+    if (!r)
+        return ApiResponse::error(404, "no record with id '" + id + "'");
+    if (!a.restricted && isRestricted(*r))
+        return ApiResponse::error(403, "this record is restricted; a token is required");
+    if (!r->span.present)
+        return ApiResponse::error(409, r->path + " has no front matter to edit; fix it in a text editor");
+    const std::string base = in.value("version").toString().toStdString();
+    if (base != version(r->text))
+        return ApiResponse::error(409,
+                                  "the record changed since you opened it (someone else saved "
+                                  "it); reload to see their version, then apply your change again",
+                                  QJsonObject{{"version", q(version(r->text))}});
+    const PluginInfo *plugin = s_.plugins().findRecordType(r->type());
+    std::vector<std::pair<std::string, std::string>> sets;
+    QJsonObject problems;
+    const QJsonObject fields = in.value("fields").toObject();
+    for (auto it = fields.begin(); it != fields.end(); ++it) {
+        const std::string key = it.key().toStdString();
+        if (key == "id" || key == "type") {
+            problems[it.key()] = "cannot change";
+            continue;
+        }
+        const FieldSpec *spec = plugin ? plugin->schema.find(key) : nullptr;
+        if (!spec) {
+            problems[it.key()] = "no such field";
+            continue;
+        }
+        const std::vector<std::string> given = givenStrings(it.value());
+        FieldValue v;
+        std::string yaml;
+        if (spec->type == FieldType::List) {
+            v.kind = FieldValue::Kind::List;
+            for (const auto &g : given)
+                for (auto &item : splitCommaList(g))
+                    v.items.push_back(std::move(item));
+            yaml = yamlFlowList(v.items);
+        } else if (!given.empty()) {
+            v.kind = FieldValue::Kind::Scalar;
+            v.scalar = given.back();
+            yaml = yamlScalar(v.scalar);
+        }
+        if (spec->required && v.isNull()) {
+            problems[it.key()] = "is required";
+            continue;
+        }
+        if (!v.isNull())
+            if (std::string err = checkFieldValue(*spec, v, s_.vocab()); !err.empty()) {
+                problems[it.key()] = q(err);
+                continue;
+            }
+        sets.emplace_back(key, yaml);
+    }
+    if (!problems.isEmpty())
+        return ApiResponse::error(422, "some fields need attention", QJsonObject{{"fields", problems}});
+    std::string text = r->text;
+    if (in.contains("body")) {
+        std::string newBody = in.value("body").toString().toStdString();
+        if (newBody != r->body) {
+            // Keep the file's line endings: a CRLF file gets CRLF in its new body too.
+            if (r->span.crlf) {
+                std::string crlf;
+                for (char c : newBody) {
+                    if (c == '\n' && (crlf.empty() || crlf.back() != '\r'))
+                        crlf += '\r';
+                    crlf += c;
+                }
+                newBody = std::move(crlf);
+            }
+            text = text.substr(0, r->span.closeEnd) + newBody;
+        }
+    }
+    if (!sets.empty() || text != r->text)
+        sets.emplace_back("updated", s_.today());
+    std::string newText = text;
+    if (!sets.empty() && !editRecordText(text, sets, "", &newText, &error))
+        return ApiResponse::error(422, r->path + ": " + error);
+    if (newText == r->text)
+        return ApiResponse::json(QJsonObject{{"id", q(id)}, {"path", q(r->path)},
+                                             {"version", q(version(r->text))}, {"changed", false}});
+    const std::string path = r->path, old = r->text;
+    if (!s_.writeRecord(path, newText, false, &old, &error))
+        return ApiResponse::error(409, error);
+    s_.reloadStore();
+    std::vector<Finding> notes;
+    if (const Record *after = s_.store().byId(id))
+        notes = s_.checkRecord(*after);
+    return ApiResponse::json(QJsonObject{{"id", q(id)},
+                                         {"path", q(path)},
+                                         {"version", q(version(newText))},
+                                         {"changed", true},
+                                         {"findings", findingsJson(notes)}});
+}
+
+ApiResponse WebApi::view(const std::string &pluginId, const std::string &name, const Params &p,
+                         const Access &a)
+{
+    std::lock_guard lock(mutex_);
+    refreshStore();
+    const PluginInfo *plugin = s_.plugins().findPlugin(pluginId);
+    const ViewSpec *spec = nullptr;
+    if (plugin && plugin->id == pluginId)
+        for (const ViewSpec &v : plugin->schema.views)
+            if (v.name == name)
+                spec = &v;
+    if (!spec)
+        return ApiResponse::error(404, "no view '" + pluginId + "/" + name + "'");
+    QStringList args;
+    for (const std::string &arg : spec->args)
+        args << q(arg);
+    bool anyParam = false;
+    for (const ViewParam &vp : spec->params) {
+        const std::string value = param(p, vp.vocabulary);
+        if (value.empty())
+            continue;
+        if (!s_.vocab().lookup(vp.vocabulary, value))
+            return ApiResponse::error(400, vp.vocabulary + ": no term '" + value + "'");
+        if (!vp.flag.empty())
+            args << q(vp.flag);
+        args << q(value);
+        anyParam = true;
+    }
+    if (!spec->params.empty() && !anyParam)
+        return ApiResponse::json(QJsonObject{{"kind", q(spec->kind)}, {"needs_params", true}});
+    if (spec->kind == "board")
+        if (const std::string owner = param(p, "owner"); !owner.empty())
+            args << "--owner" << q(owner);
+    std::string out, err;
+    HostServices host(s_, &out, &err);
+    int code = 2;
+    try {
+        code = plugin->instance->runVerb(q(spec->verb), args, host);
+    } catch (...) {
+        return ApiResponse::error(500, "plugin '" + pluginId + "' failed");
+    }
+    if (code > 1)
+        return ApiResponse::error(500, err.empty() ? "the view failed" : err);
+    QJsonObject result{{"kind", q(spec->kind)}};
+    if (spec->kind == "markdown") {
+        result["html"] = q(markdownToSafeHtml(out));
+        result["markdown"] = q(out);
+        return ApiResponse::json(result);
+    }
+    QJsonParseError pe{};
+    QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(out), &pe);
+    if (pe.error != QJsonParseError::NoError)
+        return ApiResponse::error(500, "plugin '" + pluginId + "' printed no JSON for its view");
+    if (spec->kind == "board" && !a.restricted) {
+        // Titles of restricted proposals stay off the board for visitors without a token.
+        QJsonObject board = doc.object();
+        QJsonArray cards;
+        for (const auto &c : board.value("cards").toArray()) {
+            const Record *r = s_.store().byId(c.toObject().value("id").toString().toStdString());
+            if (!r || !isRestricted(*r))
+                cards.append(c);
+        }
+        board["cards"] = cards;
+        doc = QJsonDocument(board);
+    }
+    result["data"] = doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(doc.object());
+    return ApiResponse::json(result);
+}
+
+ApiResponse WebApi::moveCard(const std::string &pluginId, const std::string &name,
+                             const QByteArray &body, const Access &a)
+{
+    if (!a.write)
+        return ApiResponse::error(403, "writing needs a token on this server");
+    QJsonObject in;
+    std::string error;
+    if (!parseObject(body, &in, &error))
+        return ApiResponse::error(400, error);
+    std::lock_guard lock(mutex_);
+    stale_ = true;
+    refreshStore();
+    const PluginInfo *plugin = s_.plugins().findPlugin(pluginId);
+    const ViewSpec *spec = nullptr;
+    if (plugin && plugin->id == pluginId)
+        for (const ViewSpec &v : plugin->schema.views)
+            if (v.name == name && v.kind == "board")
+                spec = &v;
+    if (!spec)
+        return ApiResponse::error(404, "no board '" + pluginId + "/" + name + "'");
+    const QString id = in.value("id").toString(), to = in.value("to").toString();
+    const QString note = in.value("note").toString().simplified();
+    if (id.isEmpty() || to.isEmpty())
+        return ApiResponse::error(400, "id and to are required");
+    if (const Record *r = s_.store().byId(id.toStdString()); r && !a.restricted && isRestricted(*r))
+        return ApiResponse::error(403, "this record is restricted; a token is required");
+    QStringList args{id, to};
+    if (!note.isEmpty())
+        args << "--note" << note;
+    std::string out, err;
+    HostServices host(s_, &out, &err);
+    int code = 2;
+    try {
+        code = plugin->instance->runVerb(q(spec->move), args, host);
+    } catch (...) {
+        return ApiResponse::error(500, "plugin '" + pluginId + "' failed");
+    }
+    auto oneLine = [](std::string s) {
+        while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
+            s.pop_back();
+        return s;
+    };
+    if (code != 0)
+        return ApiResponse::error(code == 1 ? 422 : 400, oneLine(err.empty() ? out : err));
+    return ApiResponse::json(QJsonObject{{"message", q(oneLine(out))}});
+}
+
+ApiResponse WebApi::plugins()
+{
+    std::lock_guard lock(mutex_);
+    QJsonArray out;
+    for (const PluginInfo &p : s_.plugins().plugins())
+        out.append(QJsonObject{{"id", q(p.id)},
+                               {"name", q(p.name)},
+                               {"version", q(p.version)},
+                               {"state", q(std::string(pluginStateName(p.state)))},
+                               {"type", q(p.schema.hasRecords ? p.schema.type : "")},
+                               {"error", q(p.error)},
+                               {"path", q(p.path)}});
+    return ApiResponse::json(QJsonObject{{"plugins", out}});
+}
+
+ApiResponse WebApi::check(const Access &a)
+{
+    (void)a;
+    std::lock_guard lock(mutex_);
+    stale_ = true;
+    refreshStore();
+    return ApiResponse::json(QJsonObject{{"findings", findingsJson(s_.checkAll())}});
+}
+
+} // namespace kb::web

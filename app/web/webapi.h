@@ -1,0 +1,70 @@
+#pragma once
+
+#include "apiresponse.h"
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace kb {
+class Session;
+struct Record;
+namespace search {
+class Searcher;
+}
+} // namespace kb
+
+namespace kb::web {
+
+using Params = std::multimap<std::string, std::string>;
+
+// What the caller of a request may do, decided by the server from its address and token.
+struct Access {
+    bool write = true;      // file, edit and move records
+    bool restricted = true; // read `confidentiality: restricted` records
+};
+
+// The JSON API over everything the CLI does. Transport-free (the server maps HTTP onto
+// it), so handlers are plain calls. Thread-safe: the session (plugins, records, writes)
+// is used under one mutex; searches run in parallel on pooled index readers.
+class WebApi {
+public:
+    explicit WebApi(Session &session);
+    ~WebApi();
+
+    void recordsChanged() { stale_ = true; } // files changed on disk: reload on next use
+
+    ApiResponse info(const Access &a);
+    ApiResponse schema();
+    ApiResponse search(const Params &p, const Access &a);
+    ApiResponse similar(const Params &p, const Access &a);
+    ApiResponse listRecords(const Params &p, const Access &a);
+    ApiResponse record(const std::string &id, const Access &a);
+    ApiResponse createRecord(const QByteArray &body, const Access &a);
+    ApiResponse updateRecord(const std::string &id, const QByteArray &body, const Access &a);
+    ApiResponse view(const std::string &plugin, const std::string &name, const Params &p,
+                     const Access &a);
+    ApiResponse moveCard(const std::string &plugin, const std::string &name,
+                         const QByteArray &body, const Access &a);
+    ApiResponse plugins();
+    ApiResponse check(const Access &a);
+
+private:
+    class SearcherLease;
+    ApiResponse runSearch(const Params &p, const Access &a, bool similar);
+    std::vector<std::string> hiddenTerms(const Access &a) const;
+    bool isRestricted(const Record &r) const;
+    void refreshStore(); // under mutex_
+
+    Session &s_;
+    std::mutex mutex_;
+    std::atomic<bool> stale_{false};
+    std::mutex poolMutex_;
+    std::vector<std::unique_ptr<search::Searcher>> idle_;
+    std::string restrictedTerm_; // index term of restricted records, "" if no such field
+};
+
+} // namespace kb::web

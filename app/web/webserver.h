@@ -1,0 +1,33 @@
+#pragma once
+
+#include "requestguard.h"
+
+#include <memory>
+#include <string>
+
+namespace kb {
+class Session;
+}
+
+namespace kb::web {
+
+// `kb serve`: the web app and its JSON API on one port. Requests are served by a thread
+// pool; the index follows file changes through an IndexWatcher.
+class WebServer {
+public:
+    WebServer(Session &session, ServeConfig config);
+    ~WebServer();
+    WebServer(const WebServer &) = delete;
+    WebServer &operator=(const WebServer &) = delete;
+
+    bool bind(std::string *error); // brings the index up to date, then binds
+    int port() const;
+    void run();  // serves until stop()
+    void stop(); // safe from a signal-handling thread
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d_;
+};
+
+} // namespace kb::web
