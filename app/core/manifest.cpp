@@ -86,6 +86,43 @@ bool parseField(const QJsonObject &o, FieldSpec *f, std::string *error)
     return true;
 }
 
+// "Views": pages a plugin adds to the web app, each drawn from one of its verbs.
+bool parseViews(const QJsonObject &m, TypeSchema *s, std::string *error)
+{
+    for (const auto &v : m.value(QLatin1String("Views")).toArray()) {
+        const QJsonObject o = v.toObject();
+        ViewSpec view{str(o, "Name"), str(o, "Kind"), str(o, "Verb"), str(o, "Move")};
+        labels(o, &view.labelZh, &view.labelEn);
+        for (const auto &a : o.value(QLatin1String("Args")).toArray())
+            view.args.push_back(a.toString().toStdString());
+        for (const auto &p : o.value(QLatin1String("Params")).toArray()) {
+            const QJsonObject po = p.toObject();
+            ViewParam param{str(po, "Flag"), str(po, "Vocabulary")};
+            labels(po, &param.labelZh, &param.labelEn);
+            view.params.push_back(std::move(param));
+        }
+        static const std::vector<std::string> kinds = {"markdown", "journey", "board"};
+        if (view.name.empty() || view.verb.empty() ||
+            std::find(kinds.begin(), kinds.end(), view.kind) == kinds.end()) {
+            *error = "Views: every view needs a \"Name\", a \"Verb\" and a \"Kind\" of "
+                     "markdown, journey or board";
+            return false;
+        }
+        if (std::none_of(s->verbs.begin(), s->verbs.end(),
+                         [&](const VerbSpec &vs) { return vs.name == view.verb; })) {
+            *error = "Views: view '" + view.name + "' runs verb '" + view.verb +
+                     "', which \"Verbs\" does not declare";
+            return false;
+        }
+        if (view.kind == "board" && view.move.empty()) {
+            *error = "Views: board view '" + view.name + "' needs a \"Move\" verb";
+            return false;
+        }
+        s->views.push_back(std::move(view));
+    }
+    return true;
+}
+
 } // namespace
 
 bool parseManifest(const QJsonObject &m, TypeSchema *s, std::string *error)
@@ -106,6 +143,8 @@ bool parseManifest(const QJsonObject &m, TypeSchema *s, std::string *error)
         }
         s->verbs.push_back(std::move(verb));
     }
+    if (!parseViews(m, s, error))
+        return false;
     if (!s->hasRecords)
         return true;
     s->type = str(m, "Type");
@@ -142,37 +181,6 @@ bool parseManifest(const QJsonObject &m, TypeSchema *s, std::string *error)
             return false;
         }
         s->fields.push_back(std::move(f));
-    }
-    for (const auto &v : m.value(QLatin1String("Views")).toArray()) {
-        const QJsonObject o = v.toObject();
-        ViewSpec view{str(o, "Name"), str(o, "Kind"), str(o, "Verb"), str(o, "Move")};
-        labels(o, &view.labelZh, &view.labelEn);
-        for (const auto &a : o.value(QLatin1String("Args")).toArray())
-            view.args.push_back(a.toString().toStdString());
-        for (const auto &p : o.value(QLatin1String("Params")).toArray()) {
-            const QJsonObject po = p.toObject();
-            ViewParam param{str(po, "Flag"), str(po, "Vocabulary")};
-            labels(po, &param.labelZh, &param.labelEn);
-            view.params.push_back(std::move(param));
-        }
-        static const std::vector<std::string> kinds = {"markdown", "journey", "board"};
-        if (view.name.empty() || view.verb.empty() ||
-            std::find(kinds.begin(), kinds.end(), view.kind) == kinds.end()) {
-            *error = "Views: every view needs a \"Name\", a \"Verb\" and a \"Kind\" of "
-                     "markdown, journey or board";
-            return false;
-        }
-        if (std::none_of(s->verbs.begin(), s->verbs.end(),
-                         [&](const VerbSpec &vs) { return vs.name == view.verb; })) {
-            *error = "Views: view '" + view.name + "' runs verb '" + view.verb +
-                     "', which \"Verbs\" does not declare";
-            return false;
-        }
-        if (view.kind == "board" && view.move.empty()) {
-            *error = "Views: board view '" + view.name + "' needs a \"Move\" verb";
-            return false;
-        }
-        s->views.push_back(std::move(view));
     }
     for (const auto &v : m.value(QLatin1String("Sections")).toArray()) {
         QJsonObject o = v.toObject();

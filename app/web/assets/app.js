@@ -1,0 +1,636 @@
+// kb web app: one page, no framework, no CDN. Every piece of record text is put on the
+// page as text (textContent); the only HTML inserted is what the server rendered with
+// cmark in safe mode.
+'use strict';
+
+const MARK_OPEN = '\u27e6', MARK_CLOSE = '\u27e7';
+
+const STRINGS = {
+  zh: {
+    search: '搜索', file: '新建记录', placeholder: '搜索案例、经验、情报、改进…(中文或英文)',
+    results: n => `${n} 条结果`, relaxed: (a, b) => `${a} 条包含全部词语，另有 ${b} 条包含部分词语`,
+    none: '没有找到匹配的记录。', prev: '上一页', next: '下一页', sort: '排序',
+    relevance: '相关度', newest: '最新', oldest: '最早', filters: '筛选', clear: '清除',
+    recent: '最近的记录', tips: '试试: 割接 回退 · "cutover rollback" · type:lesson customer:马电 · date:2010-01..2012-12',
+    fields: '字段', links: '引用的记录', backlinks: '被引用', similar: '相似记录', edit: '编辑',
+    findings: '检查发现', save: '保存', saving: '正在保存…', cancel: '取消', title: '标题', date: '日期',
+    body: '正文 (Markdown)', chooseType: '选择要新建的记录类型', required: '必填',
+    saved: p => `已保存: ${p}`, fixFields: '请修改标注的字段。', notFound: '页面不存在。',
+    conflict: '这条记录在你打开之后被别人修改过。请重新加载后再改。', reload: '重新加载',
+    owner: '负责人', all: '全部', overdue: '已逾期', due: '截止', move: '移动到', note: '备注(可选)',
+    moved: m => `已更新: ${m}`, noCards: '(无)', choose: '请选择', show: '查看',
+    token: '令牌', tokenPrompt: '输入服务器令牌(写入和受限记录需要)', tokenSet: '已设置令牌',
+    readOnly: '只读: 写入需要令牌', restrictedHidden: '受限记录需要令牌', loading: '加载中…',
+    journeyHint: '点击任意数字查看对应记录', error: '出错了', path: '文件', type: '类型',
+    addValue: '多个值用逗号分隔', language: 'English', stale: '已过期',
+  },
+  en: {
+    search: 'Search', file: 'New record', placeholder: 'Search cases, lessons, intel, improvements… (Chinese or English)',
+    results: n => `${n} result${n === 1 ? '' : 's'}`, relaxed: (a, b) => `${a} matching every word, ${b} more matching some`,
+    none: 'No records match.', prev: 'Previous', next: 'Next', sort: 'Sort',
+    relevance: 'Relevance', newest: 'Newest', oldest: 'Oldest', filters: 'Filters', clear: 'Clear',
+    recent: 'Recent records', tips: 'Try: 割接 回退 · "cutover rollback" · type:lesson customer:马电 · date:2010-01..2012-12',
+    fields: 'Fields', links: 'Links', backlinks: 'Linked from', similar: 'Similar records', edit: 'Edit',
+    findings: 'Findings', save: 'Save', saving: 'Saving…', cancel: 'Cancel', title: 'Title', date: 'Date',
+    body: 'Body (Markdown)', chooseType: 'Choose the type of record to file', required: 'required',
+    saved: p => `Saved: ${p}`, fixFields: 'Please fix the marked fields.', notFound: 'Page not found.',
+    conflict: 'Someone else changed this record after you opened it. Reload, then apply your change again.', reload: 'Reload',
+    owner: 'Owner', all: 'All', overdue: 'overdue', due: 'due', move: 'Move to', note: 'Note (optional)',
+    moved: m => `Updated: ${m}`, noCards: '(none)', choose: 'Choose', show: 'Show',
+    token: 'Token', tokenPrompt: 'Server token (needed to write and to read restricted records)', tokenSet: 'Token set',
+    readOnly: 'Read-only: writing needs a token', restrictedHidden: 'Restricted records need a token', loading: 'Loading…',
+    journeyHint: 'Click a number to see the records behind it', error: 'Error', path: 'File', type: 'Type',
+    addValue: 'separate several values with commas', language: '中文', stale: 'stale',
+  },
+};
+
+const state = {
+  lang: localStorage.getItem('kb.lang') || 'zh',
+  token: sessionStorage.getItem('kb.token') || '',
+  schema: null,
+  info: null,
+};
+
+function t(key, ...args) {
+  const v = STRINGS[state.lang][key];
+  return typeof v === 'function' ? v(...args) : v;
+}
+
+function L(label, fallback) {
+  if (!label) return fallback || '';
+  return label[state.lang] || label.zh || label.en || fallback || '';
+}
+
+// h('a', {href: '/x', class: 'c'}, 'text', child...): builds elements; strings become text.
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+// replaceChildren without the null/false holes that conditional parts leave.
+function put(el, ...children) {
+  el.replaceChildren(...children.flat().filter(c => c !== null && c !== undefined && c !== false));
+  return el;
+}
+
+function link(href, ...children) {
+  return h('a', {href, 'data-nav': true}, ...children);
+}
+
+// A snippet with ⟦…⟧ markers as text with <mark> elements.
+function highlighted(text) {
+  const out = [];
+  let rest = text || '';
+  while (rest.length) {
+    const open = rest.indexOf(MARK_OPEN);
+    if (open < 0) { out.push(rest); break; }
+    const close = rest.indexOf(MARK_CLOSE, open);
+    if (close < 0) { out.push(rest.replaceAll(MARK_OPEN, '')); break; }
+    out.push(rest.slice(0, open), h('mark', {}, rest.slice(open + 1, close)));
+    rest = rest.slice(close + 1);
+  }
+  return out;
+}
+
+async function api(path, options = {}) {
+  const headers = {Accept: 'application/json'};
+  if (state.token) headers.Authorization = 'Bearer ' + state.token;
+  if (options.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    headers['X-KB-Request'] = '1';
+  }
+  const res = await fetch(path, {
+    method: options.method || 'GET', headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    signal: options.signal,
+  });
+  let data = {};
+  try { data = await res.json(); } catch (e) { data = {error: res.statusText}; }
+  return {ok: res.ok, status: res.status, data};
+}
+
+function notice(text, kind) {
+  const n = document.getElementById('notice');
+  n.textContent = text;
+  n.className = kind || 'ok';
+  n.hidden = !text;
+  if (text) setTimeout(() => { if (n.textContent === text) n.hidden = true; }, 6000);
+}
+
+function navigate(url, replace) {
+  if (replace) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
+  route();
+}
+
+function typeLabel(type) {
+  const ty = state.schema && state.schema.types.find(x => x.type === type);
+  return ty ? L(ty.label, type) : type;
+}
+
+function termLabel(vocab, id) {
+  const terms = state.schema && state.schema.vocabularies[vocab];
+  const term = terms && terms.find(x => x.id === id);
+  return term ? (state.lang === 'en' ? term.en || term.zh : term.zh || term.en) : id;
+}
+
+// ---------------------------------------------------------------- search
+
+let searchAbort = null;
+
+function queryHasFilter(q, filter) {
+  return (' ' + q + ' ').includes(' ' + filter + ' ');
+}
+
+function renderSearchPage(app) {
+  const params = new URLSearchParams(location.search);
+  const q = params.get('q') || '';
+  const box = h('input', {type: 'search', id: 'q', name: 'q', value: q, placeholder: t('placeholder'),
+    autocomplete: 'off', 'aria-label': t('search')});
+  const sort = h('select', {id: 'sort', 'aria-label': t('sort')},
+    h('option', {value: 'relevance'}, t('relevance')),
+    h('option', {value: 'date'}, t('newest')),
+    h('option', {value: 'oldest'}, t('oldest')),
+    ...(state.schema ? state.schema.sorts : []).flatMap(s => [
+      h('option', {value: s.name}, L(s.label, s.name) + ' ↑'),
+      h('option', {value: '-' + s.name}, L(s.label, s.name) + ' ↓')]));
+  sort.value = params.get('sort') || 'relevance';
+  const results = h('section', {id: 'results'});
+  const facets = h('aside', {id: 'facets'});
+  const form = h('form', {class: 'searchbar', role: 'search', onsubmit: e => { e.preventDefault(); go(0, false); }},
+    box, sort, h('button', {type: 'submit'}, t('search')));
+  put(app, form, h('div', {class: 'searchlayout'}, facets, results));
+
+  let timer = null;
+  const go = (offset, replace) => {
+    const p = new URLSearchParams();
+    if (box.value.trim()) p.set('q', box.value.trim());
+    if (sort.value !== 'relevance') p.set('sort', sort.value);
+    if (offset) p.set('offset', offset);
+    const url = '/search' + (p.toString() ? '?' + p : '');
+    if (replace) history.replaceState(null, '', url); else history.pushState(null, '', url);
+    runSearch(results, facets, box, Number(offset) || 0);
+  };
+  box.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => go(0, true), 180); });
+  sort.addEventListener('change', () => go(0, false));
+  box.focus();
+  box.setSelectionRange(box.value.length, box.value.length);
+  runSearch(results, facets, box, Number(params.get('offset')) || 0);
+}
+
+async function runSearch(results, facets, box, offset) {
+  const q = box.value.trim();
+  const sort = document.getElementById('sort').value;
+  if (!q) {
+    put(facets, );
+    return renderLanding(results);
+  }
+  if (searchAbort) searchAbort.abort();
+  searchAbort = new AbortController();
+  const p = new URLSearchParams({q, limit: 10, offset});
+  if (sort !== 'relevance') p.set('sort', sort);
+  let r;
+  try { r = await api('/api/search?' + p, {signal: searchAbort.signal}); } catch (e) { return; }
+  if (box.value.trim() !== q) return; // a newer query is on its way
+  if (!r.ok) {
+    put(results, h('p', {class: 'error', id: 'search-error'}, r.data.error,
+      r.data.hint ? h('span', {class: 'hint'}, ' — ' + r.data.hint) : null));
+    put(facets, );
+    return;
+  }
+  const d = r.data;
+  const head = d.relaxed ? t('relaxed', d.exact_total, d.total - d.exact_total) : t('results', d.total);
+  const list = h('ol', {class: 'hits', start: d.offset + 1});
+  for (const hit of d.hits) {
+    const meta = [typeLabel(hit.type), hit.date, hit.id].filter(Boolean).join(' · ');
+    list.append(h('li', {class: 'hit'},
+      h('h3', {}, link('/record/' + encodeURIComponent(hit.id), hit.title || hit.id)),
+      h('div', {class: 'meta'}, meta),
+      hit.snippet ? h('p', {class: 'snippet'}, ...highlighted(hit.snippet)) : null));
+  }
+  const pager = h('div', {class: 'pager'});
+  if (d.offset > 0) pager.append(h('button', {type: 'button', onclick: () => pageTo(Math.max(0, d.offset - d.limit))}, t('prev')));
+  if (d.offset + d.hits.length < d.total) pager.append(h('button', {type: 'button', onclick: () => pageTo(d.offset + d.limit)}, t('next')));
+  put(results, 
+    ...d.notes.map(n => h('p', {class: 'note'}, n)),
+    h('p', {class: 'count', id: 'result-count'}, d.total ? head : t('none')),
+    list, pager);
+  renderFacets(facets, d.facets, box);
+
+  function pageTo(o) {
+    const p2 = new URLSearchParams(location.search);
+    if (o) p2.set('offset', o); else p2.delete('offset');
+    history.pushState(null, '', '/search?' + p2);
+    runSearch(results, facets, box, o);
+    window.scrollTo(0, 0);
+  }
+}
+
+function renderFacets(el, facets, box) {
+  const q = box.value.trim();
+  put(el, h('h2', {}, t('filters')));
+  const names = state.schema ? state.schema.facets : {};
+  for (const [name, values] of Object.entries(facets || {})) {
+    if (!values.length) continue;
+    const ul = h('ul', {});
+    for (const v of values.slice(0, 12)) {
+      const filter = name + ':' + v.value;
+      const on = queryHasFilter(q, filter);
+      const text = name === 'type' ? typeLabel(v.value) : L(v.label, v.value);
+      ul.append(h('li', {}, h('button', {type: 'button', class: on ? 'facet on' : 'facet', 'aria-pressed': on ? 'true' : 'false',
+        dataset: {filter},
+        onclick: () => {
+          box.value = on ? (' ' + q + ' ').replace(' ' + filter + ' ', ' ').trim() : (q + ' ' + filter).trim();
+          box.dispatchEvent(new Event('input'));
+        }}, h('span', {}, text), h('span', {class: 'n'}, v.count))));
+    }
+    el.append(h('section', {class: 'facetgroup'}, h('h3', {}, L(names[name], name)), ul));
+  }
+}
+
+async function renderLanding(results) {
+  const r = await api('/api/records?limit=12');
+  const list = h('ul', {class: 'recent'});
+  for (const rec of (r.ok ? r.data.records : []))
+    list.append(h('li', {}, link('/record/' + encodeURIComponent(rec.id), rec.title || rec.id),
+      h('span', {class: 'meta'}, ' · ' + typeLabel(rec.type) + (rec.date ? ' · ' + rec.date : ''))));
+  const views = (state.schema ? state.schema.views : []).map(v =>
+    link('/view/' + v.plugin + '/' + v.name, h('span', {class: 'tile'}, L(v.label, v.name))));
+  put(results, h('p', {class: 'muted'}, t('tips')),
+    views.length ? h('div', {class: 'tiles'}, ...views) : null,
+    h('h2', {}, t('recent')), list);
+}
+
+// ---------------------------------------------------------------- record page
+
+async function renderRecordPage(app, id) {
+  const r = await api('/api/records/' + encodeURIComponent(id));
+  if (!r.ok) return put(app, h('p', {class: 'error'}, r.data.error));
+  const d = r.data;
+  document.title = d.title + ' — kb';
+  const meta = h('dl', {class: 'fields'});
+  for (const f of d.fields) {
+    const dd = h('dd', {dataset: {field: f.name}});
+    f.items.forEach((item, i) => {
+      if (i) dd.append(', ');
+      if (item.link) dd.append(link('/record/' + encodeURIComponent(item.link), item.title || item.value));
+      else dd.append(item.label ? L(item.label, item.value) : item.value);
+    });
+    meta.append(h('dt', {}, L(f.label, f.name)), dd);
+  }
+  meta.append(h('dt', {}, t('path')), h('dd', {}, h('code', {}, d.path)));
+  const body = h('article', {class: 'markdown', id: 'record-body'});
+  body.innerHTML = d.body_html; // cmark, safe mode: raw HTML and script URLs removed
+  const refList = items => h('ul', {}, ...items.map(x =>
+    h('li', {}, link('/record/' + encodeURIComponent(x.id), x.title || x.id), h('span', {class: 'meta'}, ' · ' + typeLabel(x.type)))));
+  const similar = h('section', {class: 'side', id: 'similar'}, h('h2', {}, t('similar')), h('p', {class: 'muted'}, t('loading')));
+  const side = h('aside', {class: 'recordside'},
+    h('section', {class: 'side'}, h('h2', {}, t('fields')), meta),
+    d.links.length ? h('section', {class: 'side'}, h('h2', {}, t('links')), refList(d.links)) : null,
+    d.backlinks.length ? h('section', {class: 'side', id: 'backlinks'}, h('h2', {}, t('backlinks')), refList(d.backlinks)) : null,
+    similar);
+  const findings = d.findings.length ? h('div', {class: 'findings'}, h('h2', {}, t('findings')),
+    h('ul', {}, ...d.findings.map(f => h('li', {class: f.warning ? 'warn' : 'err'}, f.text)))) : null;
+  put(app, h('div', {class: 'recordhead'},
+    h('span', {class: 'badge'}, d.type_label ? L(d.type_label, d.type) : d.type),
+    h('h1', {id: 'record-title'}, d.title || d.id),
+    h('div', {class: 'meta'}, [d.date, d.id].filter(Boolean).join(' · ')),
+    d.editable && state.info.can_write ? link('/edit/' + encodeURIComponent(d.id), h('span', {class: 'button'}, t('edit'))) : null),
+  findings, h('div', {class: 'recordlayout'}, body, side));
+  const s = await api('/api/similar?' + new URLSearchParams({id: d.id, limit: 5, facets: 0}));
+  put(similar, h('h2', {}, t('similar')),
+    s.ok && s.data.hits.length ? refList(s.data.hits) : h('p', {class: 'muted'}, t('noCards')));
+}
+
+// ---------------------------------------------------------------- forms
+
+function fieldInput(f, value) {
+  const name = 'f.' + f.name;
+  const terms = f.vocabulary && state.schema.vocabularies[f.vocabulary];
+  const options = f.values ? f.values.map(v => ({id: v, text: v}))
+    : terms ? terms.map(x => ({id: x.id, text: (state.lang === 'en' ? x.en || x.zh : x.zh || x.en) + ' (' + x.id + ')'})) : null;
+  const isList = f.type === 'list';
+  const vals = value === undefined || value === null ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
+  if (options && isList) {
+    return h('div', {class: 'checks', id: name, role: 'group'}, ...options.map(o =>
+      h('label', {class: 'check'}, h('input', {type: 'checkbox', name, value: o.id, checked: vals.includes(o.id)}), ' ' + o.text)));
+  }
+  if (options) {
+    const sel = h('select', {id: name, name},
+      h('option', {value: ''}, '—'),
+      ...options.map(o => h('option', {value: o.id}, o.text)));
+    sel.value = vals[0] !== undefined ? vals[0] : (f.default || '');
+    return sel;
+  }
+  if (f.type === 'text')
+    return h('textarea', {id: name, name, rows: 3}, vals.join('\n'));
+  if (f.type === 'bool') {
+    const sel = h('select', {id: name, name}, h('option', {value: ''}, '—'),
+      h('option', {value: 'true'}, 'true / 是'), h('option', {value: 'false'}, 'false / 否'));
+    sel.value = vals[0] || '';
+    return sel;
+  }
+  const type = f.type === 'date' ? 'date' : f.type === 'number' ? 'number' : 'text';
+  return h('input', {id: name, name, type, value: isList ? vals.join(', ') : (vals[0] || f.default || ''),
+    placeholder: isList ? t('addValue') : ''});
+}
+
+function readInput(form, f) {
+  const name = 'f.' + f.name;
+  const boxes = form.querySelectorAll(`input[type=checkbox][name="${CSS.escape(name)}"]`);
+  if (boxes.length) return [...boxes].filter(b => b.checked).map(b => b.value);
+  const el = form.elements[name];
+  if (!el) return undefined;
+  if (f.type === 'list') return el.value.split(/[,，]/).map(s => s.trim()).filter(Boolean);
+  return el.value.trim();
+}
+
+function fieldRow(id, labelText, required, input, help) {
+  return h('div', {class: 'row', dataset: {row: id}},
+    h('label', {for: input.id || id}, labelText, required ? h('span', {class: 'req', title: t('required')}, ' *') : null),
+    input,
+    help ? h('small', {class: 'muted'}, help) : null,
+    h('div', {class: 'field-error', dataset: {for: id}, role: 'alert'}));
+}
+
+function showFieldErrors(form, errors) {
+  form.querySelectorAll('.field-error').forEach(e => { e.textContent = ''; });
+  form.querySelectorAll('.row.bad').forEach(e => e.classList.remove('bad'));
+  let first = null;
+  for (const [field, message] of Object.entries(errors || {})) {
+    const slot = form.querySelector(`.field-error[data-for="${CSS.escape(field)}"]`);
+    if (!slot) continue;
+    slot.textContent = message;
+    slot.parentElement.classList.add('bad');
+    first = first || slot.parentElement;
+  }
+  if (first) first.scrollIntoView({block: 'center'});
+}
+
+function renderNewChooser(app) {
+  put(app, h('h1', {}, t('file')), h('p', {}, t('chooseType')),
+    h('div', {class: 'tiles'}, ...state.schema.types.map(ty =>
+      link('/new/' + ty.type, h('span', {class: 'tile'}, L(ty.label, ty.type))))));
+}
+
+function renderForm(app, ty, record) {
+  const editing = !!record;
+  const values = editing ? record.values : {};
+  const form = h('form', {class: 'recordform', id: 'record-form', novalidate: true});
+  const common = Object.fromEntries(state.schema.common_fields.map(f => [f.name, f]));
+  const title = h('input', {id: 'f.title', name: 'f.title', value: editing ? record.title : ''});
+  form.append(fieldRow('title', L(common.title && common.title.label, t('title')), true, title));
+  const date = h('input', {id: 'f.date', name: 'f.date', type: 'date', value: editing ? (values.date || '') : state.info.today});
+  form.append(fieldRow('date', L(common.date && common.date.label, t('date')), true, date));
+  if (common.tags) form.append(fieldRow('tags', L(common.tags.label, 'tags'), false, fieldInput(common.tags, values.tags)));
+  for (const f of ty.fields)
+    form.append(fieldRow(f.name, L(f.label, f.name), f.required, fieldInput(f, values[f.name]), f.help));
+  if (editing) {
+    form.append(fieldRow('body', t('body'), false, h('textarea', {id: 'f.body', name: 'f.body', rows: 16}, record.body)));
+  } else {
+    ty.sections.forEach((sec, i) => form.append(fieldRow('section' + i, L(sec), false,
+      h('textarea', {id: 'f.section' + i, name: 'f.section' + i, rows: 4}))));
+  }
+  const submit = h('button', {type: 'submit', id: 'save'}, t('save'));
+  const status = h('p', {class: 'formstatus', role: 'status'});
+  form.append(h('div', {class: 'actions'}, submit,
+    link(editing ? '/record/' + encodeURIComponent(record.id) : '/', h('span', {class: 'button secondary'}, t('cancel'))), status));
+  form.addEventListener('submit', async e => {
+    e.preventDefault();
+    submit.disabled = true;
+    status.textContent = t('saving');
+    const fields = {};
+    const all = [...(common.tags ? [common.tags] : []), ...ty.fields];
+    for (const f of all) {
+      const v = readInput(form, f);
+      if (!editing) { if (v !== undefined && v !== '' && !(Array.isArray(v) && !v.length)) fields[f.name] = v; continue; }
+      const old = values[f.name];
+      const same = JSON.stringify(Array.isArray(v) ? v : v || '') ===
+        JSON.stringify(Array.isArray(old) ? old.map(String) : old === undefined || old === null ? (Array.isArray(v) ? [] : '') : String(old));
+      if (!same) fields[f.name] = v;
+    }
+    let r;
+    if (editing) {
+      if (title.value.trim() !== record.title) fields.title = title.value.trim();
+      if (date.value !== (values.date || '')) fields.date = date.value;
+      r = await api('/api/records/' + encodeURIComponent(record.id), {method: 'PUT',
+        body: {version: record.version, fields, body: form.elements['f.body'].value}});
+    } else {
+      const sections = ty.sections.map((_, i) => form.elements['f.section' + i].value);
+      r = await api('/api/records', {method: 'POST',
+        body: {type: ty.type, title: title.value.trim(), date: date.value, fields, sections}});
+    }
+    submit.disabled = false;
+    if (r.ok) {
+      notice(t('saved', r.data.path));
+      return navigate('/record/' + encodeURIComponent(r.data.id));
+    }
+    if (r.status === 409) {
+      put(status, h('span', {class: 'error', id: 'conflict'}, t('conflict') + ' (' + r.data.error + ') '),
+        h('button', {type: 'button', onclick: () => route()}, t('reload')));
+      return;
+    }
+    put(status, h('span', {class: 'error'}, r.data.fields ? t('fixFields') : r.data.error));
+    showFieldErrors(form, r.data.fields);
+  });
+  put(app, h('h1', {}, (editing ? t('edit') : t('file')) + ' · ' + L(ty.label, ty.type)), form);
+  title.focus();
+}
+
+async function renderEdit(app, id) {
+  const r = await api('/api/records/' + encodeURIComponent(id));
+  if (!r.ok) return put(app, h('p', {class: 'error'}, r.data.error));
+  const ty = state.schema.types.find(x => x.type === r.data.type);
+  if (!ty || !r.data.editable) return put(app, h('p', {class: 'error'}, r.data.path));
+  renderForm(app, ty, r.data);
+}
+
+// ---------------------------------------------------------------- plugin views
+
+async function renderView(app, plugin, name) {
+  const view = state.schema.views.find(v => v.plugin === plugin && v.name === name);
+  if (!view) return put(app, h('p', {class: 'error'}, t('notFound')));
+  document.title = L(view.label, name) + ' — kb';
+  const params = new URLSearchParams(location.search);
+  const heading = h('h1', {}, L(view.label, name));
+  const body = h('div', {id: 'view-body'}, h('p', {class: 'muted'}, t('loading')));
+  const controls = h('form', {class: 'viewcontrols', onsubmit: e => {
+    e.preventDefault();
+    const p = new URLSearchParams();
+    for (const el of controls.querySelectorAll('select')) if (el.value) p.set(el.name, el.value);
+    navigate(location.pathname + (p.toString() ? '?' + p : ''));
+  }});
+  for (const p of view.params) {
+    const terms = state.schema.vocabularies[p.vocabulary] || [];
+    const sel = h('select', {name: p.name, id: 'param-' + p.name, onchange: () => {
+      controls.querySelectorAll('select').forEach(o => { if (o !== sel) o.value = ''; });
+      controls.requestSubmit();
+    }}, h('option', {value: ''}, L(p.label, p.name) + ' — ' + t('choose')),
+      ...terms.map(x => h('option', {value: x.id}, state.lang === 'en' ? x.en || x.zh : x.zh || x.en)));
+    sel.value = params.get(p.name) || '';
+    controls.append(sel);
+  }
+  put(app, heading, view.params.length ? controls : null, body);
+  if (view.kind === 'board') return renderBoard(body, view, params);
+  const r = await api('/api/views/' + plugin + '/' + name + '?' + params);
+  if (!r.ok) return put(body, h('p', {class: 'error'}, r.data.error));
+  if (r.data.needs_params) return put(body, );
+  if (view.kind === 'markdown') {
+    const art = h('article', {class: 'markdown'});
+    art.innerHTML = r.data.html; // cmark, safe mode
+    return put(body, art);
+  }
+  if (view.kind === 'journey') return renderJourney(body, r.data.data);
+}
+
+function renderJourney(body, stations) {
+  const max = Math.max(1, ...stations.flatMap(s => (s.counts || []).map(c => c.count)));
+  const road = h('ol', {class: 'journey', id: 'journey'});
+  stations.forEach((s, i) => {
+    const bars = h('div', {class: 'bars'});
+    (s.counts || []).forEach((c, k) => bars.append(link('/search?' + new URLSearchParams({q: c.query}),
+      h('span', {class: 'bar k' + k, style: null, title: L(c, c.key) + ': ' + c.count, dataset: {count: c.count}},
+        h('span', {class: 'num'}, c.count), h('span', {class: 'fill'})))));
+    road.append(h('li', {class: 'station'},
+      h('div', {class: 'stop'}, String(i + 1)),
+      link('/search?' + new URLSearchParams({q: 'touchpoint:' + s.touchpoint}), h('span', {class: 'stname'}, L(s, s.touchpoint))),
+      bars));
+  });
+  const legend = h('div', {class: 'legend'}, ...((stations[0] && stations[0].counts) || []).map((c, k) =>
+    h('span', {class: 'key k' + k}, h('span', {class: 'swatch'}), L(c, c.key))));
+  put(body, legend, h('p', {class: 'muted'}, t('journeyHint')), road);
+  // Bar heights are data, set through the CSSOM (the page's CSP forbids inline styles).
+  road.querySelectorAll('.bar').forEach(b => {
+    b.querySelector('.fill').style.height = Math.round(100 * Number(b.dataset.count) / max) + '%';
+  });
+}
+
+async function renderBoard(body, view, params) {
+  const r = await api('/api/views/' + view.plugin + '/' + view.name + '?' + params);
+  if (!r.ok) return put(body, h('p', {class: 'error'}, r.data.error));
+  const b = r.data.data;
+  const owner = h('select', {id: 'board-owner', onchange: () => {
+    const p = new URLSearchParams(); if (owner.value) p.set('owner', owner.value);
+    navigate(location.pathname + (p.toString() ? '?' + p : ''));
+  }}, h('option', {value: ''}, t('owner') + ': ' + t('all')), ...(b.owners || []).map(o => h('option', {value: o}, o)));
+  owner.value = params.get('owner') || '';
+  const label = v => { const c = b.columns.find(x => x.value === v); return c ? L(c, v) : v; };
+  const board = h('div', {class: 'board', id: 'board'});
+  for (const col of b.columns) {
+    const cards = b.cards.filter(c => c.status === col.value);
+    const list = h('div', {class: 'cards'});
+    for (const c of cards) {
+      const move = h('select', {'aria-label': t('move'), class: 'move-to'},
+        h('option', {value: ''}, t('move') + '…'), ...c.next.map(n => h('option', {value: n}, label(n))));
+      const note = h('input', {type: 'text', class: 'move-note', placeholder: t('note'), 'aria-label': t('note')});
+      const err = h('div', {class: 'field-error', role: 'alert'});
+      const go = h('button', {type: 'button', class: 'move-go', onclick: async () => {
+        if (!move.value) return;
+        go.disabled = true;
+        const res = await api('/api/views/' + view.plugin + '/' + view.name + '/move', {method: 'POST',
+          body: {id: c.id, to: move.value, note: note.value}});
+        go.disabled = false;
+        if (!res.ok) { err.textContent = res.data.error; return; }
+        notice(t('moved', res.data.message));
+        renderBoard(body, view, params);
+      }}, t('move'));
+      list.append(h('div', {class: 'card' + (c.overdue ? ' overdue' : ''), dataset: {id: c.id, status: c.status}},
+        link('/record/' + encodeURIComponent(c.id), c.title || c.id),
+        h('div', {class: 'meta'}, [c.owner, c.due ? t('due') + ' ' + c.due : ''].filter(Boolean).join(' · '),
+          c.overdue ? h('span', {class: 'tag overdue'}, t('overdue')) : null),
+        c.next.length && state.info.can_write ? h('div', {class: 'mover'}, move, note, go, err) : null));
+    }
+    board.append(h('section', {class: 'column', dataset: {status: col.value}},
+      h('h2', {}, L(col, col.value), h('span', {class: 'n'}, cards.length)), list.childNodes.length ? list : h('p', {class: 'muted'}, t('noCards'))));
+  }
+  put(body, h('div', {class: 'viewcontrols'}, owner), board);
+}
+
+// ---------------------------------------------------------------- shell
+
+function renderNav() {
+  const nav = document.getElementById('nav');
+  put(nav, link('/search', t('search')),
+    state.info.can_write ? link('/new', t('file')) : null,
+    ...state.schema.views.map(v => link('/view/' + v.plugin + '/' + v.name, L(v.label, v.name))));
+  const here = location.pathname;
+  nav.querySelectorAll('a').forEach(a => {
+    const p = new URL(a.href).pathname;
+    if (here === p || (p !== '/' && here.startsWith(p + '/')) || (p === '/search' && here === '/')) a.classList.add('here');
+  });
+  const lang = document.getElementById('lang');
+  lang.textContent = t('language');
+  document.documentElement.lang = state.lang === 'en' ? 'en' : 'zh';
+  const token = document.getElementById('token');
+  const needsToken = !state.info.can_write || !state.info.can_read_restricted;
+  token.hidden = !needsToken && !state.token;
+  token.textContent = (state.token ? '🔓 ' : '🔒 ') + t('token');
+  token.title = !state.info.can_write ? t('readOnly') : t('restrictedHidden');
+}
+
+async function route() {
+  const app = document.getElementById('app');
+  const parts = location.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  document.title = 'kb';
+  renderNav();
+  if (!parts.length || parts[0] === 'search') return renderSearchPage(app);
+  if (parts[0] === 'record' && parts[1]) return renderRecordPage(app, parts[1]);
+  if (parts[0] === 'edit' && parts[1]) return renderEdit(app, parts[1]);
+  if (parts[0] === 'new' && !parts[1]) return renderNewChooser(app);
+  if (parts[0] === 'new') {
+    const ty = state.schema.types.find(x => x.type === parts[1]);
+    if (ty) return renderForm(app, ty, null);
+  }
+  if (parts[0] === 'view' && parts[2]) return renderView(app, parts[1], parts[2]);
+  put(app, h('p', {class: 'error'}, t('notFound')));
+}
+
+async function start() {
+  document.addEventListener('click', e => {
+    const a = e.target.closest('a[data-nav]');
+    if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+    e.preventDefault();
+    navigate(a.getAttribute('href'));
+  });
+  window.addEventListener('popstate', route);
+  document.getElementById('lang').addEventListener('click', () => {
+    state.lang = state.lang === 'zh' ? 'en' : 'zh';
+    localStorage.setItem('kb.lang', state.lang);
+    route();
+  });
+  document.getElementById('token').addEventListener('click', async () => {
+    const v = prompt(t('tokenPrompt'), '');
+    if (v === null) return;
+    state.token = v.trim();
+    sessionStorage.setItem('kb.token', state.token);
+    await loadInfo();
+    notice(state.token ? t('tokenSet') : '');
+    route();
+  });
+  const langParam = new URLSearchParams(location.search).get('lang');
+  if (langParam === 'en' || langParam === 'zh') state.lang = langParam;
+  await loadInfo();
+  const s = await api('/api/schema');
+  state.schema = s.data;
+  route();
+}
+
+async function loadInfo() {
+  const r = await api('/api/info');
+  if (r.status === 401) { state.token = ''; sessionStorage.removeItem('kb.token'); return loadInfo(); }
+  state.info = r.data;
+}
+
+start().catch(e => {
+  document.getElementById('app').replaceChildren(h('p', {class: 'error'}, t('error') + ': ' + e.message));
+});
