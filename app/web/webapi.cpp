@@ -13,6 +13,7 @@
 #include "searcher.h"
 #include "searchjson.h"
 #include "session.h"
+#include "textcheck.h"
 #include "validator.h"
 
 #include <kb/recordtype.h>
@@ -321,6 +322,8 @@ ApiResponse WebApi::runSearch(const Params &p, const Access &a, bool similar)
     const std::string query = param(p, similar ? "id" : "q");
     if (query.empty())
         return ApiResponse::error(400, similar ? "id is required" : "q is required (the query)");
+    if (const std::size_t bad = firstInvalidUtf8(query); bad != std::string::npos)
+        return ApiResponse::error(400, "the query is not valid UTF-8 (byte " + std::to_string(bad) + ")");
     SearcherLease lease(*this);
     search::Searcher *searcher = lease.open(&error);
     if (!searcher)

@@ -127,7 +127,7 @@ struct WebServer::Impl {
         });
         http.Get(R"(/.*)", [](Req q, Res r) {
             const WebAsset *page = findAsset("index.html");
-            if (q.path.rfind("/api/", 0) == 0 || !page) {
+            if (q.path.rfind("/api/", 0) == 0 || q.path.rfind("/assets/", 0) == 0 || !page) {
                 send(r, ApiResponse::error(404, "no such endpoint: " + q.path));
                 return;
             }

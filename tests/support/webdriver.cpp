@@ -1,0 +1,181 @@
+#include "webdriver.h"
+
+#include "serveprocess.h"
+
+#include <httplib.h>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <signal.h>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace kbtest {
+namespace {
+
+constexpr const char *kElementKey = "element-6066-11e4-a52e-4f735466cecf";
+
+std::string json(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
+}
+
+} // namespace
+
+std::string artifactPath(const std::string &name)
+{
+    const std::string dir = std::string(KB_BINARY_DIR) + "/test-artifacts";
+    std::filesystem::create_directories(dir);
+    return dir + "/" + name;
+}
+
+Browser::Browser()
+{
+    port_ = freePort();
+    driver_ = ::fork();
+    if (driver_ == 0) {
+        const std::string portArg = "--port=" + std::to_string(port_);
+        ::execl("/usr/bin/chromedriver", "chromedriver", portArg.c_str(), "--silent",
+                static_cast<char *>(nullptr));
+        ::_exit(127);
+    }
+    httplib::Client probe("127.0.0.1", port_);
+    bool up = false;
+    for (int i = 0; i < 100 && !up; ++i) {
+        auto r = probe.Get("/status");
+        up = r && r->status == 200;
+        if (!up)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (!up)
+        throw std::runtime_error("chromedriver did not start (is chromium-driver installed?)");
+    const QJsonArray args{"--headless=new",
+                          "--no-sandbox",
+                          "--disable-gpu",
+                          "--disable-dev-shm-usage",
+                          "--disable-background-networking",
+                          "--disable-extensions",
+                          "--no-first-run",
+                          "--window-size=1366,900",
+                          "--lang=zh-CN"};
+    const QJsonObject caps{
+        {"capabilities",
+         QJsonObject{{"alwaysMatch",
+                      QJsonObject{{"browserName", "chrome"},
+                                  {"goog:chromeOptions",
+                                   QJsonObject{{"binary", "/usr/bin/chromium"}, {"args", args}}}}}}}};
+    const QJsonValue v = call("POST", "/session", json(caps));
+    session_ = v.toObject().value("sessionId").toString().toStdString();
+    if (session_.empty())
+        throw std::runtime_error("no browser session");
+}
+
+Browser::~Browser()
+{
+    if (!session_.empty()) {
+        try {
+            call("DELETE", "/session/" + session_, "");
+        } catch (...) {
+        }
+    }
+    if (driver_ > 0) {
+        ::kill(driver_, SIGTERM);
+        ::waitpid(driver_, nullptr, 0);
+    }
+}
+
+QJsonValue Browser::call(const std::string &method, const std::string &path, const std::string &body)
+{
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(60, 0);
+    httplib::Result r = method == "GET"      ? c.Get(path.c_str())
+                        : method == "DELETE" ? c.Delete(path.c_str())
+                                             : c.Post(path.c_str(), body, "application/json");
+    if (!r)
+        throw std::runtime_error("webdriver " + method + " " + path + ": no answer");
+    const QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(r->body)).object();
+    const QJsonValue value = o.value("value");
+    if (r->status != 200)
+        throw std::runtime_error("webdriver " + path + ": " +
+                                 value.toObject().value("message").toString().toStdString());
+    return value;
+}
+
+void Browser::open(const std::string &url)
+{
+    call("POST", "/session/" + session_ + "/url", json({{"url", QString::fromStdString(url)}}));
+}
+
+std::string Browser::url()
+{
+    return call("GET", "/session/" + session_ + "/url", "").toString().toStdString();
+}
+
+std::string Browser::find(const std::string &css)
+{
+    const QJsonValue v = call("POST", "/session/" + session_ + "/element",
+                              json({{"using", "css selector"}, {"value", QString::fromStdString(css)}}));
+    return v.toObject().value(kElementKey).toString().toStdString();
+}
+
+void Browser::click(const std::string &css)
+{
+    call("POST", "/session/" + session_ + "/element/" + find(css) + "/click", "{}");
+}
+
+void Browser::type(const std::string &css, const std::string &text)
+{
+    call("POST", "/session/" + session_ + "/element/" + find(css) + "/value",
+         json({{"text", QString::fromStdString(text)}}));
+}
+
+std::string Browser::text(const std::string &css)
+{
+    return call("GET", "/session/" + session_ + "/element/" + find(css) + "/text", "")
+        .toString()
+        .toStdString();
+}
+
+QJsonValue Browser::eval(const std::string &script)
+{
+    return call("POST", "/session/" + session_ + "/execute/sync",
+                json({{"script", QString::fromStdString("return (" + script + ");")},
+                      {"args", QJsonArray()}}));
+}
+
+bool Browser::waitFor(const std::string &script, double seconds)
+{
+    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < end) {
+        if (eval("!!(" + script + ")").toBool())
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+}
+
+void Browser::screenshot(const std::string &pngPath)
+{
+    const QByteArray png = QByteArray::fromBase64(
+        call("GET", "/session/" + session_ + "/screenshot", "").toString().toLatin1());
+    std::ofstream(pngPath, std::ios::binary).write(png.constData(), png.size());
+}
+
+bool Browser::alertOpen()
+{
+    try {
+        call("GET", "/session/" + session_ + "/alert/text", "");
+        return true;
+    } catch (const std::exception &) {
+        return false;
+    }
+}
+
+} // namespace kbtest

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QJsonValue>
+
+#include <memory>
+#include <string>
+#include <sys/types.h>
+
+namespace kbtest {
+
+// A real headless Chromium driven over the W3C WebDriver protocol by Debian's
+// chromedriver: the browser tests click and type as a user would.
+class Browser {
+public:
+    Browser(); // starts chromedriver and a browser session; throws when it cannot
+    ~Browser();
+    Browser(const Browser &) = delete;
+    Browser &operator=(const Browser &) = delete;
+
+    void open(const std::string &url);
+    std::string url();
+    std::string find(const std::string &css); // element id; throws if absent
+    void click(const std::string &css);
+    void type(const std::string &css, const std::string &text);
+    std::string text(const std::string &css);
+    // Runs `return (...)` in the page; the script's value comes back as JSON.
+    QJsonValue eval(const std::string &script);
+    // Polls the script until it returns something truthy; false after `seconds`.
+    bool waitFor(const std::string &script, double seconds = 10);
+    void screenshot(const std::string &pngPath);
+    bool alertOpen();
+
+private:
+    QJsonValue call(const std::string &method, const std::string &path, const std::string &body);
+    pid_t driver_ = -1;
+    int port_ = 0;
+    std::string session_;
+};
+
+// Where tests leave screenshots: <build>/test-artifacts.
+std::string artifactPath(const std::string &name);
+
+} // namespace kbtest

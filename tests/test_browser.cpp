@@ -1,0 +1,166 @@
+// The web app in a real headless Chromium: what a user clicks, types and sees. Each test
+// leaves a screenshot in <build>/test-artifacts.
+#include "kbrunner.h"
+#include "serveprocess.h"
+#include "webdriver.h"
+
+#include <gtest/gtest.h>
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace kbtest;
+
+namespace {
+
+std::string js(const std::string &s) // a JS string literal
+{
+    return QJsonDocument(QJsonObject{{"s", QString::fromStdString(s)}})
+        .toJson(QJsonDocument::Compact)
+        .mid(5)
+        .chopped(1)
+        .toStdString();
+}
+
+class BrowserTest : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        initRoot(dir);
+        cutoverId = newRecord({"lesson", "--title", "核心网割接失败后回退成功", "--touchpoint",
+                               "tp07-install-cutover", "--customer", "tm-malaysia"},
+                              "## 背景\n\n夜间割接,回退预案二十分钟内恢复业务。\n");
+        newRecord({"lesson", "--title", "投标报价准备复盘", "--touchpoint", "tp01-proposal"},
+                  "报价只准备了一套,客户口径变化时被动。\n");
+        improvementId = newRecord({"improvement", "--title", "割接前全量配置比对", "--source",
+                                   "retrospective", "--owner", "王磊", "--due", "2030-06-30"},
+                                  "割接前没有比对现网配置。\n");
+        server = std::make_unique<ServeProcess>(dir.path());
+    }
+
+    std::string newRecord(std::vector<std::string> args, const std::string &body)
+    {
+        args.insert(args.begin(), "new");
+        args.push_back("--json");
+        RunResult r = runKb(args, dir.path());
+        EXPECT_EQ(r.exitCode, 0) << r.err;
+        const std::string id = QJsonDocument::fromJson(QByteArray::fromStdString(r.out))
+                                   .object()
+                                   .value("id")
+                                   .toString()
+                                   .toStdString();
+        EXPECT_EQ(runKb({"edit", id, "--append", body}, dir.path()).exitCode, 0);
+        return id;
+    }
+
+    TempDir dir;
+    std::string cutoverId, improvementId;
+    std::unique_ptr<ServeProcess> server;
+    Browser browser;
+};
+
+TEST_F(BrowserTest, ChineseSearchShowsTheExpectedRecordFirst)
+{
+    browser.open(server->url() + "/");
+    ASSERT_TRUE(browser.waitFor("document.querySelector('#q')"));
+    browser.type("#q", "割接 回退");
+    ASSERT_TRUE(browser.waitFor("document.querySelectorAll('.hit').length > 0"))
+        << "no results appeared while typing";
+    EXPECT_EQ(browser.text(".hit h3 a"), "核心网割接失败后回退成功");
+    EXPECT_TRUE(browser.eval("document.querySelector('.hit mark') !== null").toBool());
+    // The query is in the URL, so the search can be shared.
+    EXPECT_NE(browser.url().find("q="), std::string::npos);
+    // A facet narrows the results and shows up in the query.
+    browser.click(".facet[data-filter='type:lesson']");
+    ASSERT_TRUE(browser.waitFor("location.search.includes('type%3Alesson')"));
+    browser.screenshot(artifactPath("search-chinese.png"));
+    browser.click(".hit h3 a");
+    ASSERT_TRUE(browser.waitFor("document.querySelector('#record-title')"));
+    EXPECT_EQ(browser.text("#record-title"), "核心网割接失败后回退成功");
+    EXPECT_TRUE(browser.waitFor("document.querySelector('#record-body h2')"));
+}
+
+TEST_F(BrowserTest, FileALessonThroughTheFormAndFindIt)
+{
+    browser.open(server->url() + "/new/lesson");
+    ASSERT_TRUE(browser.waitFor("document.querySelector('#record-form')"));
+    // Saving with the required touchpoint missing shows the error next to that field.
+    browser.type("#f\\.title", "海缆登陆站割接演练总结");
+    browser.click("#save");
+    ASSERT_TRUE(browser.waitFor(
+        "document.querySelector(\".field-error[data-for='touchpoint']\").textContent.length > 0"));
+    browser.click("input[name='f.touchpoint'][value='tp07-install-cutover']");
+    browser.click("#f\\.customer option[value='tm-malaysia']");
+    browser.type("#f\\.section0", "登陆站夜间割接,演练三次后一次成功。");
+    browser.screenshot(artifactPath("file-lesson-form.png"));
+    browser.click("#save");
+    ASSERT_TRUE(browser.waitFor("location.pathname.startsWith('/record/')"))
+        << browser.eval("document.querySelector('.formstatus').textContent").toString().toStdString();
+    EXPECT_EQ(browser.text("#record-title"), "海缆登陆站割接演练总结");
+
+    browser.open(server->url() + "/search?q=" + "%E6%B5%B7%E7%BC%86%E7%99%BB%E9%99%86"); // 海缆登陆
+    ASSERT_TRUE(browser.waitFor("document.querySelectorAll('.hit').length > 0"));
+    EXPECT_EQ(browser.text(".hit h3 a"), "海缆登陆站割接演练总结");
+    browser.screenshot(artifactPath("file-lesson-found.png"));
+    // On disk, under the type's folder, valid for kb check.
+    RunResult check = runKb({"check"}, dir.path());
+    EXPECT_EQ(check.exitCode, 0) << check.out << check.err;
+}
+
+TEST_F(BrowserTest, MoveAnImprovementToTheNextStatusOnTheBoard)
+{
+    browser.open(server->url() + "/view/improvements/board");
+    const std::string card = ".card[data-id='" + improvementId + "']";
+    ASSERT_TRUE(browser.waitFor("document.querySelector(" + js(card) + ")"));
+    EXPECT_EQ(browser.eval("document.querySelector(" + js(card) + ").closest('.column').dataset.status")
+                  .toString(),
+              "proposed");
+    browser.click(card + " .move-to option[value='accepted']");
+    browser.type(card + " .move-note", "评审会通过");
+    browser.click(card + " .move-go");
+    ASSERT_TRUE(browser.waitFor("(document.querySelector(" + js(card) +
+                                ") || {closest: () => ({dataset: {}})}).closest('.column').dataset.status === 'accepted'"));
+    browser.screenshot(artifactPath("board-moved.png"));
+    const std::string file = dir.read("improvements/" + improvementId + ".md");
+    EXPECT_NE(file.find("status: accepted"), std::string::npos);
+    EXPECT_NE(file.find("评审会通过"), std::string::npos);
+}
+
+TEST_F(BrowserTest, JourneyShowsEveryTouchpointAsALinkToItsSearch)
+{
+    browser.open(server->url() + "/view/insights/journey");
+    ASSERT_TRUE(browser.waitFor("document.querySelectorAll('.station').length > 0"));
+    EXPECT_EQ(browser.eval("document.querySelectorAll('.station').length").toInt(), 2);
+    // The cutover station counts its lesson, and its bar leads to those records.
+    EXPECT_EQ(browser.eval("document.querySelectorAll('.station')[1].querySelector('.bar').dataset.count")
+                  .toString(),
+              "1");
+    browser.screenshot(artifactPath("journey.png"));
+    browser.click(".station:nth-child(2) .bars a");
+    ASSERT_TRUE(browser.waitFor("document.querySelectorAll('.hit').length > 0"));
+    EXPECT_EQ(browser.text(".hit h3 a"), "核心网割接失败后回退成功");
+    // English UI, labels from the schemas and vocabularies.
+    browser.click("#lang");
+    ASSERT_TRUE(browser.waitFor("document.documentElement.lang === 'en'"));
+    EXPECT_EQ(browser.text("#nav a"), "Search");
+}
+
+TEST_F(BrowserTest, RecordTextIsShownAsTextNeverRun)
+{
+    const std::string id = newRecord(
+        {"lesson", "--title", "<script>alert(1)</script><img src=x onerror=alert(2)>",
+         "--touchpoint", "tp01-proposal"},
+        "<script>alert(3)</script>\n\n[click me](javascript:alert(4))\n");
+    browser.open(server->url() + "/record/" + id);
+    ASSERT_TRUE(browser.waitFor("document.querySelector('#record-title')"));
+    EXPECT_EQ(browser.text("#record-title"), "<script>alert(1)</script><img src=x onerror=alert(2)>");
+    EXPECT_FALSE(browser.alertOpen());
+    EXPECT_EQ(browser.eval("document.querySelectorAll('#app script, #app img').length").toInt(), 0);
+    EXPECT_EQ(browser.eval("[...document.querySelectorAll('#record-body a')].filter(a => "
+                           "a.href.startsWith('javascript')).length")
+                  .toInt(),
+              0);
+    browser.screenshot(artifactPath("hostile-record.png"));
+}
+
+} // namespace

@@ -1,0 +1,392 @@
+// kb serve as an HTTP client sees it: a real server on loopback, real requests.
+#include "kbrunner.h"
+#include "serveprocess.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+using namespace kbtest;
+
+namespace {
+
+QJsonObject parse(const std::string &body)
+{
+    return QJsonDocument::fromJson(QByteArray::fromStdString(body)).object();
+}
+
+std::string compact(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
+}
+
+// A small root: a cutover lesson, an improvement, a restricted lesson, hostile text.
+class ServeTest : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        initRoot(dir);
+        lessonId = newRecord({"lesson", "--title", "核心网割接回退复盘", "--touchpoint",
+                              "tp07-install-cutover", "--customer", "tm-malaysia"},
+                             "割接窗口内回退成功,回退预案演练过。");
+        improvementId = newRecord({"improvement", "--title", "割接前全量配置比对", "--source",
+                                   "retrospective", "--owner", "王磊", "--due", "2030-01-31"},
+                                  "问题:割接前没有比对配置。");
+        secretId = newRecord({"lesson", "--title", "机密报价复盘 secretword", "--touchpoint",
+                              "tp01-proposal", "--confidentiality", "restricted"},
+                             "secretword 报价底线。");
+    }
+
+    std::string newRecord(std::vector<std::string> args, const std::string &body)
+    {
+        args.insert(args.begin(), "new");
+        args.push_back("--json");
+        RunResult r = runKb(args, dir.path(), {{"KB_TODAY", "2026-11-20"}});
+        EXPECT_EQ(r.exitCode, 0) << r.err;
+        const std::string id = parse(r.out).value("id").toString().toStdString();
+        RunResult e = runKb({"edit", id, "--append", body}, dir.path());
+        EXPECT_EQ(e.exitCode, 0) << e.err;
+        return id;
+    }
+
+    static httplib::Headers writeHeaders(const std::string &token = {})
+    {
+        httplib::Headers h{{"X-KB-Request", "1"}};
+        if (!token.empty())
+            h.emplace("Authorization", "Bearer " + token);
+        return h;
+    }
+
+    TempDir dir;
+    std::string lessonId, improvementId, secretId;
+};
+
+TEST_F(ServeTest, SearchAnswersWithTheCliContract)
+{
+    ServeProcess server(dir.path());
+    httplib::Client c("127.0.0.1", server.port());
+    auto r = c.Get("/api/search?q=%E5%89%B2%E6%8E%A5%20%E5%9B%9E%E9%80%80&limit=5"); // 割接 回退
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    const QJsonObject o = parse(r->body);
+    EXPECT_EQ(o.value("contract").toString(), "kb.search/1");
+    const QJsonArray hits = o.value("hits").toArray();
+    ASSERT_FALSE(hits.isEmpty());
+    EXPECT_EQ(hits[0].toObject().value("id").toString().toStdString(), lessonId);
+    EXPECT_TRUE(hits[0].toObject().value("snippet").toString().contains(QString::fromUtf8("⟦")));
+    EXPECT_TRUE(o.value("facets").toObject().contains("type"));
+
+    // The same query through the CLI gives the same ranking.
+    RunResult cli = runKb({"search", "--json", "--limit", "5", "割接", "回退"}, dir.path());
+    const QJsonArray cliHits = parse(cli.out).value("hits").toArray();
+    ASSERT_EQ(cliHits.size(), hits.size());
+    for (int i = 0; i < hits.size(); ++i)
+        EXPECT_EQ(cliHits[i].toObject().value("id"), hits[i].toObject().value("id"));
+
+    auto bad = c.Get("/api/search?q=%22unclosed");
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(bad->status, 400);
+    EXPECT_FALSE(parse(bad->body).value("hint").toString().isEmpty());
+    EXPECT_EQ(c.Get("/api/search?q=x&limit=abc")->status, 400);
+    EXPECT_EQ(c.Get("/api/search?q=x&sort=nonsense")->status, 400);
+    EXPECT_EQ(c.Get("/api/search")->status, 400);
+}
+
+TEST_F(ServeTest, RecordPageRendersMarkdownWithoutScript)
+{
+    const std::string id = newRecord(
+        {"lesson", "--title", "<img src=x onerror=alert(1)> 标题", "--touchpoint", "tp01-proposal"},
+        "<script>alert('x')</script>\n\n[click](javascript:alert(1)) and **bold**\n");
+    ServeProcess server(dir.path());
+    httplib::Client c("127.0.0.1", server.port());
+    auto r = c.Get(("/api/records/" + id).c_str());
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    const QJsonObject o = parse(r->body);
+    const QString html = o.value("body_html").toString();
+    EXPECT_FALSE(html.contains("<script")) << html.toStdString();
+    EXPECT_FALSE(html.contains("javascript:")) << html.toStdString();
+    EXPECT_TRUE(html.contains("<strong>bold</strong>"));
+    EXPECT_EQ(o.value("title").toString().toStdString(), "<img src=x onerror=alert(1)> 标题");
+    // The page itself carries a CSP that forbids inline script.
+    EXPECT_NE(r->get_header_value("Content-Security-Policy").find("script-src 'self'"),
+              std::string::npos);
+
+    // Links both ways: the lesson names the improvement, the improvement shows it back.
+    ASSERT_EQ(runKb({"edit", lessonId, "--set", "improvements=" + improvementId}, dir.path()).exitCode, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    const QJsonObject imp = parse(c.Get(("/api/records/" + improvementId).c_str())->body);
+    ASSERT_EQ(imp.value("backlinks").toArray().size(), 1) << compact(imp);
+    EXPECT_EQ(imp.value("backlinks").toArray()[0].toObject().value("id").toString().toStdString(),
+              lessonId);
+    EXPECT_EQ(c.Get("/api/records/no-such-id")->status, 404);
+}
+
+TEST_F(ServeTest, FilingWritesTheFileKbNewWrites)
+{
+    ServeProcess server(dir.path(), {}, {{"KB_TODAY", "2026-11-21"}});
+    httplib::Client c("127.0.0.1", server.port());
+    const QJsonObject form{{"type", "lesson"},
+                           {"title", "Web 表单提交的复盘"},
+                           {"date", "2026-11-21"},
+                           {"fields", QJsonObject{{"touchpoint", QJsonArray{"tp07-install-cutover"}},
+                                                  {"customer", "tm-malaysia"},
+                                                  {"kind", "project-retro"}}}};
+    auto r = c.Post("/api/records", writeHeaders(), compact(form), "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 201) << r->body;
+    const QJsonObject made = parse(r->body);
+    const std::string webFile = dir.read(made.value("path").toString().toStdString());
+
+    RunResult cli = runKb({"new", "lesson", "--title", "Web 表单提交的复盘", "--date", "2026-11-21",
+                           "--touchpoint", "tp07-install-cutover", "--customer", "tm-malaysia",
+                           "--kind", "project-retro", "--json"},
+                          dir.path());
+    ASSERT_EQ(cli.exitCode, 0) << cli.err;
+    const QJsonObject cliMade = parse(cli.out);
+    std::string cliFile = dir.read(cliMade.value("path").toString().toStdString());
+    // Identical but for the id each drew.
+    const std::string webId = made.value("id").toString().toStdString();
+    const std::string cliId = cliMade.value("id").toString().toStdString();
+    cliFile.replace(cliFile.find(cliId), cliId.size(), webId);
+    EXPECT_EQ(webFile, cliFile);
+
+    // The new record is searchable at once.
+    auto found = c.Get("/api/search?q=%E8%A1%A8%E5%8D%95"); // 表单
+    ASSERT_TRUE(found);
+    EXPECT_NE(found->body.find(webId), std::string::npos);
+
+    // Invalid fields come back one by one, and nothing is written.
+    const QJsonObject bad{{"type", "lesson"},
+                          {"title", ""},
+                          {"date", "2026-02-30"},
+                          {"fields", QJsonObject{{"touchpoint", "tp99-nowhere"}, {"kind", "x"}}}};
+    auto rejected = c.Post("/api/records", writeHeaders(), compact(bad), "application/json");
+    ASSERT_EQ(rejected->status, 422) << rejected->body;
+    const QJsonObject fields = parse(rejected->body).value("fields").toObject();
+    for (const char *f : {"title", "date", "touchpoint", "kind"})
+        EXPECT_TRUE(fields.contains(f)) << f << " in " << rejected->body;
+    EXPECT_EQ(c.Post("/api/records", writeHeaders(), R"({"type":"nosuchtype"})", "application/json")->status,
+              400);
+}
+
+TEST_F(ServeTest, EditKeepsUntouchedBytesAndRefusesAStaleVersion)
+{
+    ServeProcess server(dir.path(), {}, {{"KB_TODAY", "2026-11-22"}});
+    httplib::Client c("127.0.0.1", server.port());
+    const std::string path = "lessons/" + lessonId + ".md";
+    // A hand-written comment and odd spacing must survive an edit of another field.
+    std::string before = dir.read(path);
+    before.replace(before.find("title:"), 6, "# kept comment\ntitle:");
+    dir.write(path, before);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    const QJsonObject rec = parse(c.Get(("/api/records/" + lessonId).c_str())->body);
+    const QString version = rec.value("version").toString();
+    ASSERT_FALSE(version.isEmpty());
+
+    const QJsonObject edit{{"version", version}, {"fields", QJsonObject{{"outcome", "success"}}}};
+    auto r = c.Put(("/api/records/" + lessonId).c_str(), writeHeaders(), compact(edit),
+                   "application/json");
+    ASSERT_EQ(r->status, 200) << r->body;
+    const std::string after = dir.read(path);
+    EXPECT_NE(after.find("# kept comment\ntitle:"), std::string::npos);
+    EXPECT_NE(after.find("outcome: success"), std::string::npos);
+    EXPECT_NE(after.find("updated: 2026-11-22"), std::string::npos);
+    // Only the changed lines differ.
+    auto lines = [](const std::string &s) {
+        std::vector<std::string> out;
+        std::size_t at = 0;
+        for (std::size_t nl; (nl = s.find('\n', at)) != std::string::npos; at = nl + 1)
+            out.push_back(s.substr(at, nl - at));
+        return out;
+    };
+    int changed = 0;
+    for (const auto &l : lines(after))
+        changed += std::find(lines(before).begin(), lines(before).end(), l) == lines(before).end();
+    EXPECT_LE(changed, 2) << after;
+
+    // A second editor still holding the old version is told, and loses nothing.
+    const QJsonObject late{{"version", version}, {"fields", QJsonObject{{"outcome", "failure"}}}};
+    auto conflict = c.Put(("/api/records/" + lessonId).c_str(), writeHeaders(), compact(late),
+                          "application/json");
+    ASSERT_EQ(conflict->status, 409) << conflict->body;
+    EXPECT_EQ(dir.read(path), after);
+
+    const QJsonObject badValue{{"version", parse(r->body).value("version")},
+                               {"fields", QJsonObject{{"outcome", "maybe"}}}};
+    auto refused = c.Put(("/api/records/" + lessonId).c_str(), writeHeaders(), compact(badValue),
+                         "application/json");
+    EXPECT_EQ(refused->status, 422);
+    EXPECT_TRUE(parse(refused->body).value("fields").toObject().contains("outcome"));
+    EXPECT_EQ(dir.read(path), after);
+}
+
+TEST_F(ServeTest, WritesRefuseCrossSiteRequests)
+{
+    ServeProcess server(dir.path());
+    httplib::Client c("127.0.0.1", server.port());
+    const std::string body =
+        R"({"type":"lesson","title":"csrf","fields":{"touchpoint":["tp01-proposal"]}})";
+    const std::string origin = "http://127.0.0.1:" + std::to_string(server.port());
+    // A plain form post, a foreign Origin, a cross-site fetch: all refused with JSON.
+    auto form = c.Post("/api/records", body, "application/x-www-form-urlencoded");
+    EXPECT_EQ(form->status, 403);
+    EXPECT_FALSE(parse(form->body).value("error").toString().isEmpty());
+    EXPECT_EQ(c.Post("/api/records", body, "application/json")->status, 403);
+    auto foreign = c.Post("/api/records", {{"X-KB-Request", "1"}, {"Origin", "http://evil.example"}},
+                          body, "application/json");
+    EXPECT_EQ(foreign->status, 403);
+    auto crossSite = c.Post("/api/records", {{"X-KB-Request", "1"}, {"Sec-Fetch-Site", "cross-site"}},
+                            body, "application/json");
+    EXPECT_EQ(crossSite->status, 403);
+    // DNS rebinding: a page on another name reaching this port is refused.
+    auto rebound = c.Get("/api/search?q=x", {{"Host", "attacker.example:80"}});
+    EXPECT_EQ(rebound->status, 421);
+    // The same request done right is accepted.
+    auto ok = c.Post("/api/records", {{"X-KB-Request", "1"}, {"Origin", origin}}, body,
+                     "application/json");
+    EXPECT_EQ(ok->status, 201) << ok->body;
+}
+
+TEST_F(ServeTest, BeyondLoopbackWritesAndRestrictedReadsNeedTheToken)
+{
+    const std::string token = "s3cret-token-for-tests-0123456789";
+    dir.write("token.txt", token + "\n");
+    {
+        ServeProcess server(dir.path(), {"--host", "0.0.0.0", "--token-file", dir.file("token.txt")});
+        httplib::Client c("127.0.0.1", server.port());
+        const std::string body =
+            R"({"type":"lesson","title":"tok","fields":{"touchpoint":["tp01-proposal"]}})";
+        EXPECT_EQ(c.Post("/api/records", writeHeaders(), body, "application/json")->status, 401);
+        EXPECT_EQ(c.Post("/api/records", writeHeaders("wrong-token-wrong-token"), body,
+                         "application/json")
+                      ->status,
+                  401);
+        EXPECT_EQ(c.Post("/api/records", writeHeaders(token), body, "application/json")->status, 201);
+        // Restricted records: hidden from search and refused by id without the token.
+        EXPECT_EQ(c.Get(("/api/records/" + secretId).c_str())->status, 403);
+        const QJsonObject anon = parse(c.Get("/api/search?q=secretword")->body);
+        EXPECT_EQ(anon.value("total").toInt(), 0) << compact(anon);
+        httplib::Headers auth{{"Authorization", "Bearer " + token}};
+        EXPECT_EQ(c.Get(("/api/records/" + secretId).c_str(), auth)->status, 200);
+        EXPECT_EQ(parse(c.Get("/api/search?q=secretword", auth)->body).value("total").toInt(), 1);
+    }
+    {
+        // No token configured: such a server is read-only.
+        ServeProcess server(dir.path(), {"--host", "0.0.0.0"});
+        httplib::Client c("127.0.0.1", server.port());
+        auto r = c.Post("/api/records", writeHeaders(),
+                        R"({"type":"lesson","title":"x","fields":{"touchpoint":["tp01-proposal"]}})",
+                        "application/json");
+        EXPECT_EQ(r->status, 403);
+        EXPECT_EQ(c.Get(("/api/records/" + secretId).c_str())->status, 403);
+    }
+    // A token too short to be a secret is refused at start.
+    dir.write("short.txt", "abc\n");
+    RunResult r = runKb({"serve", "--token-file", dir.file("short.txt")}, dir.path());
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("at least 16"), std::string::npos);
+}
+
+TEST_F(ServeTest, HostileRequestsGetJsonErrorsAndTheServerStaysUp)
+{
+    ServeProcess server(dir.path());
+    httplib::Client c("127.0.0.1", server.port());
+    auto expectJsonError = [&](const httplib::Result &r, int status, const std::string &what) {
+        ASSERT_TRUE(r) << what;
+        EXPECT_EQ(r->status, status) << what << ": " << r->body;
+        EXPECT_FALSE(parse(r->body).value("error").toString().isEmpty()) << what << ": " << r->body;
+    };
+    expectJsonError(c.Get("/api/records/..%2F..%2F..%2Fetc%2Fpasswd"), 404, "traversal by id");
+    expectJsonError(c.Get("/assets/..%2F..%2Fkb.yaml"), 404, "traversal by asset");
+    expectJsonError(c.Get("/api/nothing"), 404, "unknown endpoint");
+    expectJsonError(c.Post("/api/records", writeHeaders(), "{not json", "application/json"), 400,
+                    "malformed JSON");
+    expectJsonError(c.Post("/api/records", writeHeaders(), "[1,2]", "application/json"), 400,
+                    "JSON array");
+    expectJsonError(c.Post("/api/records", writeHeaders(), std::string(2 << 20, 'x'), "application/json"),
+                    413, "2 MiB body");
+    expectJsonError(c.Get(("/api/search?q=" + std::string(10000, 'a')).c_str()), 414, "long URI");
+    expectJsonError(c.Get("/api/search?q=%FF%FE%C0"), 400, "invalid UTF-8 query");
+    expectJsonError(c.Get("/api/views/insights/nosuchview"), 404, "unknown view");
+    expectJsonError(c.Get("/api/views/improvements/board/../../etc"), 404, "view traversal");
+    // Nothing above wrote outside the root or took the server down.
+    auto info = c.Get("/api/info");
+    ASSERT_TRUE(info);
+    EXPECT_EQ(info->status, 200);
+    EXPECT_TRUE(server.alive());
+}
+
+TEST_F(ServeTest, FilesChangedOutsideAppearWithinTwoSeconds)
+{
+    ServeProcess server(dir.path());
+    httplib::Client c("127.0.0.1", server.port());
+    auto total = [&](const char *q) {
+        return parse(c.Get((std::string("/api/search?q=") + q).c_str())->body).value("total").toInt();
+    };
+    ASSERT_EQ(total("zebrafish"), 0);
+    dir.write("lessons/outside.md", "---\nid: les-outside\ntype: lesson\ntitle: zebrafish outside\n"
+                                    "date: 2026-11-01\nkind: project-retro\ntouchpoint: [tp01-proposal]\n"
+                                    "---\nWritten by an editor, not by kb.\n");
+    const auto start = std::chrono::steady_clock::now();
+    while (total("zebrafish") == 0 && std::chrono::steady_clock::now() - start < std::chrono::seconds(2))
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(total("zebrafish"), 1) << "not searchable 2 s after the file was written";
+    EXPECT_EQ(c.Get("/api/records/les-outside")->status, 200);
+
+    std::filesystem::remove(dir.file("lessons/outside.md"));
+    const auto gone = std::chrono::steady_clock::now();
+    while (total("zebrafish") != 0 && std::chrono::steady_clock::now() - gone < std::chrono::seconds(2))
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(total("zebrafish"), 0);
+}
+
+TEST_F(ServeTest, BoardMovesFollowThePluginRules)
+{
+    ServeProcess server(dir.path(), {}, {{"KB_TODAY", "2026-11-22"}});
+    httplib::Client c("127.0.0.1", server.port());
+    auto board = c.Get("/api/views/improvements/board");
+    ASSERT_EQ(board->status, 200) << board->body;
+    const QJsonObject data = parse(board->body).value("data").toObject();
+    EXPECT_EQ(data.value("columns").toArray()[0].toObject().value("value").toString(), "proposed");
+    ASSERT_EQ(data.value("cards").toArray().size(), 1);
+    const QJsonObject card = data.value("cards").toArray()[0].toObject();
+    EXPECT_TRUE(card.value("next").toArray().contains(QJsonValue("accepted")));
+
+    const std::string path = "improvements/" + improvementId + ".md";
+    const QJsonObject illegal{{"id", QString::fromStdString(improvementId)}, {"to", "closed"}};
+    auto refused = c.Post("/api/views/improvements/board/move", writeHeaders(), compact(illegal),
+                          "application/json");
+    EXPECT_EQ(refused->status, 422);
+    EXPECT_NE(parse(refused->body).value("error").toString().indexOf("cannot move"), -1) << refused->body;
+    EXPECT_NE(dir.read(path).find("status: proposed"), std::string::npos);
+
+    const QJsonObject move{{"id", QString::fromStdString(improvementId)},
+                           {"to", "accepted"},
+                           {"note", "评审通过"}};
+    auto moved = c.Post("/api/views/improvements/board/move", writeHeaders(), compact(move),
+                        "application/json");
+    ASSERT_EQ(moved->status, 200) << moved->body;
+    const std::string after = dir.read(path);
+    EXPECT_NE(after.find("status: accepted"), std::string::npos);
+    EXPECT_NE(after.find("proposed → accepted: 评审通过"), std::string::npos);
+
+    auto journey = c.Get("/api/views/insights/journey");
+    ASSERT_EQ(journey->status, 200);
+    const QJsonArray stations = parse(journey->body).value("data").toArray();
+    ASSERT_EQ(stations.size(), 2); // the two touchpoints of this root, in order
+    EXPECT_EQ(stations[0].toObject().value("touchpoint").toString(), "tp01-proposal");
+    auto brief = c.Get("/api/views/insights/brief?customers=tm-malaysia");
+    ASSERT_EQ(brief->status, 200) << brief->body;
+    EXPECT_TRUE(parse(brief->body).value("html").toString().contains(QString::fromStdString(lessonId)));
+    EXPECT_EQ(c.Get("/api/views/insights/brief?customers=nobody")->status, 400);
+}
+
+} // namespace
