@@ -334,6 +334,15 @@ bool Searcher::open(std::string *error)
     return d_->reopen(error);
 }
 
+std::string Searcher::indexVersion() const
+{
+    try {
+        return d_->db ? d_->dbPath + "@" + std::to_string(d_->db->get_revision()) : std::string();
+    } catch (const Xapian::Error &) {
+        return {};
+    }
+}
+
 std::string Searcher::indexSignature() const
 {
     try {

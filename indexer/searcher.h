@@ -64,6 +64,9 @@ public:
     // QueryError when the id is not in the index.
     SearchResult similar(std::string_view id, const SearchOptions &options);
     std::vector<std::string> sortNames() const;
+    // Which committed state of the index is open (folder and revision): results for the
+    // same version and query are the same, so they may be cached under it.
+    std::string indexVersion() const;
     // The mapping signature the open index was built with.
     std::string indexSignature() const;
 

@@ -95,7 +95,9 @@ TEST_F(BrowserTest, FileALessonThroughTheFormAndFindIt)
     browser.screenshot(artifactPath("file-lesson-form.png"));
     browser.click("#save");
     ASSERT_TRUE(browser.waitFor("location.pathname.startsWith('/record/')"))
-        << browser.eval("document.querySelector('.formstatus').textContent").toString().toStdString();
+        << browser.eval("document.querySelector('.formstatus').textContent")
+               .toString()
+               .toStdString();
     EXPECT_EQ(browser.text("#record-title"), "海缆登陆站割接演练总结");
 
     browser.open(server->url() + "/search?q=" + "%E6%B5%B7%E7%BC%86%E7%99%BB%E9%99%86"); // 海缆登陆
@@ -112,14 +114,16 @@ TEST_F(BrowserTest, MoveAnImprovementToTheNextStatusOnTheBoard)
     browser.open(server->url() + "/view/improvements/board");
     const std::string card = ".card[data-id='" + improvementId + "']";
     ASSERT_TRUE(browser.waitFor("document.querySelector(" + js(card) + ")"));
-    EXPECT_EQ(browser.eval("document.querySelector(" + js(card) + ").closest('.column').dataset.status")
-                  .toString(),
-              "proposed");
+    EXPECT_EQ(
+        browser.eval("document.querySelector(" + js(card) + ").closest('.column').dataset.status")
+            .toString(),
+        "proposed");
     browser.click(card + " .move-to option[value='accepted']");
     browser.type(card + " .move-note", "评审会通过");
     browser.click(card + " .move-go");
-    ASSERT_TRUE(browser.waitFor("(document.querySelector(" + js(card) +
-                                ") || {closest: () => ({dataset: {}})}).closest('.column').dataset.status === 'accepted'"));
+    ASSERT_TRUE(browser.waitFor(
+        "(document.querySelector(" + js(card) +
+        ") || {closest: () => ({dataset: {}})}).closest('.column').dataset.status === 'accepted'"));
     browser.screenshot(artifactPath("board-moved.png"));
     const std::string file = dir.read("improvements/" + improvementId + ".md");
     EXPECT_NE(file.find("status: accepted"), std::string::npos);
@@ -132,9 +136,10 @@ TEST_F(BrowserTest, JourneyShowsEveryTouchpointAsALinkToItsSearch)
     ASSERT_TRUE(browser.waitFor("document.querySelectorAll('.station').length > 0"));
     EXPECT_EQ(browser.eval("document.querySelectorAll('.station').length").toInt(), 2);
     // The cutover station counts its lesson, and its bar leads to those records.
-    EXPECT_EQ(browser.eval("document.querySelectorAll('.station')[1].querySelector('.bar').dataset.count")
-                  .toString(),
-              "1");
+    EXPECT_EQ(
+        browser.eval("document.querySelectorAll('.station')[1].querySelector('.bar').dataset.count")
+            .toString(),
+        "1");
     browser.screenshot(artifactPath("journey.png"));
     browser.click(".station:nth-child(2) .bars a");
     ASSERT_TRUE(browser.waitFor("document.querySelectorAll('.hit').length > 0"));
@@ -147,17 +152,19 @@ TEST_F(BrowserTest, JourneyShowsEveryTouchpointAsALinkToItsSearch)
 
 TEST_F(BrowserTest, RecordTextIsShownAsTextNeverRun)
 {
-    const std::string id = newRecord(
-        {"lesson", "--title", "<script>alert(1)</script><img src=x onerror=alert(2)>",
-         "--touchpoint", "tp01-proposal"},
-        "<script>alert(3)</script>\n\n[click me](javascript:alert(4))\n");
+    const std::string id =
+        newRecord({"lesson", "--title", "<script>alert(1)</script><img src=x onerror=alert(2)>",
+                   "--touchpoint", "tp01-proposal"},
+                  "<script>alert(3)</script>\n\n[click me](javascript:alert(4))\n");
     browser.open(server->url() + "/record/" + id);
     ASSERT_TRUE(browser.waitFor("document.querySelector('#record-title')"));
-    EXPECT_EQ(browser.text("#record-title"), "<script>alert(1)</script><img src=x onerror=alert(2)>");
+    EXPECT_EQ(browser.text("#record-title"),
+              "<script>alert(1)</script><img src=x onerror=alert(2)>");
     EXPECT_FALSE(browser.alertOpen());
     EXPECT_EQ(browser.eval("document.querySelectorAll('#app script, #app img').length").toInt(), 0);
-    EXPECT_EQ(browser.eval("[...document.querySelectorAll('#record-body a')].filter(a => "
-                           "a.href.startsWith('javascript')).length")
+    EXPECT_EQ(browser
+                  .eval("[...document.querySelectorAll('#record-body a')].filter(a => "
+                        "a.href.startsWith('javascript')).length")
                   .toInt(),
               0);
     browser.screenshot(artifactPath("hostile-record.png"));

@@ -120,7 +120,9 @@ TEST_F(ServeTest, RecordPageRendersMarkdownWithoutScript)
               std::string::npos);
 
     // Links both ways: the lesson names the improvement, the improvement shows it back.
-    ASSERT_EQ(runKb({"edit", lessonId, "--set", "improvements=" + improvementId}, dir.path()).exitCode, 0);
+    ASSERT_EQ(
+        runKb({"edit", lessonId, "--set", "improvements=" + improvementId}, dir.path()).exitCode,
+        0);
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     const QJsonObject imp = parse(c.Get(("/api/records/" + improvementId).c_str())->body);
     ASSERT_EQ(imp.value("backlinks").toArray().size(), 1) << compact(imp);
@@ -133,12 +135,13 @@ TEST_F(ServeTest, FilingWritesTheFileKbNewWrites)
 {
     ServeProcess server(dir.path(), {}, {{"KB_TODAY", "2026-11-21"}});
     httplib::Client c("127.0.0.1", server.port());
-    const QJsonObject form{{"type", "lesson"},
-                           {"title", "Web 表单提交的复盘"},
-                           {"date", "2026-11-21"},
-                           {"fields", QJsonObject{{"touchpoint", QJsonArray{"tp07-install-cutover"}},
-                                                  {"customer", "tm-malaysia"},
-                                                  {"kind", "project-retro"}}}};
+    const QJsonObject form{
+        {"type", "lesson"},
+        {"title", "Web 表单提交的复盘"},
+        {"date", "2026-11-21"},
+        {"fields", QJsonObject{{"touchpoint", QJsonArray{"tp07-install-cutover"}},
+                               {"customer", "tm-malaysia"},
+                               {"kind", "project-retro"}}}};
     auto r = c.Post("/api/records", writeHeaders(), compact(form), "application/json");
     ASSERT_TRUE(r);
     ASSERT_EQ(r->status, 201) << r->body;
@@ -173,7 +176,8 @@ TEST_F(ServeTest, FilingWritesTheFileKbNewWrites)
     const QJsonObject fields = parse(rejected->body).value("fields").toObject();
     for (const char *f : {"title", "date", "touchpoint", "kind"})
         EXPECT_TRUE(fields.contains(f)) << f << " in " << rejected->body;
-    EXPECT_EQ(c.Post("/api/records", writeHeaders(), R"({"type":"nosuchtype"})", "application/json")->status,
+    EXPECT_EQ(c.Post("/api/records", writeHeaders(), R"({"type":"nosuchtype"})", "application/json")
+                  ->status,
               400);
 }
 
@@ -240,11 +244,13 @@ TEST_F(ServeTest, WritesRefuseCrossSiteRequests)
     EXPECT_EQ(form->status, 403);
     EXPECT_FALSE(parse(form->body).value("error").toString().isEmpty());
     EXPECT_EQ(c.Post("/api/records", body, "application/json")->status, 403);
-    auto foreign = c.Post("/api/records", {{"X-KB-Request", "1"}, {"Origin", "http://evil.example"}},
-                          body, "application/json");
+    auto foreign =
+        c.Post("/api/records", {{"X-KB-Request", "1"}, {"Origin", "http://evil.example"}}, body,
+               "application/json");
     EXPECT_EQ(foreign->status, 403);
-    auto crossSite = c.Post("/api/records", {{"X-KB-Request", "1"}, {"Sec-Fetch-Site", "cross-site"}},
-                            body, "application/json");
+    auto crossSite =
+        c.Post("/api/records", {{"X-KB-Request", "1"}, {"Sec-Fetch-Site", "cross-site"}}, body,
+               "application/json");
     EXPECT_EQ(crossSite->status, 403);
     // DNS rebinding: a page on another name reaching this port is refused.
     auto rebound = c.Get("/api/search?q=x", {{"Host", "attacker.example:80"}});
@@ -260,7 +266,8 @@ TEST_F(ServeTest, BeyondLoopbackWritesAndRestrictedReadsNeedTheToken)
     const std::string token = "s3cret-token-for-tests-0123456789";
     dir.write("token.txt", token + "\n");
     {
-        ServeProcess server(dir.path(), {"--host", "0.0.0.0", "--token-file", dir.file("token.txt")});
+        ServeProcess server(dir.path(),
+                            {"--host", "0.0.0.0", "--token-file", dir.file("token.txt")});
         httplib::Client c("127.0.0.1", server.port());
         const std::string body =
             R"({"type":"lesson","title":"tok","fields":{"touchpoint":["tp01-proposal"]}})";
@@ -269,7 +276,8 @@ TEST_F(ServeTest, BeyondLoopbackWritesAndRestrictedReadsNeedTheToken)
                          "application/json")
                       ->status,
                   401);
-        EXPECT_EQ(c.Post("/api/records", writeHeaders(token), body, "application/json")->status, 201);
+        EXPECT_EQ(c.Post("/api/records", writeHeaders(token), body, "application/json")->status,
+                  201);
         // Restricted records: hidden from search and refused by id without the token.
         EXPECT_EQ(c.Get(("/api/records/" + secretId).c_str())->status, 403);
         const QJsonObject anon = parse(c.Get("/api/search?q=secretword")->body);
@@ -282,9 +290,10 @@ TEST_F(ServeTest, BeyondLoopbackWritesAndRestrictedReadsNeedTheToken)
         // No token configured: such a server is read-only.
         ServeProcess server(dir.path(), {"--host", "0.0.0.0"});
         httplib::Client c("127.0.0.1", server.port());
-        auto r = c.Post("/api/records", writeHeaders(),
-                        R"({"type":"lesson","title":"x","fields":{"touchpoint":["tp01-proposal"]}})",
-                        "application/json");
+        auto r =
+            c.Post("/api/records", writeHeaders(),
+                   R"({"type":"lesson","title":"x","fields":{"touchpoint":["tp01-proposal"]}})",
+                   "application/json");
         EXPECT_EQ(r->status, 403);
         EXPECT_EQ(c.Get(("/api/records/" + secretId).c_str())->status, 403);
     }
@@ -311,8 +320,9 @@ TEST_F(ServeTest, HostileRequestsGetJsonErrorsAndTheServerStaysUp)
                     "malformed JSON");
     expectJsonError(c.Post("/api/records", writeHeaders(), "[1,2]", "application/json"), 400,
                     "JSON array");
-    expectJsonError(c.Post("/api/records", writeHeaders(), std::string(2 << 20, 'x'), "application/json"),
-                    413, "2 MiB body");
+    expectJsonError(
+        c.Post("/api/records", writeHeaders(), std::string(2 << 20, 'x'), "application/json"), 413,
+        "2 MiB body");
     expectJsonError(c.Get(("/api/search?q=" + std::string(10000, 'a')).c_str()), 414, "long URI");
     expectJsonError(c.Get("/api/search?q=%FF%FE%C0"), 400, "invalid UTF-8 query");
     expectJsonError(c.Get("/api/views/insights/nosuchview"), 404, "unknown view");
@@ -329,21 +339,26 @@ TEST_F(ServeTest, FilesChangedOutsideAppearWithinTwoSeconds)
     ServeProcess server(dir.path());
     httplib::Client c("127.0.0.1", server.port());
     auto total = [&](const char *q) {
-        return parse(c.Get((std::string("/api/search?q=") + q).c_str())->body).value("total").toInt();
+        return parse(c.Get((std::string("/api/search?q=") + q).c_str())->body)
+            .value("total")
+            .toInt();
     };
     ASSERT_EQ(total("zebrafish"), 0);
-    dir.write("lessons/outside.md", "---\nid: les-outside\ntype: lesson\ntitle: zebrafish outside\n"
-                                    "date: 2026-11-01\nkind: project-retro\ntouchpoint: [tp01-proposal]\n"
-                                    "---\nWritten by an editor, not by kb.\n");
+    dir.write("lessons/outside.md",
+              "---\nid: les-outside\ntype: lesson\ntitle: zebrafish outside\n"
+              "date: 2026-11-01\nkind: project-retro\ntouchpoint: [tp01-proposal]\n"
+              "---\nWritten by an editor, not by kb.\n");
     const auto start = std::chrono::steady_clock::now();
-    while (total("zebrafish") == 0 && std::chrono::steady_clock::now() - start < std::chrono::seconds(2))
+    while (total("zebrafish") == 0 &&
+           std::chrono::steady_clock::now() - start < std::chrono::seconds(2))
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     EXPECT_EQ(total("zebrafish"), 1) << "not searchable 2 s after the file was written";
     EXPECT_EQ(c.Get("/api/records/les-outside")->status, 200);
 
     std::filesystem::remove(dir.file("lessons/outside.md"));
     const auto gone = std::chrono::steady_clock::now();
-    while (total("zebrafish") != 0 && std::chrono::steady_clock::now() - gone < std::chrono::seconds(2))
+    while (total("zebrafish") != 0 &&
+           std::chrono::steady_clock::now() - gone < std::chrono::seconds(2))
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     EXPECT_EQ(total("zebrafish"), 0);
 }
@@ -365,12 +380,12 @@ TEST_F(ServeTest, BoardMovesFollowThePluginRules)
     auto refused = c.Post("/api/views/improvements/board/move", writeHeaders(), compact(illegal),
                           "application/json");
     EXPECT_EQ(refused->status, 422);
-    EXPECT_NE(parse(refused->body).value("error").toString().indexOf("cannot move"), -1) << refused->body;
+    EXPECT_NE(parse(refused->body).value("error").toString().indexOf("cannot move"), -1)
+        << refused->body;
     EXPECT_NE(dir.read(path).find("status: proposed"), std::string::npos);
 
-    const QJsonObject move{{"id", QString::fromStdString(improvementId)},
-                           {"to", "accepted"},
-                           {"note", "评审通过"}};
+    const QJsonObject move{
+        {"id", QString::fromStdString(improvementId)}, {"to", "accepted"}, {"note", "评审通过"}};
     auto moved = c.Post("/api/views/improvements/board/move", writeHeaders(), compact(move),
                         "application/json");
     ASSERT_EQ(moved->status, 200) << moved->body;
@@ -385,7 +400,8 @@ TEST_F(ServeTest, BoardMovesFollowThePluginRules)
     EXPECT_EQ(stations[0].toObject().value("touchpoint").toString(), "tp01-proposal");
     auto brief = c.Get("/api/views/insights/brief?customers=tm-malaysia");
     ASSERT_EQ(brief->status, 200) << brief->body;
-    EXPECT_TRUE(parse(brief->body).value("html").toString().contains(QString::fromStdString(lessonId)));
+    EXPECT_TRUE(
+        parse(brief->body).value("html").toString().contains(QString::fromStdString(lessonId)));
     EXPECT_EQ(c.Get("/api/views/insights/brief?customers=nobody")->status, 400);
 }
 

@@ -50,7 +50,8 @@ bool createRecord(Session &s, const TypeSchema &schema, const NewRecordRequest &
         const FieldSpec *spec = schema.find(name);
         if (!spec || name == "id" || name == "type" || name == "updated" || name == "title" ||
             name == "date") {
-            result->problems.push_back({name, "type '" + schema.type + "' has no field '" + name + "'"});
+            result->problems.push_back(
+                {name, "type '" + schema.type + "' has no field '" + name + "'"});
             continue;
         }
         FieldValue v;
@@ -71,7 +72,8 @@ bool createRecord(Session &s, const TypeSchema &schema, const NewRecordRequest &
             result->problems.push_back({name, err});
             continue;
         }
-        yaml[name] = v.kind == FieldValue::Kind::List ? yamlFlowList(v.items) : yamlScalar(v.scalar);
+        yaml[name] =
+            v.kind == FieldValue::Kind::List ? yamlFlowList(v.items) : yamlScalar(v.scalar);
     }
     if (request.requireAll) {
         if (request.title.empty())

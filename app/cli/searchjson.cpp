@@ -34,7 +34,8 @@ std::pair<std::string, std::string> facetLabel(Session &s, const std::string &fa
 
 } // namespace
 
-QJsonObject searchResultJson(Session &s, const search::SearchResult &r, const search::SearchOptions &o)
+QJsonObject searchResultJson(Session &s, const search::SearchResult &r,
+                             const search::SearchOptions &o)
 {
     QJsonArray hits;
     for (const search::SearchHit &h : r.hits) {

@@ -15,8 +15,7 @@ struct ApiResponse {
     std::string contentType = "application/json; charset=utf-8";
 
     static ApiResponse json(const QJsonObject &o, int status = 200);
-    static ApiResponse error(int status, const std::string &message,
-                             const QJsonObject &extra = {});
+    static ApiResponse error(int status, const std::string &message, const QJsonObject &extra = {});
 };
 
 } // namespace kb::web

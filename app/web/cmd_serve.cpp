@@ -87,9 +87,8 @@ int runServe(Session &s, const std::vector<std::string> &args)
     web::WebServer server(s, config);
     if (!server.bind(&error))
         return environmentError(error);
-    const std::string host = config.host.find(':') != std::string::npos
-                                 ? "[" + config.host + "]"
-                                 : config.host;
+    const std::string host =
+        config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
     std::printf("kb serve: http://%s:%d/  (Ctrl-C to stop)\n", host.c_str(), server.port());
     if (!config.loopback())
         std::printf("kb serve: listening beyond loopback; %s\n",

@@ -13,11 +13,11 @@
 namespace kb::web {
 namespace {
 
-constexpr int kPollMs = 1000;      // without inotify: look this often
-constexpr int kSettleMs = 150;     // after an event: let a burst (git pull) finish
+constexpr int kPollMs = 1000;        // without inotify: look this often
+constexpr int kSettleMs = 150;       // after an event: let a burst (git pull) finish
 constexpr int kSafetyPollMs = 30000; // with inotify: a full look now and then anyway
-constexpr uint32_t kEvents = IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM |
-                             IN_MOVED_TO | IN_DELETE_SELF | IN_ATTRIB;
+constexpr uint32_t kEvents = IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
+                             IN_DELETE_SELF | IN_ATTRIB;
 
 } // namespace
 
@@ -72,12 +72,12 @@ void IndexWatcher::stop()
         ::close(wakeFd_);
 }
 
-bool IndexWatcher::syncNow(std::string *error)
+bool IndexWatcher::syncNow(std::string *error, bool background)
 {
     std::lock_guard lock(syncMutex_);
     search::SyncOptions options;
     options.lockTimeoutMs = 5000;
-    options.threads = 1; // a server keeps its cores for requests
+    options.threads = background ? 1 : 0;
     search::SyncReport report;
     if (!search::syncIndex(root_, schema_, options, &report, error))
         return false;
@@ -104,7 +104,7 @@ void IndexWatcher::run()
             addWatches(root_.dir); // new folders; existing watches are simply reused
         }
         std::string error;
-        if (!stopping_ && !syncNow(&error))
+        if (!stopping_ && !syncNow(&error, true))
             std::fprintf(stderr, "kb serve: index sync failed: %s\n", error.c_str());
     }
 }

@@ -28,8 +28,9 @@ public:
 
     void start();
     void stop();
-    // Runs one sync now (tests and the first request); false with the reason on failure.
-    bool syncNow(std::string *error);
+    // Runs one sync now; false with the reason on failure. In the background it keeps to
+    // one analysis thread, so requests keep the other cores.
+    bool syncNow(std::string *error, bool background = false);
 
 private:
     void run();

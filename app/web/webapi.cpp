@@ -200,7 +200,8 @@ WebApi::WebApi(Session &session) : s_(session)
     // Built once here: searches on other threads only read them afterwards.
     const search::IndexSchema &schema = s_.indexSchema();
     s_.lexicon();
-    if (const search::IndexedField *f = schema.field(kConfidentialityField); f && !f->prefix.empty())
+    if (const search::IndexedField *f = schema.field(kConfidentialityField);
+        f && !f->prefix.empty())
         restrictedTerm_ = search::booleanTerm(f->prefix, kRestrictedValue);
 }
 
@@ -298,9 +299,10 @@ ApiResponse WebApi::schema()
     QJsonArray sorts;
     for (const search::IndexedField &f : s_.indexSchema().fields())
         if (f.slot != search::kNoSlot && f.name != "date")
-            sorts.append(QJsonObject{{"name", q(f.name)},
-                                     {"label", label(f.spec.labelZh.empty() ? f.name : f.spec.labelZh,
-                                                     f.spec.labelEn.empty() ? f.name : f.spec.labelEn)}});
+            sorts.append(
+                QJsonObject{{"name", q(f.name)},
+                            {"label", label(f.spec.labelZh.empty() ? f.name : f.spec.labelZh,
+                                            f.spec.labelEn.empty() ? f.name : f.spec.labelEn)}});
     return ApiResponse::json(QJsonObject{{"types", types},
                                          {"common_fields", common},
                                          {"vocabularies", vocabularies},
@@ -323,7 +325,8 @@ ApiResponse WebApi::runSearch(const Params &p, const Access &a, bool similar)
     if (query.empty())
         return ApiResponse::error(400, similar ? "id is required" : "q is required (the query)");
     if (const std::size_t bad = firstInvalidUtf8(query); bad != std::string::npos)
-        return ApiResponse::error(400, "the query is not valid UTF-8 (byte " + std::to_string(bad) + ")");
+        return ApiResponse::error(400, "the query is not valid UTF-8 (byte " + std::to_string(bad) +
+                                           ")");
     SearcherLease lease(*this);
     search::Searcher *searcher = lease.open(&error);
     if (!searcher)
@@ -334,10 +337,35 @@ ApiResponse WebApi::runSearch(const Params &p, const Access &a, bool similar)
         if (std::find(names.begin(), names.end(), bare) == names.end())
             return ApiResponse::error(400, "sort must be relevance, date, oldest, FIELD or -FIELD");
     }
+    const std::string key = searcher->indexVersion() + '\n' + (similar ? "s" : "q") + query + '\n' +
+                            std::to_string(o.limit) + ',' + std::to_string(o.offset) + ',' +
+                            o.sort + ',' + (o.facets ? "f" : "") + (a.restricted ? "r" : "");
+    {
+        std::lock_guard lock(cacheMutex_);
+        if (auto it = cacheIndex_.find(key); it != cacheIndex_.end()) {
+            cache_.splice(cache_.begin(), cache_, it->second);
+            return {200, it->second->second};
+        }
+    }
     try {
-        const search::SearchResult r = similar ? searcher->similar(query, o) : searcher->search(query, o);
-        std::lock_guard lock(mutex_); // facet labels read the vocabularies
-        return ApiResponse::json(searchResultJson(s_, r, o));
+        const search::SearchResult r =
+            similar ? searcher->similar(query, o) : searcher->search(query, o);
+        ApiResponse answer;
+        {
+            std::lock_guard lock(mutex_); // facet labels read the vocabularies
+            answer = ApiResponse::json(searchResultJson(s_, r, o));
+        }
+        constexpr std::size_t kCacheEntries = 1000;
+        std::lock_guard lock(cacheMutex_);
+        if (!cacheIndex_.count(key)) {
+            cache_.emplace_front(key, answer.body);
+            cacheIndex_[key] = cache_.begin();
+            if (cache_.size() > kCacheEntries) {
+                cacheIndex_.erase(cache_.back().first);
+                cache_.pop_back();
+            }
+        }
+        return answer;
     } catch (const search::QueryError &e) {
         return ApiResponse::error(similar ? 404 : 400, e.what(),
                                   QJsonObject{{"hint", q(e.suggestion)}});
@@ -406,8 +434,9 @@ ApiResponse WebApi::record(const std::string &id, const Access &a)
             if (!f.vocabulary.empty())
                 if (const Term *t = s_.vocab().lookup(f.vocabulary, item))
                     o["label"] = label(t->zh, t->en);
-            const bool reference = f.type == FieldType::Reference ||
-                                   (f.type == FieldType::List && f.itemType == FieldType::Reference);
+            const bool reference =
+                f.type == FieldType::Reference ||
+                (f.type == FieldType::List && f.itemType == FieldType::Reference);
             if (reference) {
                 if (const Record *target = s_.store().byId(item);
                     target && (a.restricted || !isRestricted(*target))) {
@@ -445,8 +474,9 @@ ApiResponse WebApi::record(const std::string &id, const Access &a)
         if (!op)
             continue;
         for (const FieldSpec &f : op->schema.fields) {
-            const bool reference = f.type == FieldType::Reference ||
-                                   (f.type == FieldType::List && f.itemType == FieldType::Reference);
+            const bool reference =
+                f.type == FieldType::Reference ||
+                (f.type == FieldType::List && f.itemType == FieldType::Reference);
             const FieldValue *v = reference ? other.field(f.name) : nullptr;
             if (!v)
                 continue;
@@ -510,7 +540,8 @@ ApiResponse WebApi::createRecord(const QByteArray &body, const Access &a)
         QJsonObject byField;
         for (const FieldProblem &p : created.problems)
             byField[q(p.field)] = q(p.message);
-        return ApiResponse::error(422, "some fields need attention", QJsonObject{{"fields", byField}});
+        return ApiResponse::error(422, "some fields need attention",
+                                  QJsonObject{{"fields", byField}});
     }
     std::vector<Finding> notes;
     if (const Record *r = s_.store().byId(created.id))
@@ -538,7 +569,8 @@ ApiResponse WebApi::updateRecord(const std::string &id, const QByteArray &body, 
     if (!a.restricted && isRestricted(*r))
         return ApiResponse::error(403, "this record is restricted; a token is required");
     if (!r->span.present)
-        return ApiResponse::error(409, r->path + " has no front matter to edit; fix it in a text editor");
+        return ApiResponse::error(409, r->path +
+                                           " has no front matter to edit; fix it in a text editor");
     const std::string base = in.value("version").toString().toStdString();
     if (base != version(r->text))
         return ApiResponse::error(409,
@@ -586,7 +618,8 @@ ApiResponse WebApi::updateRecord(const std::string &id, const QByteArray &body, 
         sets.emplace_back(key, yaml);
     }
     if (!problems.isEmpty())
-        return ApiResponse::error(422, "some fields need attention", QJsonObject{{"fields", problems}});
+        return ApiResponse::error(422, "some fields need attention",
+                                  QJsonObject{{"fields", problems}});
     std::string text = r->text;
     if (in.contains("body")) {
         std::string newBody = in.value("body").toString().toStdString();
@@ -610,8 +643,10 @@ ApiResponse WebApi::updateRecord(const std::string &id, const QByteArray &body, 
     if (!sets.empty() && !editRecordText(text, sets, "", &newText, &error))
         return ApiResponse::error(422, r->path + ": " + error);
     if (newText == r->text)
-        return ApiResponse::json(QJsonObject{{"id", q(id)}, {"path", q(r->path)},
-                                             {"version", q(version(r->text))}, {"changed", false}});
+        return ApiResponse::json(QJsonObject{{"id", q(id)},
+                                             {"path", q(r->path)},
+                                             {"version", q(version(r->text))},
+                                             {"changed", false}});
     const std::string path = r->path, old = r->text;
     if (!s_.writeRecord(path, newText, false, &old, &error))
         return ApiResponse::error(409, error);

@@ -3,10 +3,12 @@
 #include "apiresponse.h"
 
 #include <atomic>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace kb {
@@ -47,8 +49,8 @@ public:
     ApiResponse updateRecord(const std::string &id, const QByteArray &body, const Access &a);
     ApiResponse view(const std::string &plugin, const std::string &name, const Params &p,
                      const Access &a);
-    ApiResponse moveCard(const std::string &plugin, const std::string &name,
-                         const QByteArray &body, const Access &a);
+    ApiResponse moveCard(const std::string &plugin, const std::string &name, const QByteArray &body,
+                         const Access &a);
     ApiResponse plugins();
     ApiResponse check(const Access &a);
 
@@ -65,6 +67,13 @@ private:
     std::mutex poolMutex_;
     std::vector<std::unique_ptr<search::Searcher>> idle_;
     std::string restrictedTerm_; // index term of restricted records, "" if no such field
+
+    // Answers of recent searches, keyed by index version and request: a repeated search
+    // (the next visitor, paging back) costs a lookup. A commit changes the version, so a
+    // cached answer is never stale.
+    std::mutex cacheMutex_;
+    std::list<std::pair<std::string, QByteArray>> cache_; // most recent first
+    std::unordered_map<std::string, decltype(cache_)::iterator> cacheIndex_;
 };
 
 } // namespace kb::web

@@ -17,7 +17,7 @@ constexpr std::size_t kMaxBodyBytes = 1 << 20; // a record form is a few KB
 // Paths the single-page app draws itself; anything else is a 404 page.
 bool isAppPath(const std::string &path)
 {
-    static const char *const prefixes[] = {"/search", "/record/", "/new", "/edit/",
+    static const char *const prefixes[] = {"/search", "/record/", "/new",  "/edit/",
                                            "/view/",  "/plugins", "/check"};
     if (path == "/")
         return true;
@@ -30,13 +30,20 @@ bool isAppPath(const std::string &path)
 std::string statusText(int status)
 {
     switch (status) {
-    case 400: return "bad request";
-    case 404: return "not found";
-    case 405: return "method not allowed";
-    case 413: return "request body too large (at most 1 MiB)";
-    case 414: return "request URI too long";
-    case 431: return "request headers too large";
-    default: return "request refused (HTTP " + std::to_string(status) + ")";
+    case 400:
+        return "bad request";
+    case 404:
+        return "not found";
+    case 405:
+        return "method not allowed";
+    case 413:
+        return "request body too large (at most 1 MiB)";
+    case 414:
+        return "request URI too long";
+    case 431:
+        return "request headers too large";
+    default:
+        return "request refused (HTTP " + std::to_string(status) + ")";
     }
 }
 
@@ -96,7 +103,8 @@ struct WebServer::Impl {
         using Res = httplib::Response &;
         http.Get("/api/info", [this](Req q, Res r) { send(r, api.info(access(q))); });
         http.Get("/api/schema", [this](Req, Res r) { send(r, api.schema()); });
-        http.Get("/api/search", [this](Req q, Res r) { send(r, api.search(params(q), access(q))); });
+        http.Get("/api/search",
+                 [this](Req q, Res r) { send(r, api.search(params(q), access(q))); });
         http.Get("/api/similar",
                  [this](Req q, Res r) { send(r, api.similar(params(q), access(q))); });
         http.Get("/api/records",
@@ -148,6 +156,7 @@ struct WebServer::Impl {
               "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
               "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"}});
         http.set_payload_max_length(kMaxBodyBytes);
+        http.set_tcp_nodelay(true); // no 40 ms Nagle stall between headers and body
         http.set_read_timeout(5, 0);
         http.set_write_timeout(5, 0);
         http.set_keep_alive_max_count(10000);

@@ -225,23 +225,23 @@ int ImprovementsPlugin::board(const QStringList &args, Kb::Host &host)
         QString status = r.text(QStringLiteral("status"));
         if (status.isEmpty())
             status = QStringLiteral("proposed");
-        cards.append(QJsonObject{
-            {"id", r.id},
-            {"title", r.text(QStringLiteral("title"))},
-            {"status", status},
-            {"owner", who},
-            {"due", r.text(QStringLiteral("due"))},
-            {"priority", r.text(QStringLiteral("priority"))},
-            {"customer", r.text(QStringLiteral("customer"))},
-            {"overdue", Lifecycle::isOverdue(r.fields, today)},
-            {"next", QJsonArray::fromStringList(Lifecycle::nextStatuses(status))}});
+        cards.append(
+            QJsonObject{{"id", r.id},
+                        {"title", r.text(QStringLiteral("title"))},
+                        {"status", status},
+                        {"owner", who},
+                        {"due", r.text(QStringLiteral("due"))},
+                        {"priority", r.text(QStringLiteral("priority"))},
+                        {"customer", r.text(QStringLiteral("customer"))},
+                        {"overdue", Lifecycle::isOverdue(r.fields, today)},
+                        {"next", QJsonArray::fromStringList(Lifecycle::nextStatuses(status))}});
     }
     owners.sort();
-    host.print(QString::fromUtf8(
-        QJsonDocument(QJsonObject{{"field", QStringLiteral("status")},
-                                  {"columns", columns},
-                                  {"owners", QJsonArray::fromStringList(owners)},
-                                  {"cards", cards}})
-            .toJson(QJsonDocument::Compact)));
+    host.print(
+        QString::fromUtf8(QJsonDocument(QJsonObject{{"field", QStringLiteral("status")},
+                                                    {"columns", columns},
+                                                    {"owners", QJsonArray::fromStringList(owners)},
+                                                    {"cards", cards}})
+                              .toJson(QJsonDocument::Compact)));
     return 0;
 }

@@ -70,16 +70,22 @@ int InsightsPlugin::touchpointReport(const QStringList &args, Kb::Host &host)
         // `counts` draws the web journey: each count with its label and the search that
         // lists the records behind it.
         const QString where = QStringLiteral(" touchpoint:") + tp;
-        const QJsonArray counts{
-            QJsonObject{{"key", "lessons"}, {"zh", "经验总结"}, {"en", "Lessons"}, {"count", l},
-                        {"query", "type:lesson" + where}},
-            QJsonObject{{"key", "cases"}, {"zh", "案例"}, {"en", "Cases"}, {"count", c},
-                        {"query", "type:case" + where}},
-            QJsonObject{{"key", "open_improvements"},
-                        {"zh", "未关闭的改进"},
-                        {"en", "Open improvements"},
-                        {"count", i},
-                        {"query", "type:improvement" + where + " -status:closed -status:rejected"}}};
+        const QJsonArray counts{QJsonObject{{"key", "lessons"},
+                                            {"zh", "经验总结"},
+                                            {"en", "Lessons"},
+                                            {"count", l},
+                                            {"query", "type:lesson" + where}},
+                                QJsonObject{{"key", "cases"},
+                                            {"zh", "案例"},
+                                            {"en", "Cases"},
+                                            {"count", c},
+                                            {"query", "type:case" + where}},
+                                QJsonObject{{"key", "open_improvements"},
+                                            {"zh", "未关闭的改进"},
+                                            {"en", "Open improvements"},
+                                            {"count", i},
+                                            {"query", "type:improvement" + where +
+                                                          " -status:closed -status:rejected"}}};
         rows.append(QJsonObject{{"touchpoint", tp},
                                 {"zh", zh},
                                 {"en", en},

@@ -67,10 +67,10 @@ Browser::Browser()
                           "--lang=zh-CN"};
     const QJsonObject caps{
         {"capabilities",
-         QJsonObject{{"alwaysMatch",
-                      QJsonObject{{"browserName", "chrome"},
-                                  {"goog:chromeOptions",
-                                   QJsonObject{{"binary", "/usr/bin/chromium"}, {"args", args}}}}}}}};
+         QJsonObject{{"alwaysMatch", QJsonObject{{"browserName", "chrome"},
+                                                 {"goog:chromeOptions",
+                                                  QJsonObject{{"binary", "/usr/bin/chromium"},
+                                                              {"args", args}}}}}}}};
     const QJsonValue v = call("POST", "/session", json(caps));
     session_ = v.toObject().value("sessionId").toString().toStdString();
     if (session_.empty())
@@ -91,7 +91,8 @@ Browser::~Browser()
     }
 }
 
-QJsonValue Browser::call(const std::string &method, const std::string &path, const std::string &body)
+QJsonValue Browser::call(const std::string &method, const std::string &path,
+                         const std::string &body)
 {
     httplib::Client c("127.0.0.1", port_);
     c.set_read_timeout(60, 0);
@@ -120,8 +121,9 @@ std::string Browser::url()
 
 std::string Browser::find(const std::string &css)
 {
-    const QJsonValue v = call("POST", "/session/" + session_ + "/element",
-                              json({{"using", "css selector"}, {"value", QString::fromStdString(css)}}));
+    const QJsonValue v =
+        call("POST", "/session/" + session_ + "/element",
+             json({{"using", "css selector"}, {"value", QString::fromStdString(css)}}));
     return v.toObject().value(kElementKey).toString().toStdString();
 }
 
