@@ -1,17 +1,14 @@
 #include "args.h"
 #include "commands.h"
 #include "editor.h"
-#include "frontmatter.h"
 #include "output.h"
 #include "recordcreation.h"
 #include "session.h"
-#include "validator.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <unistd.h>
 
@@ -129,7 +126,6 @@ int runNew(Session &s, const Args &args)
         }
     }
 
-    s.reloadStore();
     if (auto parsed = loadRecordFile(s.root(), rel); parsed.record)
         for (const auto &f : s.checkRecord(*parsed.record))
             printErr("note: " + f.toString() + "\n");

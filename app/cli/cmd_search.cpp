@@ -8,11 +8,8 @@
 #include "searchjson.h"
 #include "session.h"
 #include "snippet.h"
-#include "vocabulary.h"
 
-#include <QJsonArray>
 #include <QJsonDocument>
-#include <QJsonObject>
 
 #include <cstdio>
 #include <cstdlib>

@@ -12,35 +12,34 @@
 #include <map>
 
 namespace kb {
-namespace {
 
-// Puts each given section text under its heading of the template.
-std::string fillSections(std::string text, const TypeSchema &schema,
-                         const std::vector<std::string> &sections)
+FieldValue givenFieldValue(const FieldSpec &spec, const std::vector<std::string> &given)
 {
-    std::size_t from = text.find("\n---\n", 3);
-    for (std::size_t i = 0; i < schema.sections.size() && from != std::string::npos; ++i) {
-        const SectionSpec &sec = schema.sections[i];
-        std::string heading = sec.zh;
-        if (!sec.en.empty() && sec.en != sec.zh)
-            heading += heading.empty() ? sec.en : " / " + sec.en;
-        const std::string line = "\n## " + heading + "\n\n";
-        const std::size_t at = text.find(line, from);
-        if (at == std::string::npos)
-            break;
-        from = at + line.size();
-        if (i < sections.size() && !sections[i].empty()) {
-            std::string body = sections[i];
-            while (!body.empty() && (body.back() == '\n' || body.back() == '\r'))
-                body.pop_back();
-            text.insert(from, body + "\n");
-            from += body.size() + 1;
-        }
+    FieldValue v;
+    if (spec.type == FieldType::List) {
+        for (const auto &g : given)
+            for (auto &item : splitCommaList(g))
+                v.items.push_back(std::move(item));
+        if (!v.items.empty())
+            v.kind = FieldValue::Kind::List;
+    } else if (!given.empty() && !given.back().empty()) {
+        v.kind = FieldValue::Kind::Scalar;
+        v.scalar = given.back();
     }
-    return text;
+    return v;
 }
 
-} // namespace
+std::string yamlOf(const FieldValue &value)
+{
+    switch (value.kind) {
+    case FieldValue::Kind::List:
+        return yamlFlowList(value.items);
+    case FieldValue::Kind::Scalar:
+        return yamlScalar(value.scalar);
+    default:
+        return {};
+    }
+}
 
 bool createRecord(Session &s, const TypeSchema &schema, const NewRecordRequest &request,
                   NewRecordResult *result)
@@ -54,26 +53,14 @@ bool createRecord(Session &s, const TypeSchema &schema, const NewRecordRequest &
                 {name, "type '" + schema.type + "' has no field '" + name + "'"});
             continue;
         }
-        FieldValue v;
-        if (spec->type == FieldType::List) {
-            v.kind = FieldValue::Kind::List;
-            for (const auto &g : given)
-                for (auto &item : splitCommaList(g))
-                    v.items.push_back(std::move(item));
-            if (v.items.empty())
-                continue;
-        } else {
-            if (given.empty() || given.back().empty())
-                continue;
-            v.kind = FieldValue::Kind::Scalar;
-            v.scalar = given.back();
-        }
+        const FieldValue v = givenFieldValue(*spec, given);
+        if (v.isNull())
+            continue;
         if (std::string err = checkFieldValue(*spec, v, s.vocab()); !err.empty()) {
             result->problems.push_back({name, err});
             continue;
         }
-        yaml[name] =
-            v.kind == FieldValue::Kind::List ? yamlFlowList(v.items) : yamlScalar(v.scalar);
+        yaml[name] = yamlOf(v);
     }
     if (request.requireAll) {
         if (request.title.empty())
@@ -95,9 +82,8 @@ bool createRecord(Session &s, const TypeSchema &schema, const NewRecordRequest &
         const std::string rel = schema.folder + "/" + id + ".md";
         if (s.store().byId(id))
             continue;
-        std::string content = renderRecordTemplate(schema, id, date, request.title, yaml);
-        if (!request.sections.empty())
-            content = fillSections(std::move(content), schema, request.sections);
+        const std::string content =
+            renderRecordTemplate(schema, id, date, request.title, yaml, request.sections);
         error.clear();
         if (s.writeRecord(rel, content, true, nullptr, &error)) {
             result->id = id;

@@ -6,6 +6,8 @@
 
 namespace kb {
 class Session;
+struct FieldSpec;
+struct FieldValue;
 struct TypeSchema;
 
 // What a user asks for when filing a record: `kb new` options or the web form.
@@ -29,6 +31,13 @@ struct NewRecordResult {
     std::vector<FieldProblem> problems; // why nothing was written, per field
     std::string error;                  // an environment error (disk, lock ...)
 };
+
+// A value as a user typed it (`kb new --FIELD`, `kb edit --set`, a web form): list fields
+// split each given string at commas, other fields take the last one. Null when nothing
+// (or only empty text) was given.
+FieldValue givenFieldValue(const FieldSpec &spec, const std::vector<std::string> &given);
+// The value as YAML for the front matter: a flow list or a scalar; "" for null.
+std::string yamlOf(const FieldValue &value);
 
 // Checks the values against the schema and vocabularies, draws a free id and writes the
 // record from the type's template, exclusively; re-indexes it. The one way records are

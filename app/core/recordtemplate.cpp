@@ -7,7 +7,8 @@ namespace kb {
 
 std::string renderRecordTemplate(const TypeSchema &schema, const std::string &id,
                                  const std::string &date, const std::string &title,
-                                 const std::map<std::string, std::string> &values)
+                                 const std::map<std::string, std::string> &values,
+                                 const std::vector<std::string> &sections)
 {
     std::string out = "---\n";
     out += "id: " + id + "\n";
@@ -49,11 +50,18 @@ std::string renderRecordTemplate(const TypeSchema &schema, const std::string &id
         out += "\n";
     }
     out += "---\n";
-    for (const auto &s : schema.sections) {
+    for (std::size_t i = 0; i < schema.sections.size(); ++i) {
+        const SectionSpec &s = schema.sections[i];
         std::string heading = s.zh;
         if (!s.en.empty() && s.en != s.zh)
             heading += heading.empty() ? s.en : " / " + s.en;
         out += "\n## " + heading + "\n\n";
+        if (i < sections.size() && !sections[i].empty()) {
+            std::string text = sections[i];
+            while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+                text.pop_back();
+            out += text + "\n";
+        }
     }
     return out;
 }

@@ -15,6 +15,12 @@ bool FieldSpec::isDateLike() const
     return type == FieldType::Date || (type == FieldType::List && itemType == FieldType::Date);
 }
 
+bool FieldSpec::isReferenceLike() const
+{
+    return type == FieldType::Reference ||
+           (type == FieldType::List && itemType == FieldType::Reference);
+}
+
 const FieldSpec *TypeSchema::find(std::string_view name) const
 {
     for (const auto &f : fields)

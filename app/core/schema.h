@@ -21,8 +21,9 @@ struct FieldSpec {
     bool filter = false, sort = false, facet = false;
     std::string labelZh, labelEn, help;
 
-    bool isEnumLike() const; // enum, or list of enum
-    bool isDateLike() const; // date, or list of date
+    bool isEnumLike() const;      // enum, or list of enum
+    bool isDateLike() const;      // date, or list of date
+    bool isReferenceLike() const; // reference, or list of references
 };
 
 struct SectionSpec {

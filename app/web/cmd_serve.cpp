@@ -25,10 +25,6 @@ bool readToken(const std::string &file, std::string *token, std::string *error)
     std::getline(in, *token);
     while (!token->empty() && (token->back() == '\r' || token->back() == ' '))
         token->pop_back();
-    if (token->size() < 16) {
-        *error = "--token-file: the token must be at least 16 characters";
-        return false;
-    }
     return true;
 }
 
@@ -70,9 +66,10 @@ int runServe(Session &s, const std::vector<std::string> &args)
             return usageError("serve", error);
     } else if (const char *t = std::getenv("KB_SERVE_TOKEN"); t && *t) {
         config.token = t;
-        if (config.token.size() < 16)
-            return usageError("serve", "KB_SERVE_TOKEN must be at least 16 characters");
     }
+    if (!config.token.empty() && config.token.size() < 16)
+        return usageError("serve", "the token (--token-file or KB_SERVE_TOKEN) must be at least "
+                                   "16 characters");
     if (!s.openRoot(&error))
         return environmentError(error);
 

@@ -102,6 +102,9 @@ void IndexWatcher::run()
                 }
             } while (!stopping_ && ::poll(&fds[1], 1, kSettleMs) > 0);
             addWatches(root_.dir); // new folders; existing watches are simply reused
+            // Files changed even when the index has nothing to do (kb new from another
+            // process indexes its own file): cached records are stale all the same.
+            onSynced_();
         }
         std::string error;
         if (!stopping_ && !syncNow(&error, true))

@@ -17,8 +17,8 @@ namespace kb::web {
 
 // Keeps the index in step with files changed behind the server's back (an editor, a
 // `git pull`): inotify on every folder of the root wakes a sync shortly after a change;
-// without inotify (or watches exhausted) it polls. `onSynced` runs after each sync that
-// found changes, so callers can drop cached records.
+// without inotify (or watches exhausted) it polls. `onSynced` runs whenever files changed
+// (an inotify event, or a sync that found changes), so callers can drop cached records.
 class IndexWatcher {
 public:
     IndexWatcher(KbRoot root, const search::IndexSchema &schema, std::function<void()> onSynced);

@@ -23,6 +23,7 @@
 #include <QJsonDocument>
 
 #include <algorithm>
+#include <optional>
 
 namespace kb::web {
 namespace {
@@ -71,6 +72,19 @@ bool intParam(const Params &p, const std::string &key, int fallback, int min, in
     }
     *out = int(n);
     return true;
+}
+
+bool parseObject(const QByteArray &body, QJsonObject *out, std::string *error);
+
+// The common start of every write: the caller may write and sent a JSON object.
+std::optional<ApiResponse> readWrite(const Access &a, const QByteArray &body, QJsonObject *in)
+{
+    if (!a.write)
+        return ApiResponse::error(403, "writing needs a token on this server");
+    std::string error;
+    if (!parseObject(body, in, &error))
+        return ApiResponse::error(400, error);
+    return std::nullopt;
 }
 
 bool parseObject(const QByteArray &body, QJsonObject *out, std::string *error)
@@ -155,6 +169,40 @@ QJsonArray findingsJson(const std::vector<Finding> &findings)
                                {"warning", f.warning},
                                {"text", q(f.toString())}});
     return out;
+}
+
+// The view `name` of the loaded plugin with id `pluginId` (not a type name), or nullptr.
+const ViewSpec *findView(Session &s, const std::string &pluginId, const std::string &name,
+                         const PluginInfo **plugin)
+{
+    *plugin = s.plugins().findPlugin(pluginId);
+    if (!*plugin || (*plugin)->id != pluginId)
+        return nullptr;
+    for (const ViewSpec &v : (*plugin)->schema.views)
+        if (v.name == name)
+            return &v;
+    return nullptr;
+}
+
+// A plugin verb run for the web: what it printed is collected, not written to the
+// terminal; a plugin that throws comes back as exit code 2 with a message.
+struct VerbRun {
+    int code = 2;
+    std::string out, err;
+};
+
+VerbRun runVerb(Session &s, const PluginInfo &plugin, const std::string &verb,
+                const QStringList &args)
+{
+    VerbRun run;
+    HostServices host(s, &run.out, &run.err);
+    try {
+        run.code = plugin.instance->runVerb(q(verb), args, host);
+    } catch (...) {
+        run.code = 2;
+        run.err = "plugin '" + plugin.id + "' failed";
+    }
+    return run;
 }
 
 } // namespace
@@ -434,10 +482,7 @@ ApiResponse WebApi::record(const std::string &id, const Access &a)
             if (!f.vocabulary.empty())
                 if (const Term *t = s_.vocab().lookup(f.vocabulary, item))
                     o["label"] = label(t->zh, t->en);
-            const bool reference =
-                f.type == FieldType::Reference ||
-                (f.type == FieldType::List && f.itemType == FieldType::Reference);
-            if (reference) {
+            if (f.isReferenceLike()) {
                 if (const Record *target = s_.store().byId(item);
                     target && (a.restricted || !isRestricted(*target))) {
                     o["title"] = q(target->title());
@@ -474,10 +519,7 @@ ApiResponse WebApi::record(const std::string &id, const Access &a)
         if (!op)
             continue;
         for (const FieldSpec &f : op->schema.fields) {
-            const bool reference =
-                f.type == FieldType::Reference ||
-                (f.type == FieldType::List && f.itemType == FieldType::Reference);
-            const FieldValue *v = reference ? other.field(f.name) : nullptr;
+            const FieldValue *v = f.isReferenceLike() ? other.field(f.name) : nullptr;
             if (!v)
                 continue;
             const auto items = v->asList();
@@ -511,12 +553,9 @@ ApiResponse WebApi::record(const std::string &id, const Access &a)
 
 ApiResponse WebApi::createRecord(const QByteArray &body, const Access &a)
 {
-    if (!a.write)
-        return ApiResponse::error(403, "writing needs a token on this server");
     QJsonObject in;
-    std::string error;
-    if (!parseObject(body, &in, &error))
-        return ApiResponse::error(400, error);
+    if (auto refused = readWrite(a, body, &in))
+        return *refused;
     std::lock_guard lock(mutex_);
     refreshStore();
     const std::string type = in.value("type").toString().toStdString();
@@ -554,18 +593,21 @@ ApiResponse WebApi::createRecord(const QByteArray &body, const Access &a)
 
 ApiResponse WebApi::updateRecord(const std::string &id, const QByteArray &body, const Access &a)
 {
-    if (!a.write)
-        return ApiResponse::error(403, "writing needs a token on this server");
     QJsonObject in;
+    if (auto refused = readWrite(a, body, &in))
+        return *refused;
     std::string error;
-    if (!parseObject(body, &in, &error))
-        return ApiResponse::error(400, error);
     std::lock_guard lock(mutex_);
-    stale_ = true; // compare against the file as it is now, not as last loaded
     refreshStore();
-    const Record *r = s_.store().byId(id);
-    if (!r)
+    const Record *known = s_.store().byId(id);
+    if (!known)
         return ApiResponse::error(404, "no record with id '" + id + "'");
+    // The version is compared with the file as it is now, read afresh (not the whole store).
+    ParseResult fresh = loadRecordFile(s_.root(), known->path);
+    if (!fresh.record)
+        return ApiResponse::error(409, fresh.findings.empty() ? known->path + " cannot be read"
+                                                              : fresh.findings.front().toString());
+    const Record *r = &*fresh.record;
     if (!a.restricted && isRestricted(*r))
         return ApiResponse::error(403, "this record is restricted; a token is required");
     if (!r->span.present)
@@ -592,20 +634,9 @@ ApiResponse WebApi::updateRecord(const std::string &id, const QByteArray &body, 
             problems[it.key()] = "no such field";
             continue;
         }
-        const std::vector<std::string> given = givenStrings(it.value());
-        FieldValue v;
-        std::string yaml;
-        if (spec->type == FieldType::List) {
-            v.kind = FieldValue::Kind::List;
-            for (const auto &g : given)
-                for (auto &item : splitCommaList(g))
-                    v.items.push_back(std::move(item));
-            yaml = yamlFlowList(v.items);
-        } else if (!given.empty()) {
-            v.kind = FieldValue::Kind::Scalar;
-            v.scalar = given.back();
-            yaml = yamlScalar(v.scalar);
-        }
+        const FieldValue v = givenFieldValue(*spec, givenStrings(it.value()));
+        // A list emptied in the form is written as [], a cleared scalar as nothing.
+        const std::string yaml = spec->type == FieldType::List && v.isNull() ? "[]" : yamlOf(v);
         if (spec->required && v.isNull()) {
             problems[it.key()] = "is required";
             continue;
@@ -650,10 +681,10 @@ ApiResponse WebApi::updateRecord(const std::string &id, const QByteArray &body, 
     const std::string path = r->path, old = r->text;
     if (!s_.writeRecord(path, newText, false, &old, &error))
         return ApiResponse::error(409, error);
-    s_.reloadStore();
+    stale_ = true; // the store catches up on its next use
     std::vector<Finding> notes;
-    if (const Record *after = s_.store().byId(id))
-        notes = s_.checkRecord(*after);
+    if (const ParseResult after = parseRecord(path, newText); after.record)
+        notes = s_.checkRecord(*after.record);
     return ApiResponse::json(QJsonObject{{"id", q(id)},
                                          {"path", q(path)},
                                          {"version", q(version(newText))},
@@ -666,12 +697,8 @@ ApiResponse WebApi::view(const std::string &pluginId, const std::string &name, c
 {
     std::lock_guard lock(mutex_);
     refreshStore();
-    const PluginInfo *plugin = s_.plugins().findPlugin(pluginId);
-    const ViewSpec *spec = nullptr;
-    if (plugin && plugin->id == pluginId)
-        for (const ViewSpec &v : plugin->schema.views)
-            if (v.name == name)
-                spec = &v;
+    const PluginInfo *plugin = nullptr;
+    const ViewSpec *spec = findView(s_, pluginId, name, &plugin);
     if (!spec)
         return ApiResponse::error(404, "no view '" + pluginId + "/" + name + "'");
     QStringList args;
@@ -694,16 +721,10 @@ ApiResponse WebApi::view(const std::string &pluginId, const std::string &name, c
     if (spec->kind == "board")
         if (const std::string owner = param(p, "owner"); !owner.empty())
             args << "--owner" << q(owner);
-    std::string out, err;
-    HostServices host(s_, &out, &err);
-    int code = 2;
-    try {
-        code = plugin->instance->runVerb(q(spec->verb), args, host);
-    } catch (...) {
-        return ApiResponse::error(500, "plugin '" + pluginId + "' failed");
-    }
-    if (code > 1)
-        return ApiResponse::error(500, err.empty() ? "the view failed" : err);
+    const VerbRun run = runVerb(s_, *plugin, spec->verb, args);
+    if (run.code > 1)
+        return ApiResponse::error(500, run.err.empty() ? "the view failed" : run.err);
+    const std::string &out = run.out;
     QJsonObject result{{"kind", q(spec->kind)}};
     if (spec->kind == "markdown") {
         result["html"] = q(markdownToSafeHtml(out));
@@ -733,22 +754,16 @@ ApiResponse WebApi::view(const std::string &pluginId, const std::string &name, c
 ApiResponse WebApi::moveCard(const std::string &pluginId, const std::string &name,
                              const QByteArray &body, const Access &a)
 {
-    if (!a.write)
-        return ApiResponse::error(403, "writing needs a token on this server");
     QJsonObject in;
-    std::string error;
-    if (!parseObject(body, &in, &error))
-        return ApiResponse::error(400, error);
+    if (auto refused = readWrite(a, body, &in))
+        return *refused;
+    // No reload first: the plugin's write checks the file against what it read, so an
+    // edit made meanwhile is refused rather than overwritten.
     std::lock_guard lock(mutex_);
-    stale_ = true;
     refreshStore();
-    const PluginInfo *plugin = s_.plugins().findPlugin(pluginId);
-    const ViewSpec *spec = nullptr;
-    if (plugin && plugin->id == pluginId)
-        for (const ViewSpec &v : plugin->schema.views)
-            if (v.name == name && v.kind == "board")
-                spec = &v;
-    if (!spec)
+    const PluginInfo *plugin = nullptr;
+    const ViewSpec *spec = findView(s_, pluginId, name, &plugin);
+    if (!spec || spec->kind != "board")
         return ApiResponse::error(404, "no board '" + pluginId + "/" + name + "'");
     const QString id = in.value("id").toString(), to = in.value("to").toString();
     const QString note = in.value("note").toString().simplified();
@@ -759,22 +774,16 @@ ApiResponse WebApi::moveCard(const std::string &pluginId, const std::string &nam
     QStringList args{id, to};
     if (!note.isEmpty())
         args << "--note" << note;
-    std::string out, err;
-    HostServices host(s_, &out, &err);
-    int code = 2;
-    try {
-        code = plugin->instance->runVerb(q(spec->move), args, host);
-    } catch (...) {
-        return ApiResponse::error(500, "plugin '" + pluginId + "' failed");
-    }
+    const VerbRun run = runVerb(s_, *plugin, spec->move, args);
     auto oneLine = [](std::string s) {
         while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
             s.pop_back();
         return s;
     };
-    if (code != 0)
-        return ApiResponse::error(code == 1 ? 422 : 400, oneLine(err.empty() ? out : err));
-    return ApiResponse::json(QJsonObject{{"message", q(oneLine(out))}});
+    if (run.code != 0)
+        return ApiResponse::error(run.code == 1 ? 422 : 400,
+                                  oneLine(run.err.empty() ? run.out : run.err));
+    return ApiResponse::json(QJsonObject{{"message", q(oneLine(run.out))}});
 }
 
 ApiResponse WebApi::plugins()
@@ -792,11 +801,9 @@ ApiResponse WebApi::plugins()
     return ApiResponse::json(QJsonObject{{"plugins", out}});
 }
 
-ApiResponse WebApi::check(const Access &a)
+ApiResponse WebApi::check()
 {
-    (void)a;
     std::lock_guard lock(mutex_);
-    stale_ = true;
     refreshStore();
     return ApiResponse::json(QJsonObject{{"findings", findingsJson(s_.checkAll())}});
 }

@@ -52,7 +52,7 @@ public:
     ApiResponse moveCard(const std::string &plugin, const std::string &name, const QByteArray &body,
                          const Access &a);
     ApiResponse plugins();
-    ApiResponse check(const Access &a);
+    ApiResponse check();
 
 private:
     class SearcherLease;
