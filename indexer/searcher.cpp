@@ -1,5 +1,6 @@
 #include "searcher.h"
 
+#include "docidsample.h"
 #include "documentbuilder.h"
 #include "facetcodes.h"
 #include "indexlocation.h"
@@ -15,7 +16,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <future>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -27,17 +27,13 @@ namespace {
 
 // Counts the facet values of matching documents (multi-valued fields such as touchpoints
 // included, which ValueCountMatchSpy cannot do): a few varint codes per document,
-// counted into an array. With `sampleOneIn` > 1 it reads the facets of every n-th docid
-// only; docids interleave all folders, so that is a uniform sample.
+// counted into an array.
 class FacetSpy : public Xapian::MatchSpy {
 public:
-    FacetSpy(std::size_t codes, unsigned sampleOneIn) : counts_(codes, 0), oneIn_(sampleOneIn) {}
+    explicit FacetSpy(std::size_t codes) : counts_(codes, 0) {}
     void operator()(const Xapian::Document &doc, double) override
     {
         ++seen_;
-        if (oneIn_ > 1 && doc.get_docid() % oneIn_ != 0)
-            return;
-        ++sampled_;
         FacetCodes::forEachCode(doc.get_value(kSlotFacets), [this](std::uint32_t code) {
             if (code >= counts_.size())
                 counts_.resize(code + 1, 0);
@@ -46,12 +42,10 @@ public:
     }
     const std::vector<long> &counts() const { return counts_; }
     long seen() const { return seen_; }
-    long sampled() const { return sampled_; }
 
 private:
     std::vector<long> counts_;
-    unsigned oneIn_;
-    long seen_ = 0, sampled_ = 0;
+    long seen_ = 0;
 };
 
 // Rejects boolean and prefixed terms, single CJK characters and stop words: what is
@@ -78,9 +72,6 @@ struct Searcher::Impl {
     const IndexSchema &schema;
     const Lexicon &lexicon;
     std::optional<Xapian::Database> db;
-    std::optional<Xapian::Database> countDb; // a second handle: the counting pass runs on
-                                             // its own thread (Xapian objects are not
-                                             // thread-safe)
     std::string dbPath;
 
     Impl(KbRoot r, const IndexSchema &s, const Lexicon &l)
@@ -96,18 +87,15 @@ struct Searcher::Impl {
             return false;
         }
         try {
-            if (db && countDb && path == dbPath) {
+            if (db && path == dbPath) {
                 db->reopen();
-                countDb->reopen();
             } else {
                 db.emplace(path);
-                countDb.emplace(path);
                 dbPath = path;
             }
         } catch (const Xapian::Error &e) {
             *error = "the index cannot be read (" + e.get_msg() + "); run kb index --rebuild";
             db.reset();
-            countDb.reset();
             return false;
         }
         return true;
@@ -197,65 +185,77 @@ struct Searcher::Impl {
         return h;
     }
 
-    // Two passes: the ranked page (Xapian stops as soon as the top hits are certain),
-    // then an unweighted walk over every match for the exact total and the facets.
+    // How many records match, and their facets. Exact up to kCountExactlyUpTo matches: the
+    // ranked pass is told to look at that many, and its facet spy then sees every match.
+    // Beyond that (unless options.exactCounts), both come from a uniform 1-in-n sample of
+    // about kSampleTarget docids and are marked as estimates, as web search engines and
+    // Lucene's sampling facets do: an exact count of 80,000 matches costs more than the
+    // ranked page itself and tells the reader nothing "about 80,000" does not.
+    static constexpr Xapian::doccount kCountExactlyUpTo = 1000;
+    static constexpr long kSampleTarget = 2000;
+
     struct Counted {
         long total = 0;
-        bool facetsSampled = false;
+        bool totalEstimated = false, facetsEstimated = false;
         std::vector<std::pair<std::string, std::vector<FacetCount>>> facets;
     };
 
-    // Every match, unweighted, in docid order: the exact total and the facet counts. Over
-    // kExactFacetsUpTo hits, facets come from a uniform sample of about kSampleTarget
-    // documents, scaled up and marked as estimates (as Lucene's sampling facet collector
-    // does): reading every match's facets is what makes a broad query slow.
-    static constexpr long kExactFacetsUpTo = 20000;
-    static constexpr long kSampleTarget = 10000;
-
-    // `exact`: count every match's facets even when the result is large.
-    Counted count(Xapian::Database &database, const Xapian::Query &query, bool facets,
-                  bool exact = false) const
+    // The count the ranked pass could not settle: every match, or the matches among a
+    // sample of docids, unweighted.
+    Counted countRest(Xapian::Database &database, const Xapian::Query &query,
+                      const Xapian::MSet &ranked, const FacetSpy &rankedSpy, bool facets,
+                      const FacetCodes &codes) const
     {
         Counted c;
-        FacetCodes codes;
-        unsigned oneIn = 1;
-        if (facets) {
-            codes = FacetCodes::deserialize(database.get_metadata(kFacetCodesMetadataKey));
-            Xapian::Enquire guess(database); // term statistics only: cheap
-            guess.set_query(query);
-            const long bound = long(guess.get_mset(0, 0).get_matches_upper_bound());
-            if (!exact && bound > kExactFacetsUpTo)
-                oneIn = unsigned(bound / kSampleTarget);
+        const long lower = long(ranked.get_matches_lower_bound());
+        const bool totalKnown = lower == long(ranked.get_matches_upper_bound());
+        if (totalKnown && (!facets || rankedSpy.seen() == lower)) {
+            c.total = lower;
+            if (facets)
+                collectFacets(codes, rankedSpy.counts(), 1, c);
+            return c;
         }
-        FacetSpy spy(codes.size(), oneIn);
+        const unsigned oneIn =
+            unsigned(std::max<long>(1, long(ranked.get_matches_estimated()) / kSampleTarget));
+        DocidSample sample(oneIn);
+        FacetSpy spy(codes.size());
         Xapian::Enquire counter(database);
-        counter.set_query(query);
+        counter.set_query(
+            oneIn == 1 ? query
+                       : Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(&sample)));
         counter.set_weighting_scheme(Xapian::BoolWeight());
         counter.set_docid_order(Xapian::Enquire::ASCENDING);
         if (facets)
             counter.add_matchspy(&spy);
-        c.total = long(counter.get_mset(0, 0, database.get_doccount()).get_matches_estimated());
-        if (!facets)
-            return c;
-        double scale = 1;
-        if (spy.sampled() < spy.seen()) {
-            if (spy.seen() <= kExactFacetsUpTo || spy.sampled() == 0)
-                return count(database, query, true, true); // the bound overshot: count all
-            scale = double(spy.seen()) / double(spy.sampled());
-            c.facetsSampled = true;
+        const long inSample =
+            long(counter.get_mset(0, 0, database.get_doccount()).get_matches_estimated());
+        if (oneIn == 1) {
+            c.total = inSample;
+        } else if (totalKnown) {
+            c.total = lower;
+        } else {
+            c.total = inSample > 0 ? std::clamp(std::lround(double(inSample) * oneIn), lower,
+                                                long(ranked.get_matches_upper_bound()))
+                                   : long(ranked.get_matches_estimated());
+            c.totalEstimated = true;
         }
-        collectFacets(codes, spy, scale, c);
+        if (facets) {
+            c.facetsEstimated = oneIn > 1;
+            collectFacets(codes, spy.counts(),
+                          inSample > 0 ? double(c.total) / double(inSample) : 0, c);
+        }
         return c;
     }
 
-    void collectFacets(const FacetCodes &codes, const FacetSpy &spy, double scale, Counted &c) const
+    void collectFacets(const FacetCodes &codes, const std::vector<long> &counts, double scale,
+                       Counted &c) const
     {
         std::map<std::string, std::vector<FacetCount>> byName;
-        for (std::size_t code = 0; code < spy.counts().size(); ++code)
-            if (spy.counts()[code] > 0) {
+        for (std::size_t code = 0; code < counts.size(); ++code)
+            if (counts[code] > 0) {
                 auto [name, value] = codes.entry(std::uint32_t(code));
                 byName[name].push_back(
-                    {value, std::max(1L, std::lround(double(spy.counts()[code]) * scale))});
+                    {value, std::max(1L, std::lround(double(counts[code]) * scale))});
             }
         for (const std::string &name : schema.facetNames()) {
             auto found = byName.find(name);
@@ -270,8 +270,8 @@ struct Searcher::Impl {
         }
     }
 
-    // Two passes at once: the ranked page (Xapian stops as soon as the top hits are
-    // certain) on this thread, the count of every match on another.
+    // The ranked page, with the count and facets of every match it saw on the way; a
+    // second, unweighted pass only when there were more matches than it looked at.
     SearchResult run(const Xapian::Query &wanted, const ParsedQuery *parsed,
                      const SearchOptions &options, std::string_view text)
     {
@@ -284,38 +284,31 @@ struct Searcher::Impl {
         return withRetry([&](Xapian::Database &database) {
             SearchResult r;
             r.query = std::string(text);
-            // Xapian::Query handles share reference counts that are not atomic: the
-            // other thread gets its own copy of the tree, rebuilt from the serialised form.
-            std::future<Counted> counted =
-                options.limit > 0
-                    ? std::async(std::launch::async,
-                                 [this, serialised = query.serialise(), facets = options.facets] {
-                                     return count(*countDb, Xapian::Query::unserialise(serialised),
-                                                  facets);
-                                 })
-                    : std::async(std::launch::deferred,
-                                 [&] { return count(database, query, options.facets); });
-            if (options.limit > 0) {
-                try {
-                    Xapian::Enquire enquire(database);
-                    enquire.set_query(query);
-                    applySort(enquire, options.sort, parsed ? parsed->hasText : true);
-                    Xapian::MSet mset =
-                        enquire.get_mset(Xapian::doccount(std::max(0, options.offset)),
-                                         Xapian::doccount(options.limit));
-                    int rank = options.offset;
-                    static const std::vector<std::string> none;
-                    for (auto it = mset.begin(); it != mset.end(); ++it)
-                        r.hits.push_back(makeHit(it, ++rank, parsed ? parsed->highlight : none,
-                                                 options.snippets));
-                } catch (...) {
-                    counted.wait(); // never leave the thread using countDb behind
-                    throw;
-                }
-            }
-            Counted c = counted.get();
+            const FacetCodes codes =
+                options.facets
+                    ? FacetCodes::deserialize(database.get_metadata(kFacetCodesMetadataKey))
+                    : FacetCodes();
+            FacetSpy spy(codes.size());
+            Xapian::Enquire enquire(database);
+            enquire.set_query(query);
+            applySort(enquire, options.sort, parsed ? parsed->hasText : true);
+            if (options.facets)
+                enquire.add_matchspy(&spy);
+            const Xapian::doccount offset = Xapian::doccount(std::max(0, options.offset));
+            const Xapian::doccount limit = Xapian::doccount(std::max(0, options.limit));
+            const Xapian::MSet mset =
+                enquire.get_mset(offset, limit,
+                                 options.exactCounts ? database.get_doccount()
+                                                     : std::max(kCountExactlyUpTo, offset + limit));
+            int rank = options.offset;
+            static const std::vector<std::string> none;
+            for (auto it = mset.begin(); it != mset.end(); ++it)
+                r.hits.push_back(
+                    makeHit(it, ++rank, parsed ? parsed->highlight : none, options.snippets));
+            Counted c = countRest(database, query, mset, spy, options.facets, codes);
             r.total = c.total;
-            r.facetsSampled = c.facetsSampled;
+            r.totalEstimated = c.totalEstimated;
+            r.facetsSampled = c.facetsEstimated;
             r.facets = std::move(c.facets);
             return r;
         });
@@ -368,7 +361,9 @@ SearchResult Searcher::search(std::string_view query, const SearchOptions &optio
         SearchOptions count = options;
         count.limit = 0;
         count.facets = false;
-        r.exactTotal = d_->run(parsed.strict, &parsed, count, query).total;
+        const SearchResult strict = d_->run(parsed.strict, &parsed, count, query);
+        r.exactTotal = std::min(strict.total, r.total); // two estimates may cross
+        r.totalEstimated = r.totalEstimated || strict.totalEstimated;
         r.relaxed = r.total > r.exactTotal;
         r.notes = parsed.notes;
         return r;
@@ -394,6 +389,7 @@ SearchResult Searcher::search(std::string_view query, const SearchOptions &optio
         r.hits.push_back(std::move(h));
     }
     r.total += e.total;
+    r.totalEstimated = r.totalEstimated || e.totalEstimated;
     r.relaxed = true;
     r.facetsSampled = r.facetsSampled || e.facetsSampled;
     for (auto &[name, values] : e.facets) {

@@ -19,6 +19,9 @@ struct SearchOptions {
     // sortable field of the schemas (ascending, or descending with '-').
     std::string sort = "relevance";
     bool snippets = true, facets = true;
+    // Count every match and its facets exactly, however many there are (otherwise above
+    // about a thousand matches both are estimated from a uniform sample).
+    bool exactCounts = false;
     // Index terms of records the caller may not see (restricted records for a web visitor
     // without a token): left out of hits, counts and facets alike.
     std::vector<std::string> excludeTerms;
@@ -39,14 +42,15 @@ struct FacetCount {
 
 struct SearchResult {
     std::string query;
-    long total = 0;       // exact count of every hit the pages can show
-    long exactTotal = 0;  // records matching every word (the first hits)
-    bool relaxed = false; // fewer than kFillBelow records matched every word, so records
-                          // matching some of them follow, ranked after those
+    long total = 0;              // every hit the pages can show
+    long exactTotal = 0;         // records matching every word (the first hits)
+    bool totalEstimated = false; // total and exactTotal estimated from a sample (large results)
+    bool relaxed = false;        // fewer than kFillBelow records matched every word, so records
+                                 // matching some of them follow, ranked after those
     static constexpr long kFillBelow = 10;
     std::vector<SearchHit> hits;
     std::vector<std::pair<std::string, std::vector<FacetCount>>> facets;
-    bool facetsSampled = false;     // over 20,000 hits: counts estimated from a uniform sample
+    bool facetsSampled = false;     // large results: counts estimated from a uniform sample
     std::vector<std::string> notes; // why nothing can match, how the query was read
 };
 

@@ -526,3 +526,51 @@ TEST_F(Search, ReadersKeepWorkingWhileTheIndexIsRewritten)
     EXPECT_EQ(failures, 0);
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
+
+TEST_F(Search, LargeResultsAreEstimatedCloselyAndExactOnRequest)
+{
+    // 6000 records: every one says "alpha", one in three "beta", 40 "gamma", one in five
+    // is an incident review instead of a project retro. Small results stay exact; big ones
+    // are estimated within a few percent unless --exact is given.
+    for (int i = 0; i < 6000; ++i) {
+        const std::string id = "l" + std::to_string(i);
+        std::string body = "alpha";
+        if (i % 3 == 0)
+            body += " beta";
+        if (i < 40)
+            body += " gamma";
+        const std::string kind = i % 5 == 0 ? "incident-review" : "project-retro";
+        dir.write("lessons/" + id + ".md",
+                  "---\nid: " + id + "\ntype: lesson\ntitle: Lesson " + std::to_string(i) +
+                      "\ndate: 2024-03-01\nkind: " + kind +
+                      "\ntouchpoint: [tp01-proposal]\n---\n\n" + body + "\n");
+    }
+    ASSERT_EQ(kb({"index"}).exitCode, 0);
+
+    const QJsonObject few = json(kb({"search", "--json", "gamma", "beta"}).out);
+    EXPECT_EQ(few["total"].toInt(), 14) << "i < 40 and i % 3 == 0";
+    EXPECT_FALSE(few["total_estimated"].toBool());
+    EXPECT_FALSE(few["facets_estimated"].toBool());
+
+    // 4000 hits; Xapian's own bounds say only "4000 to 6000", so kb samples.
+    const QJsonObject estimated = json(kb({"search", "--json", "alpha", "-beta"}).out);
+    ASSERT_TRUE(estimated["total_estimated"].toBool()) << "4000 hits are estimated";
+    EXPECT_NEAR(estimated["total"].toDouble(), 4000, 400);
+    EXPECT_TRUE(estimated["facets_estimated"].toBool());
+    RunResult human = kb({"search", "alpha", "-beta"});
+    EXPECT_NE(human.out.find("about "), std::string::npos) << human.out;
+
+    const QJsonObject exact = json(kb({"search", "--json", "--exact", "alpha", "-beta"}).out);
+    EXPECT_EQ(exact["total"].toInt(), 4000);
+    EXPECT_FALSE(exact["total_estimated"].toBool());
+    EXPECT_FALSE(exact["facets_estimated"].toBool());
+    // The kind facet: 800 incident reviews (i % 5 == 0, i % 3 != 0), and an estimate near.
+    auto kindCount = [](const QJsonObject &o, const QString &value) {
+        for (const auto &v : o["facets"].toObject()["kind"].toArray())
+            if (v.toObject()["value"].toString() == value)
+                return v.toObject()["count"].toDouble();
+        return -1.0;
+    };
+    EXPECT_EQ(kindCount(exact, "incident-review"), 800);
+    EXPECT_NEAR(kindCount(estimated, "incident-review"), 800, 160);
+}

@@ -76,7 +76,7 @@ TEST_F(ServeTest, SearchAnswersWithTheCliContract)
     ASSERT_TRUE(r);
     ASSERT_EQ(r->status, 200) << r->body;
     const QJsonObject o = parse(r->body);
-    EXPECT_EQ(o.value("contract").toString(), "kb.search/1");
+    EXPECT_EQ(o.value("contract").toString(), "kb.search/2");
     const QJsonArray hits = o.value("hits").toArray();
     ASSERT_FALSE(hits.isEmpty());
     EXPECT_EQ(hits[0].toObject().value("id").toString().toStdString(), lessonId);

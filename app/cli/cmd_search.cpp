@@ -41,11 +41,12 @@ void printHuman(Session &s, const search::SearchResult &r, const search::SearchO
         printOut(out + "No records match.\n");
         return;
     }
+    const std::string about = r.totalEstimated ? "about " : "";
     if (r.relaxed)
-        out += std::to_string(r.exactTotal) + " matching every word, " +
+        out += about + std::to_string(r.exactTotal) + " matching every word, " +
                std::to_string(r.total - r.exactTotal) + " more matching some of them";
     else
-        out += std::to_string(r.total) + (r.total == 1 ? " record" : " records");
+        out += about + std::to_string(r.total) + (r.total == 1 ? " record" : " records");
     if (o.offset > 0 || long(o.offset) + long(r.hits.size()) < r.total)
         out += ", showing " + std::to_string(o.offset + 1) + "-" +
                std::to_string(o.offset + int(r.hits.size()));
@@ -89,11 +90,14 @@ bool openSearcher(Session &s, search::Searcher &searcher, std::string *error)
 const std::vector<OptionSpec> &searchSpecs()
 {
     static const std::vector<OptionSpec> specs = {
-        {"json", false, "print one JSON object (the kb.search/1 contract in the README)"},
+        {"json", false, "print one JSON object (the kb.search/2 contract in the README)"},
         {"limit", true, "how many hits to show (default 10, at most 1000)"},
         {"offset", true, "skip this many hits (paging)"},
         {"sort", true, "relevance (default), date (newest first), oldest, FIELD or -FIELD"},
         {"facets", false, "also print counts by type, touchpoint, customer, status, year"},
+        {"exact", false,
+         "count every match exactly (otherwise totals and facets above about a thousand "
+         "matches are estimated from a sample, within a few percent)"},
     };
     return specs;
 }
@@ -172,6 +176,7 @@ int runQuery(Session &s, const std::string &command, const Args &args, bool simi
     if (!readPaging(a, o, &error))
         return usageError(command, error);
     o.sort = a.value("sort", "relevance");
+    o.exactCounts = a.flag("exact");
     if (!s.openRoot(&error))
         return environmentError(error);
     std::string query;

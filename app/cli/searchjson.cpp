@@ -74,10 +74,11 @@ QJsonObject searchResultJson(Session &s, const search::SearchResult &r,
                        {"relaxed", r.relaxed},
                        {"hits", hits},
                        {"exact_total", qint64(r.exactTotal)},
+                       {"total_estimated", r.totalEstimated},
                        {"facets_estimated", r.facetsSampled},
                        {"facets", facets},
                        {"notes", notes},
-                       {"contract", "kb.search/1"}};
+                       {"contract", "kb.search/2"}};
 }
 
 } // namespace kb

@@ -368,6 +368,7 @@ ApiResponse WebApi::runSearch(const Params &p, const Access &a, bool similar)
         return ApiResponse::error(400, error);
     o.sort = param(p, "sort", "relevance");
     o.facets = param(p, "facets", "1") != "0";
+    o.exactCounts = param(p, "exact", "0") == "1";
     o.excludeTerms = hiddenTerms(a);
     const std::string query = param(p, similar ? "id" : "q");
     if (query.empty())
@@ -387,7 +388,8 @@ ApiResponse WebApi::runSearch(const Params &p, const Access &a, bool similar)
     }
     const std::string key = searcher->indexVersion() + '\n' + (similar ? "s" : "q") + query + '\n' +
                             std::to_string(o.limit) + ',' + std::to_string(o.offset) + ',' +
-                            o.sort + ',' + (o.facets ? "f" : "") + (a.restricted ? "r" : "");
+                            o.sort + ',' + (o.facets ? "f" : "") + (o.exactCounts ? "x" : "") +
+                            (a.restricted ? "r" : "");
     {
         std::lock_guard lock(cacheMutex_);
         if (auto it = cacheIndex_.find(key); it != cacheIndex_.end()) {

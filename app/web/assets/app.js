@@ -8,7 +8,7 @@ const MARK_OPEN = '\u27e6', MARK_CLOSE = '\u27e7';
 const STRINGS = {
   zh: {
     search: '搜索', file: '新建记录', placeholder: '搜索案例、经验、情报、改进…(中文或英文)',
-    results: n => `${n} 条结果`, relaxed: (a, b) => `${a} 条包含全部词语，另有 ${b} 条包含部分词语`,
+    results: n => `${n} 条结果`, about: '约 ', relaxed: (a, b) => `${a} 条包含全部词语，另有 ${b} 条包含部分词语`,
     none: '没有找到匹配的记录。', prev: '上一页', next: '下一页', sort: '排序',
     relevance: '相关度', newest: '最新', oldest: '最早', filters: '筛选', clear: '清除',
     recent: '最近的记录', tips: '试试: 割接 回退 · "cutover rollback" · type:lesson customer:马电 · date:2010-01..2012-12',
@@ -26,7 +26,7 @@ const STRINGS = {
   },
   en: {
     search: 'Search', file: 'New record', placeholder: 'Search cases, lessons, intel, improvements… (Chinese or English)',
-    results: n => `${n} result${n === 1 ? '' : 's'}`, relaxed: (a, b) => `${a} matching every word, ${b} more matching some`,
+    results: (n, count) => `${n} result${count === 1 ? '' : 's'}`, about: 'about ', relaxed: (a, b) => `${a} matching every word, ${b} more matching some`,
     none: 'No records match.', prev: 'Previous', next: 'Next', sort: 'Sort',
     relevance: 'Relevance', newest: 'Newest', oldest: 'Oldest', filters: 'Filters', clear: 'Clear',
     recent: 'Recent records', tips: 'Try: 割接 回退 · "cutover rollback" · type:lesson customer:马电 · date:2010-01..2012-12',
@@ -209,7 +209,9 @@ async function runSearch(results, facets, box, offset) {
     return;
   }
   const d = r.data;
-  const head = d.relaxed ? t('relaxed', d.exact_total, d.total - d.exact_total) : t('results', d.total);
+  // Above about a thousand hits the server estimates the count (total_estimated).
+  const n = v => (d.total_estimated ? t('about') : '') + v.toLocaleString();
+  const head = d.relaxed ? t('relaxed', n(d.exact_total), n(d.total - d.exact_total)) : t('results', n(d.total), d.total);
   const list = h('ol', {class: 'hits', start: d.offset + 1});
   for (const hit of d.hits) {
     const meta = [typeLabel(hit.type), hit.date, hit.id].filter(Boolean).join(' · ');
