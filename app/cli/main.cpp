@@ -1,12 +1,11 @@
 // kb: the command-line host. Finds the root and the plugins, then runs one command.
 #include "commands.h"
+#include "invocation.h"
 #include "output.h"
-#include "serve.h"
 #include "session.h"
 
 #include <QCoreApplication>
 
-#include <cstring>
 #include <filesystem>
 #include <unistd.h>
 
@@ -45,49 +44,12 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     std::error_code ec;
-    std::string exeDir =
-        std::filesystem::path(QCoreApplication::applicationFilePath().toStdString())
-            .parent_path()
-            .string();
-    kb::Session session(std::filesystem::current_path(ec).string(), exeDir);
+    kb::Session session(std::filesystem::current_path(ec).string(), kb::executableDir());
     session.stdoutIsTty = ::isatty(1);
     session.stdinIsTty = ::isatty(0);
-
-    // Global options may stand anywhere before `--`.
     std::vector<std::string> args;
-    bool passThrough = false;
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        if (passThrough) {
-            args.push_back(a);
-            continue;
-        }
-        if (a == "--")
-            passThrough = true;
-        auto takeValue = [&](const std::string &name, std::string *out) {
-            if (a == "--" + name) {
-                if (i + 1 >= argc)
-                    return false;
-                *out = argv[++i];
-                return true;
-            }
-            if (a.rfind("--" + name + "=", 0) == 0) {
-                *out = a.substr(name.size() + 3);
-                return true;
-            }
-            return false;
-        };
-        std::string value;
-        if (takeValue("root", &value)) {
-            session.explicitRoot = value;
-        } else if (takeValue("plugin-path", &value)) {
-            session.pluginPaths.push_back(value);
-        } else if ((a == "--root" || a == "--plugin-path") && i + 1 >= argc) {
-            return kb::usageError(a.substr(2), "needs a value");
-        } else {
-            args.push_back(a);
-        }
-    }
+    if (!kb::takeGlobalOptions(argc, argv, session, &args))
+        return 2;
     if (args.empty()) {
         kb::printErr(kUsage);
         return 2;
@@ -117,7 +79,7 @@ int main(int argc, char **argv)
     if (command == "edit")
         return kb::runEdit(session, rest);
     if (command == "serve")
-        return kb::runServe(session, rest);
+        return kb::execSibling("kb-serve", argv);
     if (command == "list")
         return kb::runList(session, rest);
     if (command == "check")
