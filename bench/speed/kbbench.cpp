@@ -106,7 +106,7 @@ double plainXapianLoop(const std::string &root, const std::vector<kb::FileEntry>
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-const std::vector<std::string> kQueries = {
+const std::vector<std::string> kDefaultQueries = {
     "割接",
     "投诉",
     "回退演练",
@@ -132,6 +132,7 @@ int main(int argc, char **argv)
     std::string corpus, kb = KB_EXE;
     int runs = 20;
     bool queriesOnly = false;
+    std::vector<std::string> queries;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -143,9 +144,14 @@ int main(int argc, char **argv)
             runs = std::atoi(next().c_str());
         else if (a == "--queries-only")
             queriesOnly = true; // reuse the index, skip the indexing measurements
+        else if (a == "--query")
+            queries.push_back(next()); // measure these instead of the built-in mix
     }
+    if (queries.empty())
+        queries = kDefaultQueries;
     if (corpus.empty()) {
-        std::fprintf(stderr, "usage: kb-bench --corpus DIR [--kb PATH] [--runs N]\n");
+        std::fprintf(stderr, "usage: kb-bench --corpus DIR [--kb PATH] [--runs N] [--queries-only] "
+                             "[--query Q]...\n");
         return 2;
     }
     corpus = fs::absolute(corpus).string();
@@ -159,19 +165,25 @@ int main(int argc, char **argv)
 
     // kb first, while this process is small: a spawned child shares our memory until it
     // execs, and that would count in its peak RSS.
-    const ChildRun full = runChild({kb, "--root", corpus, "index", "--rebuild"});
-    const std::string plainDir = corpus + "/.kb-plain";
-    const double plain = plainXapianLoop(corpus, files, plainDir);
-    fs::remove_all(plainDir);
-    const ChildRun same = runChild({kb, "--root", corpus, "index"});
-    // Let the "recently changed" window pass, then change one file.
-    ::sleep(1);
-    runChild({kb, "--root", corpus, "index"});
-    {
-        std::ofstream(corpus + "/" + files[files.size() / 2].path, std::ios::app)
-            << "\nAppended by kb-bench: 割接 benchmark line.\n";
+    ChildRun full, same, one;
+    double plain = 0;
+    if (queriesOnly) {
+        runChild({kb, "--root", corpus, "index"}); // bring the index up to date only
+    } else {
+        full = runChild({kb, "--root", corpus, "index", "--rebuild"});
+        const std::string plainDir = corpus + "/.kb-plain";
+        plain = plainXapianLoop(corpus, files, plainDir);
+        fs::remove_all(plainDir);
+        same = runChild({kb, "--root", corpus, "index"});
+        // Let the "recently changed" window pass, then change one file.
+        ::sleep(1);
+        runChild({kb, "--root", corpus, "index"});
+        {
+            std::ofstream(corpus + "/" + files[files.size() / 2].path, std::ios::app)
+                << "\nAppended by kb-bench: 割接 benchmark line.\n";
+        }
+        one = runChild({kb, "--root", corpus, "index"});
     }
-    const ChildRun one = runChild({kb, "--root", corpus, "index"});
 
     // In-process queries.
     kb::Session session(corpus, fs::path(kb).parent_path().string());
@@ -186,20 +198,20 @@ int main(int argc, char **argv)
     std::vector<double> latencies;
     kb::search::SearchOptions options; // top 10, snippets and facets
     options.facets = std::getenv("KB_BENCH_NOFACETS") == nullptr;
-    for (const auto &q : kQueries)
+    for (const auto &q : queries)
         searcher.search(q, options); // warm
-    std::vector<std::vector<double>> perQuery(kQueries.size());
+    std::vector<std::vector<double>> perQuery(queries.size());
     for (int r = 0; r < runs; ++r)
-        for (std::size_t qi = 0; qi < kQueries.size(); ++qi) {
+        for (std::size_t qi = 0; qi < queries.size(); ++qi) {
             const auto t0 = Clock::now();
-            searcher.search(kQueries[qi], options);
+            searcher.search(queries[qi], options);
             const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
             latencies.push_back(ms);
             perQuery[qi].push_back(ms);
         }
     if (std::getenv("KB_BENCH_VERBOSE"))
-        for (std::size_t qi = 0; qi < kQueries.size(); ++qi)
-            std::fprintf(stderr, "%8.2f ms  %s\n", median(perQuery[qi]), kQueries[qi].c_str());
+        for (std::size_t qi = 0; qi < queries.size(); ++qi)
+            std::fprintf(stderr, "%8.2f ms  %s\n", median(perQuery[qi]), queries[qi].c_str());
 
     // Whole process, beside ripgrep.
     std::vector<double> kbTimes, rgTimes;
