@@ -191,3 +191,22 @@ TEST_F(BadInput, JsonCheckReportsFieldAndLine)
     EXPECT_NE(r.out.find("\"field\": \"impact\""), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("\"line\": 7"), std::string::npos);
 }
+
+TEST_F(BadInput, TheVocabularyCacheNeverHidesAnEditOrItsOwnDamage)
+{
+    ASSERT_EQ(runKb({"index"}, dir.path()).exitCode, 0);
+    ASSERT_EQ(runKb({"check"}, dir.path()).exitCode, 0);
+    ASSERT_TRUE(std::filesystem::exists(dir.file(".kb/vocab.cache")));
+    // A vocabulary broken after the cache was written is reported all the same.
+    dir.write("vocab/regions.yaml", "- {id: apac, zh: [oops\n");
+    expectFinding("vocab/regions.yaml:");
+    // A damaged cache is ignored, not believed.
+    dir.write(".kb/vocab.cache", "kb-vocab-cache 1\n999999:garbage");
+    expectFinding("vocab/regions.yaml:");
+    // Mended, and a value the new entry allows is accepted.
+    dir.write("vocab/regions.yaml", "- {id: apac, zh: 亚太, en: Asia Pacific}\n"
+                                    "- {id: emea, zh: 欧洲中东非洲, en: EMEA}\n");
+    dir.write("good.md", lesson("good-one", "region: emea\n"));
+    RunResult r = runKb({"check"}, dir.path());
+    EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+}

@@ -1,6 +1,7 @@
 #include "vocabulary.h"
 
 #include "textcheck.h"
+#include "vocabcache.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -10,26 +11,15 @@
 #include <sstream>
 
 namespace kb {
+namespace {
 
-std::vector<Finding> Vocabularies::load(const std::string &rootDir)
+VocabSnapshot parseVocabFiles(const VocabFiles &files)
 {
-    namespace fs = std::filesystem;
-    std::vector<Finding> findings;
-    const fs::path dir = fs::path(rootDir) / "vocab";
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec))
-        return findings;
-    std::vector<fs::path> files;
-    for (const auto &e : fs::directory_iterator(dir, ec))
-        if (e.path().extension() == ".yaml" || e.path().extension() == ".yml")
-            files.push_back(e.path());
-    std::sort(files.begin(), files.end());
-    for (const auto &file : files) {
-        const std::string rel = "vocab/" + file.filename().string();
-        std::ifstream in(file, std::ios::binary);
-        std::stringstream buf;
-        buf << in.rdbuf();
-        const std::string text = buf.str();
+    VocabSnapshot out;
+    std::vector<Finding> &findings = out.findings;
+    for (const auto &[fileName, text] : files) {
+        const std::string rel = "vocab/" + fileName;
+        const std::string stem = std::filesystem::path(fileName).stem().string();
         if (firstInvalidUtf8(text) != std::string::npos || looksBinary(text)) {
             findings.push_back({rel, 0, {}, "vocabulary is not valid UTF-8 text"});
             continue;
@@ -52,25 +42,57 @@ std::vector<Finding> Vocabularies::load(const std::string &rootDir)
                 }
                 Term t;
                 t.id = n["id"].Scalar();
-                auto text = [&](const char *key) {
+                auto scalar = [&](const char *key) {
                     return n[key] && n[key].IsScalar() ? n[key].Scalar() : std::string();
                 };
-                t.zh = text("zh");
-                t.en = text("en");
-                t.description = text("description");
+                t.zh = scalar("zh");
+                t.en = scalar("en");
+                t.description = scalar("description");
                 if (n["aliases"] && n["aliases"].IsSequence())
                     for (const auto &a : n["aliases"])
                         if (a.IsScalar())
                             t.aliases.push_back(a.Scalar());
                 terms.push_back(std::move(t));
             }
-            lists_[file.stem().string()] = std::move(terms);
+            out.lists[stem] = std::move(terms);
         } catch (const YAML::Exception &e) {
             findings.push_back(
                 {rel, static_cast<int>(e.mark.line) + 1, {}, "invalid YAML: " + e.msg});
         }
     }
-    return findings;
+    return out;
+}
+
+} // namespace
+
+std::vector<Finding> Vocabularies::load(const std::string &rootDir)
+{
+    namespace fs = std::filesystem;
+    lists_.clear();
+    const fs::path dir = fs::path(rootDir) / "vocab";
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        return {};
+    std::vector<fs::path> paths;
+    for (const auto &e : fs::directory_iterator(dir, ec))
+        if (e.path().extension() == ".yaml" || e.path().extension() == ".yml")
+            paths.push_back(e.path());
+    std::sort(paths.begin(), paths.end());
+    VocabFiles files;
+    for (const auto &path : paths) {
+        std::ifstream in(path, std::ios::binary);
+        std::stringstream buf;
+        buf << in.rdbuf();
+        files.emplace_back(path.filename().string(), buf.str());
+    }
+    const std::string key = vocabCacheKey(files);
+    VocabSnapshot snapshot;
+    if (!readVocabCache(rootDir, key, &snapshot)) {
+        snapshot = parseVocabFiles(files);
+        writeVocabCache(rootDir, key, snapshot);
+    }
+    lists_ = std::move(snapshot.lists);
+    return snapshot.findings;
 }
 
 const std::vector<Term> *Vocabularies::get(std::string_view name) const
