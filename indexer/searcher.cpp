@@ -185,13 +185,12 @@ struct Searcher::Impl {
         return h;
     }
 
-    // How many records match, and their facets. Exact up to kCountExactlyUpTo matches: the
-    // ranked pass is told to look at that many, and its facet spy then sees every match.
-    // Beyond that (unless options.exactCounts), both come from a uniform 1-in-n sample of
-    // about kSampleTarget docids and are marked as estimates, as web search engines and
-    // Lucene's sampling facets do: an exact count of 80,000 matches costs more than the
-    // ranked page itself and tells the reader nothing "about 80,000" does not.
-    static constexpr Xapian::doccount kCountExactlyUpTo = 1000;
+    // How many records match, and their facets: exact up to a few thousand matches (and
+    // always with options.exactCounts); beyond that, estimated from the matches among a
+    // uniform 1-in-n sample of docids, sized for about kSampleTarget of them (within a few
+    // percent), and marked as estimates, as web search engines and Lucene's sampling facets
+    // do. Counting 80,000 matches exactly costs more than finding the best ten, and tells
+    // the reader nothing "about 80,000" does not.
     static constexpr long kSampleTarget = 2000;
 
     struct Counted {
@@ -200,49 +199,61 @@ struct Searcher::Impl {
         std::vector<std::pair<std::string, std::vector<FacetCount>>> facets;
     };
 
-    // The count the ranked pass could not settle: every match, or the matches among a
-    // sample of docids, unweighted.
-    Counted countRest(Xapian::Database &database, const Xapian::Query &query,
-                      const Xapian::MSet &ranked, const FacetSpy &rankedSpy, bool facets,
-                      const FacetCodes &codes) const
+    // Matches among 1 in `oneIn` docids (all of them for 1), unweighted, with their facets.
+    long countSample(Xapian::Database &database, const Xapian::Query &query, unsigned oneIn,
+                     FacetSpy *spy) const
     {
-        Counted c;
-        const long lower = long(ranked.get_matches_lower_bound());
-        const bool totalKnown = lower == long(ranked.get_matches_upper_bound());
-        if (totalKnown && (!facets || rankedSpy.seen() == lower)) {
-            c.total = lower;
-            if (facets)
-                collectFacets(codes, rankedSpy.counts(), 1, c);
-            return c;
-        }
-        const unsigned oneIn =
-            unsigned(std::max<long>(1, long(ranked.get_matches_estimated()) / kSampleTarget));
         DocidSample sample(oneIn);
-        FacetSpy spy(codes.size());
         Xapian::Enquire counter(database);
         counter.set_query(
             oneIn == 1 ? query
                        : Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(&sample)));
         counter.set_weighting_scheme(Xapian::BoolWeight());
         counter.set_docid_order(Xapian::Enquire::ASCENDING);
-        if (facets)
-            counter.add_matchspy(&spy);
-        const long inSample =
-            long(counter.get_mset(0, 0, database.get_doccount()).get_matches_estimated());
-        if (oneIn == 1) {
-            c.total = inSample;
-        } else if (totalKnown) {
+        if (spy)
+            counter.add_matchspy(spy);
+        return long(counter.get_mset(0, 0, database.get_doccount()).get_matches_estimated());
+    }
+
+    // The count the ranked pass could not settle (it saw every match only when there were
+    // few).
+    Counted countRest(Xapian::Database &database, const Xapian::Query &query,
+                      const Xapian::MSet &ranked, const FacetSpy &rankedSpy, bool facets,
+                      const FacetCodes &codes, bool exact) const
+    {
+        Counted c;
+        const long lower = long(ranked.get_matches_lower_bound());
+        const long upper = long(ranked.get_matches_upper_bound());
+        if (lower == upper && (!facets || rankedSpy.seen() == lower)) {
             c.total = lower;
+            if (facets)
+                collectFacets(codes, rankedSpy.counts(), 1, c);
+            return c;
+        }
+        // Xapian's estimate sizes the sample; when it overshot (few matches in the
+        // sample), a denser sample follows.
+        long guess = long(ranked.get_matches_estimated());
+        unsigned oneIn = 1;
+        long inSample = 0;
+        std::optional<FacetSpy> spy;
+        for (;;) {
+            oneIn = exact ? 1u : unsigned(std::max<long>(1, guess / kSampleTarget));
+            spy.emplace(codes.size());
+            inSample = countSample(database, query, oneIn, facets ? &*spy : nullptr);
+            if (oneIn == 1 || inSample >= kSampleTarget / 4)
+                break;
+            guess = inSample * long(oneIn);
+        }
+        if (oneIn == 1 || lower == upper) {
+            c.total = oneIn == 1 ? inSample : lower;
         } else {
-            c.total = inSample > 0 ? std::clamp(std::lround(double(inSample) * oneIn), lower,
-                                                long(ranked.get_matches_upper_bound()))
-                                   : long(ranked.get_matches_estimated());
+            c.total = std::clamp(inSample * long(oneIn), lower, upper);
             c.totalEstimated = true;
         }
         if (facets) {
             c.facetsEstimated = oneIn > 1;
-            collectFacets(codes, spy.counts(),
-                          inSample > 0 ? double(c.total) / double(inSample) : 0, c);
+            collectFacets(codes, spy->counts(), double(c.total) / double(std::max(1L, inSample)),
+                          c);
         }
         return c;
     }
@@ -270,8 +281,8 @@ struct Searcher::Impl {
         }
     }
 
-    // The ranked page, with the count and facets of every match it saw on the way; a
-    // second, unweighted pass only when there were more matches than it looked at.
+    // The ranked page, with the count and facets of the matches it saw on the way; a
+    // second, unweighted pass when there were more matches than it looked at.
     SearchResult run(const Xapian::Query &wanted, const ParsedQuery *parsed,
                      const SearchOptions &options, std::string_view text)
     {
@@ -296,16 +307,14 @@ struct Searcher::Impl {
                 enquire.add_matchspy(&spy);
             const Xapian::doccount offset = Xapian::doccount(std::max(0, options.offset));
             const Xapian::doccount limit = Xapian::doccount(std::max(0, options.limit));
-            const Xapian::MSet mset =
-                enquire.get_mset(offset, limit,
-                                 options.exactCounts ? database.get_doccount()
-                                                     : std::max(kCountExactlyUpTo, offset + limit));
+            const Xapian::MSet mset = enquire.get_mset(offset, limit);
             int rank = options.offset;
             static const std::vector<std::string> none;
             for (auto it = mset.begin(); it != mset.end(); ++it)
                 r.hits.push_back(
                     makeHit(it, ++rank, parsed ? parsed->highlight : none, options.snippets));
-            Counted c = countRest(database, query, mset, spy, options.facets, codes);
+            Counted c =
+                countRest(database, query, mset, spy, options.facets, codes, options.exactCounts);
             r.total = c.total;
             r.totalEstimated = c.totalEstimated;
             r.facetsSampled = c.facetsEstimated;
