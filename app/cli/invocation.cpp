@@ -19,8 +19,13 @@ std::string executableDir()
         .string();
 }
 
-bool takeGlobalOptions(int argc, char **argv, Session &session, std::vector<std::string> *args)
+std::unique_ptr<Session> startSession(int argc, char **argv, std::vector<std::string> *args)
 {
+    std::error_code ec;
+    auto session =
+        std::make_unique<Session>(std::filesystem::current_path(ec).string(), executableDir());
+    session->stdoutIsTty = ::isatty(1);
+    session->stdinIsTty = ::isatty(0);
     bool passThrough = false;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -45,17 +50,17 @@ bool takeGlobalOptions(int argc, char **argv, Session &session, std::vector<std:
         };
         std::string value;
         if (takeValue("root", &value)) {
-            session.explicitRoot = value;
+            session->explicitRoot = value;
         } else if (takeValue("plugin-path", &value)) {
-            session.pluginPaths.push_back(value);
+            session->pluginPaths.push_back(value);
         } else if ((a == "--root" || a == "--plugin-path") && i + 1 >= argc) {
             usageError(a.substr(2), "needs a value");
-            return false;
+            return nullptr;
         } else {
             args->push_back(a);
         }
     }
-    return true;
+    return session;
 }
 
 int execSibling(const std::string &name, char **argv)

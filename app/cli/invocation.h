@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -9,10 +10,11 @@ class Session;
 // The folder of the running executable (where kb looks for its plugins and kb-serve).
 std::string executableDir();
 
-// Global options (--root, --plugin-path) may stand anywhere before `--`; they go into the
-// session and the rest (the command and its arguments) into `args`. Returns false after
-// printing the usage error.
-bool takeGlobalOptions(int argc, char **argv, Session &session, std::vector<std::string> *args);
+// The session of one run (the current folder, the plugins next to this executable, the
+// terminal) with the global options (--root, --plugin-path, anywhere before `--`) applied;
+// the rest (the command and its arguments) goes into `args`. nullptr after printing the
+// usage error. Needs a QCoreApplication.
+std::unique_ptr<Session> startSession(int argc, char **argv, std::vector<std::string> *args);
 
 // Replaces this process with the program `name` next to the running executable, with the
 // same arguments (git-style subcommands: `kb serve` runs kb-serve, so that every other

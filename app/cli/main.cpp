@@ -6,9 +6,6 @@
 
 #include <QCoreApplication>
 
-#include <filesystem>
-#include <unistd.h>
-
 namespace {
 
 const char *kUsage =
@@ -43,13 +40,11 @@ const char *kUsage =
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    std::error_code ec;
-    kb::Session session(std::filesystem::current_path(ec).string(), kb::executableDir());
-    session.stdoutIsTty = ::isatty(1);
-    session.stdinIsTty = ::isatty(0);
     std::vector<std::string> args;
-    if (!kb::takeGlobalOptions(argc, argv, session, &args))
+    const std::unique_ptr<kb::Session> started = kb::startSession(argc, argv, &args);
+    if (!started)
         return 2;
+    kb::Session &session = *started;
     if (args.empty()) {
         kb::printErr(kUsage);
         return 2;

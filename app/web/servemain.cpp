@@ -7,20 +7,14 @@
 
 #include <QCoreApplication>
 
-#include <filesystem>
-#include <unistd.h>
-
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    std::error_code ec;
-    kb::Session session(std::filesystem::current_path(ec).string(), kb::executableDir());
-    session.stdoutIsTty = ::isatty(1);
-    session.stdinIsTty = ::isatty(0);
     std::vector<std::string> args;
-    if (!kb::takeGlobalOptions(argc, argv, session, &args))
+    const std::unique_ptr<kb::Session> session = kb::startSession(argc, argv, &args);
+    if (!session)
         return 2;
     if (!args.empty() && args.front() == "serve") // as `kb serve ...` passes it on
         args.erase(args.begin());
-    return kb::runServe(session, args);
+    return kb::runServe(*session, args);
 }
