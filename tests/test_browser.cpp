@@ -171,3 +171,49 @@ TEST_F(BrowserTest, RecordTextIsShownAsTextNeverRun)
 }
 
 } // namespace
+
+TEST_F(BrowserTest, EditARecordKeepingUntouchedBytesAndRefusingAStaleSave)
+{
+    // A comment a person wrote in the front matter: the web edit must keep it.
+    const std::string path = "lessons/" + cutoverId + ".md";
+    std::string original = dir.read(path);
+    original.insert(original.find("\ntitle:") + 1, "# reviewed by the delivery PMO\n");
+    dir.write(path, original);
+
+    browser.open(server->url() + "/edit/" + cutoverId);
+    ASSERT_TRUE(browser.waitFor("document.querySelector('#record-form')"));
+    // Someone else saves the record after this form was opened: the browser is told, and
+    // the other edit survives.
+    ASSERT_EQ(runKb({"edit", cutoverId, "--set", "title=核心网割接回退复盘(他人修改)"}, dir.path())
+                  .exitCode,
+              0);
+    browser.eval("(document.querySelector('#f\\\\.title').value = '', true)");
+    browser.type("#f\\.title", "核心网割接失败后回退成功(已复核)");
+    browser.click("#save");
+    ASSERT_TRUE(browser.waitFor("document.querySelector('#conflict')"));
+    EXPECT_NE(dir.read(path).find("他人修改"), std::string::npos);
+
+    // Reloaded, the same change goes through.
+    browser.click(".formstatus button");
+    ASSERT_TRUE(
+        browser.waitFor("document.querySelector('#f\\\\.title') && "
+                        "document.querySelector('#f\\\\.title').value.includes('他人修改')"));
+    browser.eval("(document.querySelector('#f\\\\.title').value = '', true)");
+    browser.type("#f\\.title", "核心网割接失败后回退成功(已复核)");
+    browser.type("#f\\.body", "\n复核: 回退预案有效。\n");
+    browser.screenshot(artifactPath("edit-form.png"));
+    browser.click("#save");
+    ASSERT_TRUE(browser.waitFor("location.pathname.startsWith('/record/')"))
+        << browser.eval("document.querySelector('.formstatus').textContent")
+               .toString()
+               .toStdString();
+    EXPECT_EQ(browser.text("#record-title"), "核心网割接失败后回退成功(已复核)");
+
+    const std::string saved = dir.read(path);
+    EXPECT_NE(saved.find("title: 核心网割接失败后回退成功(已复核)"), std::string::npos) << saved;
+    EXPECT_NE(saved.find("# reviewed by the delivery PMO\n"), std::string::npos) << saved;
+    EXPECT_NE(saved.find("复核: 回退预案有效。"), std::string::npos) << saved;
+    EXPECT_NE(saved.find("\nupdated: "), std::string::npos) << saved;
+    RunResult check = runKb({"check"}, dir.path());
+    EXPECT_EQ(check.exitCode, 0) << check.out << check.err;
+}
