@@ -9,6 +9,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <chrono>
+#include <thread>
+
 using namespace kbtest;
 
 namespace {
@@ -216,4 +219,36 @@ TEST_F(BrowserTest, EditARecordKeepingUntouchedBytesAndRefusingAStaleSave)
     EXPECT_NE(saved.find("\nupdated: "), std::string::npos) << saved;
     RunResult check = runKb({"check"}, dir.path());
     EXPECT_EQ(check.exitCode, 0) << check.out << check.err;
+}
+
+TEST_F(BrowserTest, BeyondLoopbackATokenTypedIntoThePromptUnlocksWriting)
+{
+    const std::string token = "board-token-0123456789";
+    ServeProcess guarded(dir.path(), {"--host", "0.0.0.0"}, {{"KB_SERVE_TOKEN", token}});
+    browser.open(guarded.url() + "/view/improvements/board");
+    const std::string card = ".card[data-id='" + improvementId + "']";
+    ASSERT_TRUE(browser.waitFor("document.querySelector(" + js(card) + ")"));
+    // Read-only without the token: the locked token button shows, and no card can move.
+    EXPECT_EQ(browser.eval("document.querySelector('#token').hidden").toBool(), false);
+    EXPECT_FALSE(
+        browser.eval("document.querySelector('#token').classList.contains('unlocked')").toBool());
+    EXPECT_EQ(browser.eval("document.querySelectorAll('.move-go').length").toInt(), 0);
+
+    browser.click("#token");
+    bool prompted = false;
+    for (int i = 0; i < 50 && !(prompted = browser.alertOpen()); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ASSERT_TRUE(prompted) << "no token prompt";
+    browser.answerPrompt(token);
+    ASSERT_TRUE(browser.waitFor("document.querySelector(" + js(card + " .move-go") + ")"));
+    EXPECT_TRUE(
+        browser.eval("document.querySelector('#token').classList.contains('unlocked')").toBool());
+    browser.click(card + " .move-to option[value='accepted']");
+    browser.click(card + " .move-go");
+    ASSERT_TRUE(browser.waitFor(
+        "(document.querySelector(" + js(card) +
+        ") || {closest: () => ({dataset: {}})}).closest('.column').dataset.status === 'accepted'"));
+    browser.screenshot(artifactPath("token-unlocked-board.png"));
+    EXPECT_NE(dir.read("improvements/" + improvementId + ".md").find("status: accepted"),
+              std::string::npos);
 }

@@ -180,4 +180,11 @@ bool Browser::alertOpen()
     }
 }
 
+void Browser::answerPrompt(const std::string &text)
+{
+    call("POST", "/session/" + session_ + "/alert/text",
+         json({{"text", QString::fromStdString(text)}}));
+    call("POST", "/session/" + session_ + "/alert/accept", "{}");
+}
+
 } // namespace kbtest

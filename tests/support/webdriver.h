@@ -29,6 +29,8 @@ public:
     bool waitFor(const std::string &script, double seconds = 10);
     void screenshot(const std::string &pngPath);
     bool alertOpen();
+    // Types `text` into the open window.prompt() and presses OK.
+    void answerPrompt(const std::string &text);
 
 private:
     QJsonValue call(const std::string &method, const std::string &path, const std::string &body);

@@ -576,7 +576,8 @@ function renderNav() {
   const token = document.getElementById('token');
   const needsToken = !state.info.can_write || !state.info.can_read_restricted;
   token.hidden = !needsToken && !state.token;
-  token.textContent = (state.token ? '🔓 ' : '🔒 ') + t('token');
+  token.textContent = t('token');
+  token.classList.toggle('unlocked', !!state.token); // a dot drawn in CSS: no emoji font needed
   token.title = !state.info.can_write ? t('readOnly') : t('restrictedHidden');
 }
 
