@@ -8,7 +8,7 @@ const MARK_OPEN = '\u27e6', MARK_CLOSE = '\u27e7';
 const STRINGS = {
   zh: {
     search: '搜索', file: '新建记录', placeholder: '搜索案例、经验、情报、改进…(中文或英文)',
-    results: n => `${n} 条结果`, about: '约 ', relaxed: (a, b) => `${a} 条包含全部词语，另有 ${b} 条包含部分词语`,
+    results: n => `${n} 条结果`, about: '约 ', estimatedCounts: '数量为抽样估计', relaxed: (a, b) => `${a} 条包含全部词语，另有 ${b} 条包含部分词语`,
     none: '没有找到匹配的记录。', prev: '上一页', next: '下一页', sort: '排序',
     relevance: '相关度', newest: '最新', oldest: '最早', filters: '筛选', clear: '清除',
     recent: '最近的记录', tips: '试试: 割接 回退 · "cutover rollback" · type:lesson customer:马电 · date:2010-01..2012-12',
@@ -26,7 +26,7 @@ const STRINGS = {
   },
   en: {
     search: 'Search', file: 'New record', placeholder: 'Search cases, lessons, intel, improvements… (Chinese or English)',
-    results: (n, count) => `${n} result${count === 1 ? '' : 's'}`, about: 'about ', relaxed: (a, b) => `${a} matching every word, ${b} more matching some`,
+    results: (n, count) => `${n} result${count === 1 ? '' : 's'}`, about: 'about ', estimatedCounts: 'counts estimated from a sample', relaxed: (a, b) => `${a} matching every word, ${b} more matching some`,
     none: 'No records match.', prev: 'Previous', next: 'Next', sort: 'Sort',
     relevance: 'Relevance', newest: 'Newest', oldest: 'Oldest', filters: 'Filters', clear: 'Clear',
     recent: 'Recent records', tips: 'Try: 割接 回退 · "cutover rollback" · type:lesson customer:马电 · date:2010-01..2012-12',
@@ -227,7 +227,7 @@ async function runSearch(results, facets, box, offset) {
     ...d.notes.map(n => h('p', {class: 'note'}, n)),
     h('p', {class: 'count', id: 'result-count'}, d.total ? head : t('none')),
     list, pager);
-  renderFacets(facets, d.facets, box);
+  renderFacets(facets, d.facets, box, d.facets_estimated);
 
   function pageTo(o) {
     const p2 = new URLSearchParams(location.search);
@@ -238,9 +238,9 @@ async function runSearch(results, facets, box, offset) {
   }
 }
 
-function renderFacets(el, facets, box) {
+function renderFacets(el, facets, box, estimated) {
   const q = box.value.trim();
-  put(el, h('h2', {}, t('filters')));
+  put(el, h('h2', {}, t('filters')), estimated ? h('p', {class: 'muted', id: 'facets-estimated'}, t('estimatedCounts')) : null);
   const names = state.schema ? state.schema.facets : {};
   for (const [name, values] of Object.entries(facets || {})) {
     if (!values.length) continue;
@@ -254,7 +254,7 @@ function renderFacets(el, facets, box) {
         onclick: () => {
           box.value = on ? (' ' + q + ' ').replace(' ' + filter + ' ', ' ').trim() : (q + ' ' + filter).trim();
           box.dispatchEvent(new Event('input'));
-        }}, h('span', {}, text), h('span', {class: 'n'}, v.count))));
+        }}, h('span', {}, text), h('span', {class: 'n'}, v.count.toLocaleString()))));
     }
     el.append(h('section', {class: 'facetgroup'}, h('h3', {}, L(names[name], name)), ul));
   }
