@@ -406,3 +406,36 @@ TEST_F(ServeTest, BoardMovesFollowThePluginRules)
 }
 
 } // namespace
+
+TEST_F(ServeTest, VocabulariesChangedWhileServingTakeEffectWithoutARestart)
+{
+    ServeProcess server(dir.path());
+    httplib::Client c("127.0.0.1", server.port());
+    auto total = [&](const char *q) {
+        return parse(c.Get((std::string("/api/search?q=") + q).c_str())->body)
+            .value("total")
+            .toInt();
+    };
+    ASSERT_EQ(total("fallback"), 0) << "no record says fallback, and no glossary says 回退";
+    ASSERT_EQ(c.Get("/api/schema")->body.find("阿克米电信"), std::string::npos);
+
+    // A `git pull` brings a glossary entry and a new customer.
+    dir.write("vocab/glossary.yaml", "- {id: g100, zh: 回退, en: fallback}\n");
+    dir.write("vocab/customers.yaml",
+              "- {id: tm-malaysia, zh: 马来西亚电信, en: Telekom Malaysia}\n"
+              "- {id: acme, zh: 阿克米电信, en: Acme Telecom}\n");
+    const auto start = std::chrono::steady_clock::now();
+    while (total("fallback") == 0 &&
+           std::chrono::steady_clock::now() - start < std::chrono::seconds(10))
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_GE(total("fallback"), 1) << "the new synonym is not used 10 s after the change";
+    EXPECT_NE(c.Get("/api/schema")->body.find("阿克米电信"), std::string::npos);
+
+    // Filing with the new customer is accepted, as `kb new` would now accept it.
+    const std::string form = R"({"type": "lesson", "title": "阿克米割接复盘", "date": "2026-11-20",
+        "fields": {"touchpoint": ["tp07-install-cutover"], "customer": "acme"}})";
+    auto created = c.Post("/api/records", writeHeaders(), form, "application/json");
+    ASSERT_TRUE(created);
+    EXPECT_EQ(created->status, 201) << created->body;
+    EXPECT_TRUE(server.alive());
+}

@@ -27,6 +27,16 @@ Session::Session(std::string cwd, std::string exeDir)
 
 Session::~Session() = default;
 
+std::unique_ptr<Session> Session::freshCopy() const
+{
+    auto copy = std::make_unique<Session>(cwd_, exeDir_);
+    copy->explicitRoot = explicitRoot;
+    copy->pluginPaths = pluginPaths;
+    copy->stdoutIsTty = stdoutIsTty;
+    copy->stdinIsTty = stdinIsTty;
+    return copy;
+}
+
 const search::IndexSchema &Session::indexSchema()
 {
     if (!indexSchema_) {

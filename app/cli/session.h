@@ -24,6 +24,10 @@ public:
     Session(std::string cwd, std::string exeDir);
     ~Session();
 
+    // A new session with the same options and nothing loaded yet: `kb serve` builds one
+    // when the vocabularies or plugins change under it.
+    std::unique_ptr<Session> freshCopy() const;
+
     std::string explicitRoot;
     std::vector<std::string> pluginPaths;
     bool stdoutIsTty = false;

@@ -1,5 +1,6 @@
 #include "webserver.h"
 
+#include "configsignature.h"
 #include "indexwatcher.h"
 #include "session.h"
 #include "webapi.h"
@@ -8,6 +9,14 @@
 #include <httplib.h>
 
 #include <QJsonObject>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <functional>
+#include <mutex>
+#include <thread>
 
 namespace kb::web {
 namespace {
@@ -55,18 +64,115 @@ void send(httplib::Response &res, const ApiResponse &r)
 
 } // namespace
 
-struct WebServer::Impl {
-    Session &session;
-    ServeConfig config;
+// Everything the server derives from the root's configuration: a session (plugins,
+// vocabularies, records), the API over it and the watcher keeping its index current.
+// Replaced as a whole when kb.yaml, a vocabulary or a plugin changes; requests hold the
+// generation they started with until they finish.
+struct Generation {
+    std::unique_ptr<Session> session;
+    std::vector<std::string> pluginFiles;
+    std::string signature; // of the configuration it was built from
     WebApi api;
     IndexWatcher watcher;
+
+    Generation(std::unique_ptr<Session> s, const std::function<void()> &onFilesChanged)
+        : session(std::move(s)), pluginFiles(pluginFilesOf(*session)),
+          signature(configSignature(session->root(), pluginFiles)), api(*session),
+          watcher(session->root(), session->indexSchema(), [this, onFilesChanged] {
+              api.recordsChanged();
+              onFilesChanged();
+          })
+    {
+    }
+
+    bool configurationChanged() const
+    {
+        return configSignature(session->root(), pluginFiles) != signature;
+    }
+
+    static std::vector<std::string> pluginFilesOf(Session &s)
+    {
+        std::vector<std::string> files;
+        for (const PluginInfo &p : s.plugins().plugins())
+            files.push_back(p.path);
+        return files;
+    }
+};
+
+struct WebServer::Impl {
+    ServeConfig config;
+    std::atomic<std::shared_ptr<Generation>> current;
     httplib::Server http;
     int port = 0;
 
-    Impl(Session &s, ServeConfig c)
-        : session(s), config(std::move(c)), api(s),
-          watcher(s.root(), s.indexSchema(), [this] { api.recordsChanged(); })
+    // Reloads run on a thread of their own: a file event, or every few seconds for
+    // plugins (they live outside the watched root), compares the configuration.
+    std::thread reloader;
+    std::mutex reloadMutex;
+    std::condition_variable reloadWake;
+    bool reloadPending = false, quitting = false;
+
+    Impl(Session &origin, ServeConfig c) : config(std::move(c))
     {
+        current.store(makeGeneration(origin.freshCopy()));
+    }
+
+    std::shared_ptr<Generation> makeGeneration(std::unique_ptr<Session> s)
+    {
+        std::string error;
+        s->openRoot(&error); // the root was found once already; a failure shows on use
+        return std::make_shared<Generation>(std::move(s), [this] {
+            {
+                std::lock_guard lock(reloadMutex);
+                reloadPending = true;
+            }
+            reloadWake.notify_one();
+        });
+    }
+
+    std::shared_ptr<Generation> live() const { return current.load(); }
+
+    void reloadLoop()
+    {
+        std::unique_lock lock(reloadMutex);
+        while (!quitting) {
+            reloadWake.wait_for(lock, std::chrono::seconds(3),
+                                [this] { return reloadPending || quitting; });
+            if (quitting)
+                return;
+            reloadPending = false;
+            lock.unlock();
+            reloadIfConfigurationChanged();
+            lock.lock();
+        }
+    }
+
+    void reloadIfConfigurationChanged()
+    {
+        const std::shared_ptr<Generation> old = live();
+        if (!old->configurationChanged())
+            return;
+        std::shared_ptr<Generation> next = makeGeneration(old->session->freshCopy());
+        std::string error;
+        // One watcher at a time: the old one would take the new index for stale and
+        // rebuild it with the old mapping.
+        old->watcher.stop();
+        if (!next->watcher.syncNow(&error, true))
+            std::fprintf(stderr, "kb serve: %s\n", error.c_str());
+        current.store(next);
+        next->watcher.start();
+        std::fprintf(stderr, "kb serve: kb.yaml, a vocabulary or a plugin changed; reloaded\n");
+    }
+
+    void stopReloader()
+    {
+        {
+            std::lock_guard lock(reloadMutex);
+            quitting = true;
+        }
+        reloadWake.notify_one();
+        if (reloader.joinable())
+            reloader.join();
     }
 
     RequestFacts facts(const httplib::Request &req) const
@@ -101,29 +207,29 @@ struct WebServer::Impl {
     {
         using Req = const httplib::Request &;
         using Res = httplib::Response &;
-        http.Get("/api/info", [this](Req q, Res r) { send(r, api.info(access(q))); });
-        http.Get("/api/schema", [this](Req, Res r) { send(r, api.schema()); });
+        http.Get("/api/info", [this](Req q, Res r) { send(r, live()->api.info(access(q))); });
+        http.Get("/api/schema", [this](Req, Res r) { send(r, live()->api.schema()); });
         http.Get("/api/search",
-                 [this](Req q, Res r) { send(r, api.search(params(q), access(q))); });
+                 [this](Req q, Res r) { send(r, live()->api.search(params(q), access(q))); });
         http.Get("/api/similar",
-                 [this](Req q, Res r) { send(r, api.similar(params(q), access(q))); });
+                 [this](Req q, Res r) { send(r, live()->api.similar(params(q), access(q))); });
         http.Get("/api/records",
-                 [this](Req q, Res r) { send(r, api.listRecords(params(q), access(q))); });
+                 [this](Req q, Res r) { send(r, live()->api.listRecords(params(q), access(q))); });
         http.Post("/api/records",
-                  [this](Req q, Res r) { send(r, api.createRecord(body(q), access(q))); });
+                  [this](Req q, Res r) { send(r, live()->api.createRecord(body(q), access(q))); });
         http.Get(R"(/api/records/([^/]+))",
-                 [this](Req q, Res r) { send(r, api.record(q.matches[1], access(q))); });
+                 [this](Req q, Res r) { send(r, live()->api.record(q.matches[1], access(q))); });
         http.Put(R"(/api/records/([^/]+))", [this](Req q, Res r) {
-            send(r, api.updateRecord(q.matches[1], body(q), access(q)));
+            send(r, live()->api.updateRecord(q.matches[1], body(q), access(q)));
         });
         http.Get(R"(/api/views/([^/]+)/([^/]+))", [this](Req q, Res r) {
-            send(r, api.view(q.matches[1], q.matches[2], params(q), access(q)));
+            send(r, live()->api.view(q.matches[1], q.matches[2], params(q), access(q)));
         });
         http.Post(R"(/api/views/([^/]+)/([^/]+)/move)", [this](Req q, Res r) {
-            send(r, api.moveCard(q.matches[1], q.matches[2], body(q), access(q)));
+            send(r, live()->api.moveCard(q.matches[1], q.matches[2], body(q), access(q)));
         });
-        http.Get("/api/plugins", [this](Req, Res r) { send(r, api.plugins()); });
-        http.Get("/api/check", [this](Req, Res r) { send(r, api.check()); });
+        http.Get("/api/plugins", [this](Req, Res r) { send(r, live()->api.plugins()); });
+        http.Get("/api/check", [this](Req, Res r) { send(r, live()->api.check()); });
         http.Get(R"(/assets/([A-Za-z0-9._-]+))", [](Req q, Res r) {
             const WebAsset *a = findAsset(q.matches[1].str());
             if (!a) {
@@ -202,7 +308,7 @@ WebServer::~WebServer()
 
 bool WebServer::bind(std::string *error)
 {
-    if (!d_->watcher.syncNow(error))
+    if (!d_->live()->watcher.syncNow(error))
         return false;
     if (d_->config.port == 0) {
         d_->port = d_->http.bind_to_any_port(d_->config.host);
@@ -227,9 +333,11 @@ int WebServer::port() const
 
 void WebServer::run()
 {
-    d_->watcher.start();
+    d_->live()->watcher.start();
+    d_->reloader = std::thread([this] { d_->reloadLoop(); });
     d_->http.listen_after_bind();
-    d_->watcher.stop();
+    d_->stopReloader();
+    d_->live()->watcher.stop();
 }
 
 void WebServer::stop()

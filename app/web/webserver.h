@@ -12,7 +12,8 @@ class Session;
 namespace kb::web {
 
 // `kb serve`: the web app and its JSON API on one port. Requests are served by a thread
-// pool; the index follows file changes through an IndexWatcher.
+// pool; the index follows file changes through an IndexWatcher, and a change to kb.yaml,
+// a vocabulary or a plugin rebuilds the server's state without a restart.
 class WebServer {
 public:
     WebServer(Session &session, ServeConfig config);
