@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 using namespace kbtest;
@@ -62,6 +63,24 @@ protected:
         if (!token.empty())
             h.emplace("Authorization", "Bearer " + token);
         return h;
+    }
+
+    // Hits for `q` as the search API counts them.
+    static int total(httplib::Client &c, const std::string &q)
+    {
+        return parse(c.Get(("/api/search?q=" + q).c_str())->body).value("total").toInt();
+    }
+
+    // Polls until `done` holds or `limit` has passed; whether it held.
+    static bool eventually(const std::function<bool()> &done, std::chrono::milliseconds limit)
+    {
+        const auto start = std::chrono::steady_clock::now();
+        while (!done()) {
+            if (std::chrono::steady_clock::now() - start > limit)
+                return false;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return true;
     }
 
     TempDir dir;
@@ -338,29 +357,42 @@ TEST_F(ServeTest, FilesChangedOutsideAppearWithinTwoSeconds)
 {
     ServeProcess server(dir.path());
     httplib::Client c("127.0.0.1", server.port());
-    auto total = [&](const char *q) {
-        return parse(c.Get((std::string("/api/search?q=") + q).c_str())->body)
-            .value("total")
-            .toInt();
-    };
-    ASSERT_EQ(total("zebrafish"), 0);
+    ASSERT_EQ(total(c, "zebrafish"), 0);
     dir.write("lessons/outside.md",
               "---\nid: les-outside\ntype: lesson\ntitle: zebrafish outside\n"
               "date: 2026-11-01\nkind: project-retro\ntouchpoint: [tp01-proposal]\n"
               "---\nWritten by an editor, not by kb.\n");
-    const auto start = std::chrono::steady_clock::now();
-    while (total("zebrafish") == 0 &&
-           std::chrono::steady_clock::now() - start < std::chrono::seconds(2))
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    EXPECT_EQ(total("zebrafish"), 1) << "not searchable 2 s after the file was written";
+    EXPECT_TRUE(eventually([&] { return total(c, "zebrafish") == 1; }, std::chrono::seconds(2)))
+        << "not searchable 2 s after the file was written";
     EXPECT_EQ(c.Get("/api/records/les-outside")->status, 200);
 
     std::filesystem::remove(dir.file("lessons/outside.md"));
-    const auto gone = std::chrono::steady_clock::now();
-    while (total("zebrafish") != 0 &&
-           std::chrono::steady_clock::now() - gone < std::chrono::seconds(2))
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    EXPECT_EQ(total("zebrafish"), 0);
+    EXPECT_TRUE(eventually([&] { return total(c, "zebrafish") == 0; }, std::chrono::seconds(2)));
+}
+
+TEST_F(ServeTest, VocabulariesChangedWhileServingTakeEffectWithoutARestart)
+{
+    ServeProcess server(dir.path());
+    httplib::Client c("127.0.0.1", server.port());
+    ASSERT_EQ(total(c, "fallback"), 0) << "no record says fallback, and no glossary says 回退";
+    ASSERT_EQ(c.Get("/api/schema")->body.find("阿克米电信"), std::string::npos);
+
+    // A `git pull` brings a glossary entry and a new customer.
+    dir.write("vocab/glossary.yaml", "- {id: g100, zh: 回退, en: fallback}\n");
+    dir.write("vocab/customers.yaml",
+              "- {id: tm-malaysia, zh: 马来西亚电信, en: Telekom Malaysia}\n"
+              "- {id: acme, zh: 阿克米电信, en: Acme Telecom}\n");
+    EXPECT_TRUE(eventually([&] { return total(c, "fallback") >= 1; }, std::chrono::seconds(10)))
+        << "the new synonym is not used 10 s after the change";
+    EXPECT_NE(c.Get("/api/schema")->body.find("阿克米电信"), std::string::npos);
+
+    // Filing with the new customer is accepted, as `kb new` would now accept it.
+    const std::string form = R"({"type": "lesson", "title": "阿克米割接复盘", "date": "2026-11-20",
+        "fields": {"touchpoint": ["tp07-install-cutover"], "customer": "acme"}})";
+    auto created = c.Post("/api/records", writeHeaders(), form, "application/json");
+    ASSERT_TRUE(created);
+    EXPECT_EQ(created->status, 201) << created->body;
+    EXPECT_TRUE(server.alive());
 }
 
 TEST_F(ServeTest, BoardMovesFollowThePluginRules)
@@ -406,36 +438,3 @@ TEST_F(ServeTest, BoardMovesFollowThePluginRules)
 }
 
 } // namespace
-
-TEST_F(ServeTest, VocabulariesChangedWhileServingTakeEffectWithoutARestart)
-{
-    ServeProcess server(dir.path());
-    httplib::Client c("127.0.0.1", server.port());
-    auto total = [&](const char *q) {
-        return parse(c.Get((std::string("/api/search?q=") + q).c_str())->body)
-            .value("total")
-            .toInt();
-    };
-    ASSERT_EQ(total("fallback"), 0) << "no record says fallback, and no glossary says 回退";
-    ASSERT_EQ(c.Get("/api/schema")->body.find("阿克米电信"), std::string::npos);
-
-    // A `git pull` brings a glossary entry and a new customer.
-    dir.write("vocab/glossary.yaml", "- {id: g100, zh: 回退, en: fallback}\n");
-    dir.write("vocab/customers.yaml",
-              "- {id: tm-malaysia, zh: 马来西亚电信, en: Telekom Malaysia}\n"
-              "- {id: acme, zh: 阿克米电信, en: Acme Telecom}\n");
-    const auto start = std::chrono::steady_clock::now();
-    while (total("fallback") == 0 &&
-           std::chrono::steady_clock::now() - start < std::chrono::seconds(10))
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    EXPECT_GE(total("fallback"), 1) << "the new synonym is not used 10 s after the change";
-    EXPECT_NE(c.Get("/api/schema")->body.find("阿克米电信"), std::string::npos);
-
-    // Filing with the new customer is accepted, as `kb new` would now accept it.
-    const std::string form = R"({"type": "lesson", "title": "阿克米割接复盘", "date": "2026-11-20",
-        "fields": {"touchpoint": ["tp07-install-cutover"], "customer": "acme"}})";
-    auto created = c.Post("/api/records", writeHeaders(), form, "application/json");
-    ASSERT_TRUE(created);
-    EXPECT_EQ(created->status, 201) << created->body;
-    EXPECT_TRUE(server.alive());
-}
