@@ -117,10 +117,12 @@ struct WebServer::Impl {
         current.store(makeGeneration(origin.freshCopy()));
     }
 
+    // nullptr when the root cannot be opened (gone since the server started).
     std::shared_ptr<Generation> makeGeneration(std::unique_ptr<Session> s)
     {
         std::string error;
-        s->openRoot(&error); // the root was found once already; a failure shows on use
+        if (!s->openRoot(&error))
+            return nullptr;
         return std::make_shared<Generation>(std::move(s), [this] {
             {
                 std::lock_guard lock(reloadMutex);
@@ -153,6 +155,8 @@ struct WebServer::Impl {
         if (!old->configurationChanged())
             return;
         std::shared_ptr<Generation> next = makeGeneration(old->session->freshCopy());
+        if (!next)
+            return; // keep serving what there is
         std::string error;
         // One watcher at a time: the old one would take the new index for stale and
         // rebuild it with the old mapping.
@@ -308,6 +312,10 @@ WebServer::~WebServer()
 
 bool WebServer::bind(std::string *error)
 {
+    if (!d_->live()) {
+        *error = "the root cannot be opened";
+        return false;
+    }
     if (!d_->live()->watcher.syncNow(error))
         return false;
     if (d_->config.port == 0) {
