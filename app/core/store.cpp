@@ -31,6 +31,13 @@ bool endsWithMd(const std::string &name)
     return name.size() > 3 && name.compare(name.size() - 3, 3, ".md") == 0;
 }
 
+FileEntry fileEntry(std::string relPath, const struct stat &st)
+{
+    return {std::move(relPath),
+            static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+            static_cast<std::int64_t>(st.st_size)};
+}
+
 // The regular .md files of one folder, stat'ed once the walk has listed every folder.
 struct FolderFiles {
     std::string absDir, relDir;
@@ -67,9 +74,7 @@ std::vector<FileEntry> statListedFiles(const std::vector<FolderFiles> &folders)
                     !S_ISREG(st.st_mode))
                     continue; // removed or replaced since the listing
                 results[c].push_back(
-                    {f.relDir.empty() ? f.names[i] : f.relDir + "/" + f.names[i],
-                     static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
-                     static_cast<std::int64_t>(st.st_size)});
+                    fileEntry(f.relDir.empty() ? f.names[i] : f.relDir + "/" + f.names[i], st));
             }
             ::close(dirFd);
         }
@@ -164,10 +169,7 @@ struct Walker {
             if (S_ISDIR(st.st_mode)) {
                 walk(abs, rel);
             } else if (S_ISREG(st.st_mode) && endsWithMd(name)) {
-                out.files.push_back(
-                    {rel,
-                     static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
-                     static_cast<std::int64_t>(st.st_size)});
+                out.files.push_back(fileEntry(rel, st));
             }
         }
         ::closedir(d);

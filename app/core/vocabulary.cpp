@@ -1,5 +1,6 @@
 #include "vocabulary.h"
 
+#include "atomicfile.h"
 #include "textcheck.h"
 #include "vocabcache.h"
 
@@ -7,8 +8,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace kb {
 namespace {
@@ -80,10 +79,9 @@ std::vector<Finding> Vocabularies::load(const std::string &rootDir)
     std::sort(paths.begin(), paths.end());
     VocabFiles files;
     for (const auto &path : paths) {
-        std::ifstream in(path, std::ios::binary);
-        std::stringstream buf;
-        buf << in.rdbuf();
-        files.emplace_back(path.filename().string(), buf.str());
+        std::string text, error;
+        readWholeFile(path.string(), &text, &error); // unreadable: empty, reported as no list
+        files.emplace_back(path.filename().string(), std::move(text));
     }
     const std::string key = vocabCacheKey(files);
     VocabSnapshot snapshot;
