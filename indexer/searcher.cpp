@@ -73,6 +73,10 @@ struct Searcher::Impl {
     const Lexicon &lexicon;
     std::optional<Xapian::Database> db;
     std::string dbPath;
+    // The facet table of the open revision: read from the metadata once per revision, not
+    // on every pass of every search.
+    FacetCodes facetTable;
+    std::string facetTableVersion;
 
     Impl(KbRoot r, const IndexSchema &s, const Lexicon &l)
         : root(std::move(r)), schema(s), lexicon(l)
@@ -99,6 +103,16 @@ struct Searcher::Impl {
             return false;
         }
         return true;
+    }
+
+    const FacetCodes &facetCodes(Xapian::Database &database)
+    {
+        const std::string version = dbPath + "@" + std::to_string(database.get_revision());
+        if (version != facetTableVersion) {
+            facetTable = FacetCodes::deserialize(database.get_metadata(kFacetCodesMetadataKey));
+            facetTableVersion = version;
+        }
+        return facetTable;
     }
 
     // Runs `fn` with the database, reopening on concurrent modification.
@@ -295,10 +309,8 @@ struct Searcher::Impl {
         return withRetry([&](Xapian::Database &database) {
             SearchResult r;
             r.query = std::string(text);
-            const FacetCodes codes =
-                options.facets
-                    ? FacetCodes::deserialize(database.get_metadata(kFacetCodesMetadataKey))
-                    : FacetCodes();
+            static const FacetCodes noFacets;
+            const FacetCodes &codes = options.facets ? facetCodes(database) : noFacets;
             FacetSpy spy(codes.size());
             Xapian::Enquire enquire(database);
             enquire.set_query(query);
