@@ -56,6 +56,19 @@ protected:
         return id;
     }
 
+    // Presses Save on a record form and waits for the record page; when it does not come,
+    // the failure carries the form's message.
+    ::testing::AssertionResult saveLeadsToRecordPage()
+    {
+        browser.click("#save");
+        if (browser.waitFor("location.pathname.startsWith('/record/')"))
+            return ::testing::AssertionSuccess();
+        return ::testing::AssertionFailure()
+               << browser.eval("document.querySelector('.formstatus').textContent")
+                      .toString()
+                      .toStdString();
+    }
+
     TempDir dir;
     std::string cutoverId, improvementId;
     std::unique_ptr<ServeProcess> server;
@@ -96,11 +109,7 @@ TEST_F(BrowserTest, FileALessonThroughTheFormAndFindIt)
     browser.click("#f\\.customer option[value='tm-malaysia']");
     browser.type("#f\\.section0", "登陆站夜间割接,演练三次后一次成功。");
     browser.screenshot(artifactPath("file-lesson-form.png"));
-    browser.click("#save");
-    ASSERT_TRUE(browser.waitFor("location.pathname.startsWith('/record/')"))
-        << browser.eval("document.querySelector('.formstatus').textContent")
-               .toString()
-               .toStdString();
+    ASSERT_TRUE(saveLeadsToRecordPage());
     EXPECT_EQ(browser.text("#record-title"), "海缆登陆站割接演练总结");
 
     browser.open(server->url() + "/search?q=" + "%E6%B5%B7%E7%BC%86%E7%99%BB%E9%99%86"); // 海缆登陆
@@ -205,11 +214,7 @@ TEST_F(BrowserTest, EditARecordKeepingUntouchedBytesAndRefusingAStaleSave)
     browser.type("#f\\.title", "核心网割接失败后回退成功(已复核)");
     browser.type("#f\\.body", "\n复核: 回退预案有效。\n");
     browser.screenshot(artifactPath("edit-form.png"));
-    browser.click("#save");
-    ASSERT_TRUE(browser.waitFor("location.pathname.startsWith('/record/')"))
-        << browser.eval("document.querySelector('.formstatus').textContent")
-               .toString()
-               .toStdString();
+    ASSERT_TRUE(saveLeadsToRecordPage());
     EXPECT_EQ(browser.text("#record-title"), "核心网割接失败后回退成功(已复核)");
 
     const std::string saved = dir.read(path);

@@ -165,7 +165,7 @@ int main(int argc, char **argv)
 
     // kb first, while this process is small: a spawned child shares our memory until it
     // execs, and that would count in its peak RSS.
-    ChildRun full, same, one;
+    ChildRun full, same;
     double plain = 0, oneMedian = 0, oneMax = 0;
     if (queriesOnly) {
         runChild({kb, "--root", corpus, "index"}); // bring the index up to date only
@@ -184,8 +184,7 @@ int main(int argc, char **argv)
             std::ofstream(corpus + "/" + files[files.size() / 2 + std::size_t(i)].path,
                           std::ios::app)
                 << "\nAppended by kb-bench: 割接 benchmark line.\n";
-            one = runChild({kb, "--root", corpus, "index"});
-            oneTimes.push_back(one.seconds);
+            oneTimes.push_back(runChild({kb, "--root", corpus, "index"}).seconds);
         }
         oneMedian = median(oneTimes);
         oneMax = *std::max_element(oneTimes.begin(), oneTimes.end());
