@@ -11,13 +11,17 @@
 #include <unistd.h>
 
 namespace kb {
+namespace {
 
+// The folder of the running executable (where kb looks for its plugins and kb-serve).
 std::string executableDir()
 {
     return std::filesystem::path(QCoreApplication::applicationFilePath().toStdString())
         .parent_path()
         .string();
 }
+
+} // namespace
 
 std::unique_ptr<Session> startSession(int argc, char **argv, std::vector<std::string> *args)
 {

@@ -7,9 +7,6 @@
 namespace kb {
 class Session;
 
-// The folder of the running executable (where kb looks for its plugins and kb-serve).
-std::string executableDir();
-
 // The session of one run (the current folder, the plugins next to this executable, the
 // terminal) with the global options (--root, --plugin-path, anywhere before `--`) applied;
 // the rest (the command and its arguments) goes into `args`. nullptr after printing the
