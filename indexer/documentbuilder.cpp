@@ -171,7 +171,7 @@ BuiltDocument buildDocument(const KbRoot &root, const IndexSchema &schema, const
     doc.add_value(kSlotPath, file.path);
     doc.add_value(kSlotSignature, fileSignature(file));
 
-    TermWriter text(doc, stem);
+    TermWriter text(doc, stem, &schema.concepts());
     ParseResult parsed = loadRecordFile(root, file.path);
     if (parsed.record) {
         indexRecord(*parsed.record, schema, doc, data, facets, text, out.textBytes);

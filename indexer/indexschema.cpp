@@ -1,5 +1,7 @@
 #include "indexschema.h"
 
+#include "conceptterms.h"
+#include "lexicon.h"
 #include "textanalysis.h"
 #include "vocabulary.h"
 
@@ -9,7 +11,7 @@
 namespace kb::search {
 
 // Bump when the analysis or the document layout changes.
-constexpr const char *kIndexFormat = "kb-index-7";
+constexpr const char *kIndexFormat = "kb-index-8";
 
 std::string termPrefix(const std::string &declared)
 {
@@ -38,6 +40,7 @@ IndexSchema IndexSchema::build(const std::vector<const TypeSchema *> &types,
 {
     IndexSchema s;
     s.vocab_ = &vocab;
+    s.concepts_ = std::make_shared<const ConceptTerms>(synonymGroups(vocab));
     std::string sig = kIndexFormat;
     for (const FieldSpec &f : commonFields()) {
         IndexedField field;

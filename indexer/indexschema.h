@@ -3,6 +3,7 @@
 #include "schema.h"
 
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,8 @@ class Vocabularies;
 }
 
 namespace kb::search {
+
+class ConceptTerms;
 
 // Value slots. Slots from kFirstFieldSlot on hold date and sort fields of the plugin
 // schemas, numbered in name order; the numbering is part of the index signature.
@@ -54,6 +57,8 @@ public:
     std::vector<std::string> typeNames() const;
     const std::string &signature() const { return signature_; }
     const Vocabularies &vocab() const { return *vocab_; }
+    // The glossary entries the indexer marks with one term each.
+    const ConceptTerms &concepts() const { return *concepts_; }
 
 private:
     std::vector<IndexedField> fields_; // common fields first, then plugin fields by name
@@ -61,6 +66,7 @@ private:
     std::map<std::string, const TypeSchema *, std::less<>> types_;
     std::string signature_;
     const Vocabularies *vocab_ = nullptr;
+    std::shared_ptr<const ConceptTerms> concepts_;
 };
 
 // "XSTATUS" -> "XSTATUS:": multi-letter prefixes take a colon so values never run into

@@ -41,13 +41,9 @@ bool Lexicon::isFunctionChar(std::uint32_t cp)
     return chars.find(char32_t(cp)) != std::u32string::npos;
 }
 
-void Lexicon::build(const Vocabularies &vocab)
+std::vector<SynonymGroup> synonymGroups(const Vocabularies &vocab)
 {
-    groups_.clear();
-    latin_.clear();
-    cjk_.clear();
-    for (const char *stop : kCjkStops)
-        cjk_.emplace(stop, kStopGroup);
+    std::vector<SynonymGroup> groups;
     for (const std::string &name : vocab.names()) {
         for (const Term &term : *vocab.get(name)) {
             SynonymGroup g;
@@ -60,27 +56,37 @@ void Lexicon::build(const Vocabularies &vocab)
                     std::find(g.forms.begin(), g.forms.end(), folded) == g.forms.end())
                     g.forms.push_back(folded);
             }
-            if (g.forms.size() < 2)
-                continue; // nothing to expand to
-            const int index = int(groups_.size());
-            for (const std::string &form : g.forms) {
-                std::vector<Token> tokens = tokenize(form);
-                if (tokens.size() == 1 && tokens[0].kind == TokenKind::Cjk) {
-                    if (tokens[0].chars.size() >= 2) {
-                        cjk_.emplace(tokens[0].text, index); // first entry wins
-                        maxCjkChars_ = std::max(maxCjkChars_, tokens[0].chars.size());
-                    }
-                } else if (!tokens.empty() &&
-                           std::all_of(tokens.begin(), tokens.end(),
-                                       [](const Token &t) { return t.kind == TokenKind::Word; })) {
-                    std::string key;
-                    for (const Token &t : tokens)
-                        key += (key.empty() ? "" : " ") + t.text;
-                    latin_.emplace(key, index);
-                    maxLatinWords_ = std::max(maxLatinWords_, int(tokens.size()));
+            if (g.forms.size() >= 2) // else nothing to expand to
+                groups.push_back(std::move(g));
+        }
+    }
+    return groups;
+}
+
+void Lexicon::build(const Vocabularies &vocab)
+{
+    groups_ = synonymGroups(vocab);
+    latin_.clear();
+    cjk_.clear();
+    for (const char *stop : kCjkStops)
+        cjk_.emplace(stop, kStopGroup);
+    for (int index = 0; index < int(groups_.size()); ++index) {
+        for (const std::string &form : groups_[index].forms) {
+            std::vector<Token> tokens = tokenize(form);
+            if (tokens.size() == 1 && tokens[0].kind == TokenKind::Cjk) {
+                if (tokens[0].chars.size() >= 2) {
+                    cjk_.emplace(tokens[0].text, index); // first entry wins
+                    maxCjkChars_ = std::max(maxCjkChars_, tokens[0].chars.size());
                 }
+            } else if (!tokens.empty() &&
+                       std::all_of(tokens.begin(), tokens.end(),
+                                   [](const Token &t) { return t.kind == TokenKind::Word; })) {
+                std::string key;
+                for (const Token &t : tokens)
+                    key += (key.empty() ? "" : " ") + t.text;
+                latin_.emplace(key, index);
+                maxLatinWords_ = std::max(maxLatinWords_, int(tokens.size()));
             }
-            groups_.push_back(std::move(g));
         }
     }
 }

@@ -18,6 +18,9 @@ struct SynonymGroup {
     std::vector<std::string> forms;
 };
 
+// The entries of every vocabulary that have more than one form.
+std::vector<SynonymGroup> synonymGroups(const Vocabularies &vocab);
+
 // A piece of a CJK query run after dictionary segmentation.
 struct CjkSegment {
     std::vector<std::uint32_t> chars;

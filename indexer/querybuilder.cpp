@@ -1,5 +1,6 @@
 #include "querybuilder.h"
 
+#include "conceptterms.h"
 #include "indexschema.h"
 #include "lexicon.h"
 #include "suggest.h"
@@ -640,28 +641,20 @@ private:
         return Q(Q::OP_PHRASE, terms.begin(), terms.end(), Xapian::termcount(terms.size()));
     }
 
-    // Any form of a glossary or vocabulary entry, in either language. One-term forms are
-    // a synonym (weighted as one term, as the entry is one concept); multi-term forms
-    // (phrases) are OR-ed beside it, since inside a synonym Xapian must check a phrase's
-    // positions in every candidate to sum its wdf, which made "spare parts" 3x slower.
+    // Any form of a glossary or vocabulary entry, in either language: the entry's concept
+    // term, which the indexer adds wherever one of its forms occurs (see ConceptTerms),
+    // weighted as one term since the entry is one concept. Every form is highlighted.
     Q groupQuery(int group)
     {
-        std::vector<Q> terms, phrases;
-        for (const std::string &form : lexicon_.groups()[group].forms) {
-            const std::vector<Token> tokens = tokenize(form);
-            if (tokens.size() == 1 && tokens[0].kind == TokenKind::Word) {
-                terms.push_back(wordQuery(tokens[0].text));
-            } else if (tokens.size() == 1) {
-                highlightCjk(tokens[0].chars);
-                (tokens[0].chars.size() <= 2 ? terms : phrases)
-                    .push_back(cjkExact(tokens[0].chars, ""));
-            } else if (auto q = phraseQuery(form, "")) {
-                phrases.push_back(*q);
+        const SynonymGroup &g = lexicon_.groups()[group];
+        for (const std::string &form : g.forms)
+            for (const Token &t : tokenize(form)) {
+                if (t.kind == TokenKind::Word)
+                    out_.highlight.push_back(t.text);
+                else
+                    highlightCjk(t.chars);
             }
-        }
-        if (auto synonym = combine(Q::OP_SYNONYM, terms))
-            phrases.insert(phrases.begin(), *synonym);
-        return *combine(Q::OP_OR, phrases);
+        return Q(conceptTerm(g));
     }
 
     std::optional<Q> fieldQuery(const std::string &name, const std::string &value)

@@ -1,5 +1,6 @@
 #include "termwriter.h"
 
+#include "conceptterms.h"
 #include "textanalysis.h"
 
 namespace kb::search {
@@ -13,14 +14,21 @@ std::string stemTerm(const Xapian::Stem &stem, const std::string &word)
 
 void TermWriter::addText(std::string_view text, unsigned wdf, const std::string &prefix)
 {
-    for (const Token &t : tokenize(text)) {
+    const std::vector<Token> tokens = tokenize(text);
+    const bool withConcepts = concepts_ && prefix.empty();
+    std::vector<std::string> stems(withConcepts ? tokens.size() : 0);
+    for (std::size_t k = 0; k < tokens.size(); ++k) {
+        const Token &t = tokens[k];
         if (t.kind == TokenKind::Word) {
             if (t.text.size() > kMaxTermBytes)
                 continue;
             doc_.add_posting(prefix + t.text, position_++, wdf);
             if (prefix.empty())
-                if (std::string z = stemTerm(stem_, t.text); !z.empty())
+                if (std::string z = stemTerm(stem_, t.text); !z.empty()) {
                     doc_.add_term(z, wdf);
+                    if (withConcepts)
+                        stems[k] = std::move(z);
+                }
             continue;
         }
         const std::size_t n = t.chars.size();
@@ -35,6 +43,8 @@ void TermWriter::addText(std::string_view text, unsigned wdf, const std::string 
         }
         position_ += n - 1;
     }
+    if (withConcepts)
+        concepts_->add(tokens, stems, wdf, doc_);
 }
 
 } // namespace kb::search

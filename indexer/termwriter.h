@@ -7,14 +7,22 @@
 
 namespace kb::search {
 
+class ConceptTerms;
+
 // Turns text into the terms of one Xapian document. Latin words get a positional
 // unstemmed term and an unpositioned "Z" stem (English, as Xapian's STEM_SOME); CJK runs
 // get positional bigrams and unpositioned unigrams, never stems (stemming CJK doubles the
 // index for nothing). A CJK run of n characters takes n-1 positions, so phrases made of
-// bigrams and words line up across script changes.
+// bigrams and words line up across script changes. Free text (no prefix) also gets the
+// concept terms of glossary entries (see ConceptTerms).
 class TermWriter {
 public:
-    TermWriter(Xapian::Document &doc, const Xapian::Stem &stem) : doc_(doc), stem_(stem) {}
+    // `concepts`, when given, adds the concept terms of glossary forms in free text.
+    TermWriter(Xapian::Document &doc, const Xapian::Stem &stem,
+               const ConceptTerms *concepts = nullptr)
+        : doc_(doc), stem_(stem), concepts_(concepts)
+    {
+    }
 
     // Adds text; `wdf` weights it (titles count more), `prefix` puts the positional
     // terms in a field of their own ("S" for titles) instead of the free text.
@@ -25,6 +33,7 @@ public:
 private:
     Xapian::Document &doc_;
     const Xapian::Stem &stem_;
+    const ConceptTerms *concepts_;
     Xapian::termpos position_ = 1;
 };
 
