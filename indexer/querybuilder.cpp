@@ -431,7 +431,7 @@ public:
         case Node::Field:
             return fieldQuery(n.field, n.text);
         case Node::Not: {
-            auto inner = build(n.kids.front(), false);
+            auto inner = excluded(n.kids.front());
             if (!inner)
                 return std::nullopt;
             return Q(Q::OP_AND_NOT, Q::MatchAll, *inner);
@@ -463,6 +463,20 @@ private:
             countContent(k, content);
     }
 
+    // What a query excludes: its words are not highlighted, and do not make the query a
+    // long one to be answered as a question.
+    std::optional<Q> excluded(const Node &n)
+    {
+        const int pieces = out_.contentPieces;
+        const bool question = out_.question;
+        const std::size_t highlighted = out_.highlight.size();
+        std::optional<Q> q = build(n, false);
+        out_.contentPieces = pieces;
+        out_.question = question;
+        out_.highlight.resize(highlighted);
+        return q;
+    }
+
     std::optional<Q> andQuery(const Node &n, bool relaxed)
     {
         std::vector<Node> kids = mergeSynonymPhrases(n.kids);
@@ -470,7 +484,7 @@ private:
         std::map<std::string, std::vector<Q>> filters; // same field ORs, fields AND
         for (const Node &k : kids) {
             if (k.kind == Node::Not) {
-                if (auto q = build(k.kids.front(), false))
+                if (auto q = excluded(k.kids.front()))
                     negative.push_back(*q);
             } else if (k.kind == Node::Field) {
                 if (auto q = build(k, relaxed))

@@ -212,6 +212,25 @@ TEST_F(Search, ChineseWordsPhrasesAndMixedQueries)
     EXPECT_EQ(ids({"title:培训"}), std::vector<std::string>{"c"});
 }
 
+TEST_F(Search, AnExcludedWordDoesNotMakeAKeywordQueryAQuestion)
+{
+    // Enough records with all three words that no partial match is needed to fill a page.
+    for (int i = 0; i < 12; ++i)
+        dir.write("lessons/all" + std::to_string(i) + ".md",
+                  lesson("all" + std::to_string(i), "合同", "合同谈判后付款延期。"));
+    dir.write("lessons/two.md", lesson("two", "合同", "合同谈判顺利。"));
+    dir.write("lessons/excluded.md", lesson("excluded", "合同", "合同谈判付款,仲裁。"));
+    const QJsonObject plain = search({"合同", "谈判", "付款"});
+    EXPECT_FALSE(plain["relaxed"].toBool());
+    EXPECT_FALSE(contains(hitIds(plain), "two"));
+    // Three words and one excluded is still three words, not a four-word question.
+    const QJsonObject r = search({"合同", "谈判", "付款", "-仲裁"});
+    EXPECT_FALSE(r["relaxed"].toBool());
+    EXPECT_EQ(r["total"].toInt(), 12);
+    EXPECT_FALSE(contains(hitIds(r), "two"));
+    EXPECT_FALSE(contains(hitIds(r), "excluded"));
+}
+
 TEST_F(Search, NaturalLanguageQuestionsFallBackToPartialMatches)
 {
     dir.write("lessons/a.md", lesson("a", "割接失败后的回退", "割接失败,按预案回退。"));
