@@ -3,6 +3,7 @@
 #include "docidsample.h"
 #include "documentbuilder.h"
 #include "facetcodes.h"
+#include "facetcolumn.h"
 #include "indexlocation.h"
 #include "indexschema.h"
 #include "lexicon.h"
@@ -30,21 +31,26 @@ namespace {
 // counted into an array.
 class FacetSpy : public Xapian::MatchSpy {
 public:
-    explicit FacetSpy(std::size_t codes) : counts_(codes, 0) {}
+    FacetSpy(std::size_t codes, const FacetColumn *column) : counts_(codes, 0), column_(column) {}
     void operator()(const Xapian::Document &doc, double) override
     {
         ++seen_;
-        FacetCodes::forEachCode(doc.get_value(kSlotFacets), [this](std::uint32_t code) {
+        const auto add = [this](std::uint32_t code) {
             if (code >= counts_.size())
                 counts_.resize(code + 1, 0);
             ++counts_[code];
-        });
+        };
+        if (column_)
+            column_->forEachCode(doc.get_docid(), add);
+        else
+            FacetCodes::forEachCode(doc.get_value(kSlotFacets), add);
     }
     const std::vector<long> &counts() const { return counts_; }
     long seen() const { return seen_; }
 
 private:
     std::vector<long> counts_;
+    const FacetColumn *column_;
     long seen_ = 0;
 };
 
@@ -77,6 +83,10 @@ struct Searcher::Impl {
     // on every pass of every search.
     FacetCodes facetTable;
     std::string facetTableVersion;
+    // Every document's facet codes, from the second search on a revision on: a one-off
+    // search (the CLI) would spend more reading them than it saves.
+    std::shared_ptr<const FacetColumn> facetColumn;
+    int searchesOnFacetTable = 0;
 
     Impl(KbRoot r, const IndexSchema &s, const Lexicon &l)
         : root(std::move(r)), schema(s), lexicon(l)
@@ -111,7 +121,11 @@ struct Searcher::Impl {
         if (version != facetTableVersion) {
             facetTable = FacetCodes::deserialize(database.get_metadata(kFacetCodesMetadataKey));
             facetTableVersion = version;
+            facetColumn.reset();
+            searchesOnFacetTable = 0;
         }
+        if (!facetColumn && ++searchesOnFacetTable >= 2)
+            facetColumn = FacetColumn::of(database, version);
         return facetTable;
     }
 
@@ -252,7 +266,7 @@ struct Searcher::Impl {
         std::optional<FacetSpy> spy;
         for (;;) {
             oneIn = exact ? 1u : unsigned(std::max<long>(1, guess / kSampleTarget));
-            spy.emplace(codes.size());
+            spy.emplace(codes.size(), facetColumn.get());
             inSample = countSample(database, query, oneIn, facets ? &*spy : nullptr);
             if (oneIn == 1 || inSample >= kSampleTarget / 4)
                 break;
@@ -311,7 +325,7 @@ struct Searcher::Impl {
             r.query = std::string(text);
             static const FacetCodes noFacets;
             const FacetCodes &codes = options.facets ? facetCodes(database) : noFacets;
-            FacetSpy spy(codes.size());
+            FacetSpy spy(codes.size(), options.facets ? facetColumn.get() : nullptr);
             Xapian::Enquire enquire(database);
             enquire.set_query(query);
             applySort(enquire, options.sort, parsed ? parsed->hasText : true);

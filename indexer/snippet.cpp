@@ -31,15 +31,23 @@ std::vector<Match> findMatches(std::string_view text, const std::vector<std::str
                 stems[h] = stemTerm(stem, t.text).empty() ? t.text : stemTerm(stem, t.text);
         }
     }
-    for (const Token &t : tokenize(text)) {
+    // Only words starting like some highlighted word can stem to its stem (English stems,
+    // "Z" + stem, keep the word's first letter): the rest are not stemmed at all.
+    std::string firstBytes;
+    for (const std::string &s : stems)
+        if (!s.empty())
+            firstBytes += s.size() > 1 && s[0] == 'Z' ? s[1] : s[0];
+    forEachToken(text, [&](const Token &t) {
         if (t.kind == TokenKind::Word) {
+            if (firstBytes.find(t.text[0]) == std::string::npos)
+                return;
             const std::string z = stemTerm(stem, t.text);
             for (std::size_t h = 0; h < highlight.size(); ++h)
                 if (!stems[h].empty() && (stems[h] == z || stems[h] == t.text)) {
                     out.push_back({t.begin, t.end, int(h)});
                     break;
                 }
-            continue;
+            return;
         }
         for (std::size_t h = 0; h < highlight.size(); ++h) {
             const auto &needle = cjk[h];
@@ -52,7 +60,7 @@ std::vector<Match> findMatches(std::string_view text, const std::vector<std::str
                 out.push_back({t.offsets[i], t.offsets[i + needle.size()], int(h)});
             }
         }
-    }
+    });
     std::sort(out.begin(), out.end(),
               [](const Match &a, const Match &b) { return a.begin < b.begin; });
     // Merge overlapping and touching matches ("割" "接" -> one mark).

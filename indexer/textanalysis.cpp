@@ -63,9 +63,8 @@ std::string foldText(std::string_view text)
     return out;
 }
 
-std::vector<Token> tokenize(std::string_view text)
+void forEachToken(std::string_view text, const std::function<void(const Token &)> &fn)
 {
-    std::vector<Token> tokens;
     Token current;
     bool open = false;
     auto finish = [&](std::size_t at) {
@@ -73,8 +72,10 @@ std::vector<Token> tokenize(std::string_view text)
             current.end = at;
             if (current.kind == TokenKind::Cjk)
                 current.offsets.push_back(at);
-            tokens.push_back(std::move(current));
-            current = Token{};
+            fn(current);
+            current.text.clear(); // keeps the buffers: no allocation per token
+            current.chars.clear();
+            current.offsets.clear();
             open = false;
         }
     };
@@ -101,6 +102,12 @@ std::vector<Token> tokenize(std::string_view text)
         }
     }
     finish(text.size());
+}
+
+std::vector<Token> tokenize(std::string_view text)
+{
+    std::vector<Token> tokens;
+    forEachToken(text, [&](const Token &t) { tokens.push_back(t); });
     return tokens;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,9 @@ std::string foldText(std::string_view text);
 // Splits text into tokens in order. Words are maximal runs of letters and digits of
 // non-CJK scripts; CJK runs are maximal runs of CJK characters.
 std::vector<Token> tokenize(std::string_view text);
+// The same tokens handed to `fn` one at a time, in one reused Token (copy what you keep):
+// no vector of tokens and no allocation per token, for text read once (snippets).
+void forEachToken(std::string_view text, const std::function<void(const Token &)> &fn);
 
 // Term strings shared by index and query.
 std::string cjkTerm(const std::vector<std::uint32_t> &chars, std::size_t from, std::size_t n);

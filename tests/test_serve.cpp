@@ -353,6 +353,39 @@ TEST_F(ServeTest, HostileRequestsGetJsonErrorsAndTheServerStaysUp)
     EXPECT_TRUE(server.alive());
 }
 
+// A long-running server counts facets from an in-memory column from its second search
+// on; they must be the counts a one-off `kb search` reads from the index, before and
+// after the files change.
+TEST_F(ServeTest, FacetsMatchTheCliOnEverySearchAndAfterChanges)
+{
+    ServeProcess server(dir.path());
+    httplib::Client c("127.0.0.1", server.port());
+    const auto served = [&](int limit) {
+        auto r = c.Get(("/api/search?q=%E5%89%B2%E6%8E%A5&limit=" + std::to_string(limit))
+                           .c_str()); // 割接; a new limit each time, so no cached answer
+        return r ? compact(parse(r->body).value("facets").toObject()) : std::string();
+    };
+    const auto cli = [&] {
+        RunResult r = runKb({"search", "--json", "割接"}, dir.path());
+        return compact(parse(r.out).value("facets").toObject());
+    };
+    const std::string before = cli();
+    ASSERT_NE(before.find("tp07-install-cutover"), std::string::npos) << before;
+    for (int limit = 1; limit <= 4; ++limit)
+        EXPECT_EQ(served(limit), before) << "search " << limit;
+
+    dir.write("lessons/outside.md",
+              "---\nid: les-outside\ntype: lesson\ntitle: 割接 outside\n"
+              "date: 2026-11-01\nkind: project-retro\ntouchpoint: [tp03-negotiation]\n"
+              "---\n割接 written by an editor.\n");
+    EXPECT_TRUE(eventually([&] { return served(5).find("tp03-negotiation") != std::string::npos; },
+                           std::chrono::seconds(2)));
+    const std::string after = cli();
+    EXPECT_NE(after, before);
+    for (int limit = 6; limit <= 8; ++limit)
+        EXPECT_EQ(served(limit), after) << "search " << limit;
+}
+
 TEST_F(ServeTest, FilesChangedOutsideAppearWithinTwoSeconds)
 {
     ServeProcess server(dir.path());
