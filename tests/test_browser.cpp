@@ -162,6 +162,23 @@ TEST_F(BrowserTest, JourneyShowsEveryTouchpointAsALinkToItsSearch)
     EXPECT_EQ(browser.text("#nav a"), "Search");
 }
 
+TEST_F(BrowserTest, BriefChosenFromTheListLinksEveryRecordItNames)
+{
+    browser.open(server->url() + "/view/insights/brief");
+    ASSERT_TRUE(browser.waitFor("document.querySelector('#param-customers') !== null"));
+    EXPECT_FALSE(browser.text("#app p.muted").empty()) << "no hint before a customer is chosen";
+    browser.eval("(s => { s.value = 'tm-malaysia'; s.dispatchEvent(new Event('change')); "
+                 "return true; })(document.querySelector('#param-customers'))");
+    ASSERT_TRUE(browser.waitFor("document.querySelector('article.markdown a code') !== null"));
+    EXPECT_EQ(browser.eval("location.search").toString(), "?customers=tm-malaysia");
+    EXPECT_EQ(browser.text("article.markdown a code"), cutoverId);
+    browser.screenshot(artifactPath("brief.png"));
+    browser.click("article.markdown a");
+    ASSERT_TRUE(browser.waitFor("location.pathname === " + js("/record/" + cutoverId)));
+    ASSERT_TRUE(browser.waitFor("document.querySelector('h1') !== null && "
+                                "document.querySelector('h1').textContent.includes('回退')"));
+}
+
 TEST_F(BrowserTest, RecordTextIsShownAsTextNeverRun)
 {
     const std::string id =

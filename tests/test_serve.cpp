@@ -470,4 +470,34 @@ TEST_F(ServeTest, BoardMovesFollowThePluginRules)
     EXPECT_EQ(c.Get("/api/views/insights/brief?customers=nobody")->status, 400);
 }
 
+// A view that declares a "Restricted" flag gets it when the reader may see restricted
+// records: on loopback, or beyond it with the token; never without.
+TEST_F(ServeTest, ViewsShowRestrictedRecordsOnlyToReadersCleared)
+{
+    const std::string hidden =
+        newRecord({"lesson", "--title", "马电机密复盘 hushword", "--touchpoint", "tp01-proposal",
+                   "--customer", "tm-malaysia", "--confidentiality", "restricted"},
+                  "hushword");
+    const auto briefHtml = [&](httplib::Client &c, const httplib::Headers &h) {
+        auto r = c.Get("/api/views/insights/brief?customers=tm-malaysia", h);
+        EXPECT_EQ(r->status, 200) << r->body;
+        return parse(r->body).value("html").toString().toStdString();
+    };
+    {
+        ServeProcess server(dir.path());
+        httplib::Client c("127.0.0.1", server.port());
+        const std::string html = briefHtml(c, {});
+        EXPECT_NE(html.find(hidden), std::string::npos) << html;
+        EXPECT_EQ(html.find("withheld"), std::string::npos);
+    }
+    const std::string token = "view-token-for-tests-0123456789";
+    dir.write("token.txt", token + "\n");
+    ServeProcess server(dir.path(), {"--host", "0.0.0.0", "--token-file", dir.file("token.txt")});
+    httplib::Client c("127.0.0.1", server.port());
+    const std::string anon = briefHtml(c, {});
+    EXPECT_EQ(anon.find(hidden), std::string::npos) << anon;
+    EXPECT_NE(anon.find("1 restricted record(s) withheld"), std::string::npos) << anon;
+    EXPECT_NE(briefHtml(c, {{"Authorization", "Bearer " + token}}).find(hidden), std::string::npos);
+}
+
 } // namespace

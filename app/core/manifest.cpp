@@ -92,6 +92,7 @@ bool parseViews(const QJsonObject &m, TypeSchema *s, std::string *error)
     for (const auto &v : m.value(QLatin1String("Views")).toArray()) {
         const QJsonObject o = v.toObject();
         ViewSpec view{str(o, "Name"), str(o, "Kind"), str(o, "Verb"), str(o, "Move")};
+        view.restrictedFlag = str(o, "Restricted");
         labels(o, &view.labelZh, &view.labelEn);
         for (const auto &a : o.value(QLatin1String("Args")).toArray())
             view.args.push_back(a.toString().toStdString());

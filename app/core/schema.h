@@ -51,6 +51,8 @@ struct ViewSpec {
     std::string name, kind, verb, move;
     std::vector<std::string> args; // fixed arguments before the parameters
     std::vector<ViewParam> params;
+    // Appended when the reader may see restricted records (loopback, or the token).
+    std::string restrictedFlag;
     std::string labelZh, labelEn;
 };
 

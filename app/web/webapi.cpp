@@ -723,6 +723,8 @@ ApiResponse WebApi::view(const std::string &pluginId, const std::string &name, c
     if (spec->kind == "board")
         if (const std::string owner = param(p, "owner"); !owner.empty())
             args << "--owner" << q(owner);
+    if (a.restricted && !spec->restrictedFlag.empty())
+        args << q(spec->restrictedFlag);
     const VerbRun run = runVerb(s_, *plugin, spec->verb, args);
     if (run.code > 1)
         return ApiResponse::error(500, run.err.empty() ? "the view failed" : run.err);

@@ -13,6 +13,16 @@ bool isOpenImprovement(const Kb::RecordData &r)
     return s != QLatin1String("closed") && s != QLatin1String("rejected");
 }
 
+// "2010, recovered"; a part a record leaves empty is left out, not shown as ", ".
+QString joinPresent(const QStringList &parts)
+{
+    QStringList kept;
+    for (const QString &p : parts)
+        if (!p.isEmpty())
+            kept << p;
+    return kept.join(QStringLiteral(", "));
+}
+
 } // namespace
 
 int InsightsPlugin::runVerb(const QString &verb, const QStringList &args, Kb::Host &host)
@@ -187,12 +197,10 @@ int InsightsPlugin::brief(const QStringList &args, Kb::Host &host)
                        .arg(r.text(QStringLiteral("title")), detail(r), r.id);
     };
     section(QStringLiteral("案例 / Cases"), cases, [](const Kb::RecordData &r) {
-        return QStringLiteral("%1, %2").arg(r.text(QStringLiteral("year")),
-                                            r.text(QStringLiteral("result")));
+        return joinPresent({r.text(QStringLiteral("year")), r.text(QStringLiteral("result"))});
     });
     section(QStringLiteral("经验总结 / Lessons"), lessons, [](const Kb::RecordData &r) {
-        return QStringLiteral("%1, %2").arg(r.text(QStringLiteral("date")),
-                                            r.text(QStringLiteral("outcome")));
+        return joinPresent({r.text(QStringLiteral("date")), r.text(QStringLiteral("outcome"))});
     });
     section(QStringLiteral("未关闭的改进 / Open improvements"), improvements,
             [&](const Kb::RecordData &r) {
@@ -210,10 +218,9 @@ int InsightsPlugin::brief(const QStringList &args, Kb::Host &host)
                  r.text(QStringLiteral("audience")));
     });
     if (withheld > 0)
-        out +=
-            QStringLiteral("\n_%1 restricted record(s) withheld; use --include-restricted if you "
-                           "are cleared to read them._\n")
-                .arg(withheld);
+        out += QStringLiteral("\n_%1 restricted record(s) withheld: readers cleared for them add "
+                              "`--include-restricted` (in kb serve: the access token)._\n")
+                   .arg(withheld);
     host.print(out);
     return cases.isEmpty() && lessons.isEmpty() && improvements.isEmpty() && intel.isEmpty() ? 1
                                                                                              : 0;

@@ -23,6 +23,7 @@ const STRINGS = {
     readOnly: '只读: 写入需要令牌', restrictedHidden: '受限记录需要令牌', loading: '加载中…',
     journeyHint: '点击任意数字查看对应记录', error: '出错了', path: '文件', type: '类型',
     addValue: '多个值用逗号分隔', language: 'English', stale: '已过期',
+    pickParam: '请在上方选择,页面随即生成。',
   },
   en: {
     search: 'Search', file: 'New record', placeholder: 'Search cases, lessons, intel, improvements… (Chinese or English)',
@@ -41,6 +42,7 @@ const STRINGS = {
     readOnly: 'Read-only: writing needs a token', restrictedHidden: 'Restricted records need a token', loading: 'Loading…',
     journeyHint: 'Click a number to see the records behind it', error: 'Error', path: 'File', type: 'Type',
     addValue: 'separate several values with commas', language: '中文', stale: 'stale',
+    pickParam: 'Choose above; the page is drawn at once.',
   },
 };
 
@@ -486,13 +488,32 @@ async function renderView(app, plugin, name) {
   if (view.kind === 'board') return renderBoard(body, view, params);
   const r = await api('/api/views/' + plugin + '/' + name + '?' + params);
   if (!r.ok) return put(body, h('p', {class: 'error'}, r.data.error));
-  if (r.data.needs_params) return put(body, );
+  if (r.data.needs_params) return put(body, h('p', {class: 'muted'}, t('pickParam')));
   if (view.kind === 'markdown') {
     const art = h('article', {class: 'markdown'});
     art.innerHTML = r.data.html; // cmark, safe mode
-    return put(body, art);
+    put(body, art);
+    return linkRecordIds(art);
   }
   if (view.kind === 'journey') return renderJourney(body, r.data.data);
+}
+
+// Record ids a plugin's page prints as code (`les-2010-…`) become links to the record,
+// once the server confirms each one exists (and the reader may open it).
+async function linkRecordIds(root) {
+  const codes = [...root.querySelectorAll('code')].filter(c =>
+    !c.closest('pre') && /^[a-z][a-z0-9]*-[A-Za-z0-9._-]+$/.test(c.textContent));
+  await Promise.all(codes.map(async c => {
+    const id = c.textContent;
+    const res = await fetch('/api/records/' + encodeURIComponent(id), {
+      method: 'HEAD',
+      headers: state.token ? {Authorization: 'Bearer ' + state.token} : {},
+    }).catch(() => null);
+    if (!res || !res.ok || !c.isConnected) return;
+    const a = h('a', {href: '/record/' + encodeURIComponent(id), 'data-nav': ''});
+    c.replaceWith(a);
+    a.append(c);
+  }));
 }
 
 function renderJourney(body, stations) {
