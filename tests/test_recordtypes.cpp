@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -120,6 +122,17 @@ TEST_F(RecordTypes, BattlecardNewestFirstWithStaleMarked)
     EXPECT_LT(r.out.find("Intel new"), r.out.find("Intel old"));
     EXPECT_NE(r.out.find("STALE 2024-01-01"), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("STALE 2026"), std::string::npos);
+    // Restricted intel is counted, not shown, unless the reader says they are cleared.
+    intel("secret", "2026-10-03", "2027-10-01", "true");
+    std::string secret = dir.read("competitors/secret.md");
+    secret.insert(secret.rfind("---\n"), "confidentiality: restricted\n");
+    dir.write("competitors/secret.md", secret);
+    RunResult withheld = kb({"competitors", "card", "Vendor A"});
+    EXPECT_EQ(withheld.out.find("Intel secret"), std::string::npos) << withheld.out;
+    EXPECT_NE(withheld.out.find("1 restricted record(s) withheld"), std::string::npos);
+    RunResult cleared = kb({"competitors", "card", "Vendor A", "--include-restricted"});
+    EXPECT_NE(cleared.out.find("Intel secret"), std::string::npos) << cleared.out;
+    std::filesystem::remove(dir.file("competitors/secret.md"));
     intel("bad", "2026-10-02", "2027-10-01", "false");
     RunResult check = kb({"check"});
     EXPECT_EQ(check.exitCode, 1);

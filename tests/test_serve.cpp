@@ -474,30 +474,46 @@ TEST_F(ServeTest, BoardMovesFollowThePluginRules)
 // records: on loopback, or beyond it with the token; never without.
 TEST_F(ServeTest, ViewsShowRestrictedRecordsOnlyToReadersCleared)
 {
-    const std::string hidden =
+    const std::string lesson =
         newRecord({"lesson", "--title", "马电机密复盘 hushword", "--touchpoint", "tp01-proposal",
                    "--customer", "tm-malaysia", "--confidentiality", "restricted"},
                   "hushword");
-    const auto briefHtml = [&](httplib::Client &c, const httplib::Headers &h) {
-        auto r = c.Get("/api/views/insights/brief?customers=tm-malaysia", h);
-        EXPECT_EQ(r->status, 200) << r->body;
+    dir.write("vocab/competitors.yaml", "- {id: vendor-a, zh: 友商A, en: Vendor A}\n");
+    dir.write("competitors/ci-hush.md",
+              "---\nid: ci-hush\ntype: intel\ntitle: hush intel\ndate: 2026-10-01\n"
+              "competitor: 友商A\nkind: pricing\nobserved: 2026-10-01\nvalid_until: 2027-10-01\n"
+              "source_type: press\nsource_ref: press release\nreliability: B\ncredibility: 2\n"
+              "claim: fact\nlawful_source: true\nconfidentiality: restricted\n---\n");
+    // Each view, and the restricted record it would name.
+    const std::vector<std::pair<std::string, std::string>> views = {
+        {"/api/views/insights/brief?customers=tm-malaysia", lesson},
+        {"/api/views/competitors/battlecards?competitors=vendor-a", "ci-hush"}};
+    const auto html = [&](httplib::Client &c, const std::string &path, const httplib::Headers &h) {
+        auto r = c.Get(path.c_str(), h);
+        EXPECT_EQ(r->status, 200) << path << ": " << r->body;
         return parse(r->body).value("html").toString().toStdString();
     };
     {
         ServeProcess server(dir.path());
         httplib::Client c("127.0.0.1", server.port());
-        const std::string html = briefHtml(c, {});
-        EXPECT_NE(html.find(hidden), std::string::npos) << html;
-        EXPECT_EQ(html.find("withheld"), std::string::npos);
+        for (const auto &[path, hidden] : views) {
+            const std::string page = html(c, path, {});
+            EXPECT_NE(page.find(hidden), std::string::npos) << path << ": " << page;
+            EXPECT_EQ(page.find("withheld"), std::string::npos) << path;
+        }
     }
     const std::string token = "view-token-for-tests-0123456789";
     dir.write("token.txt", token + "\n");
     ServeProcess server(dir.path(), {"--host", "0.0.0.0", "--token-file", dir.file("token.txt")});
     httplib::Client c("127.0.0.1", server.port());
-    const std::string anon = briefHtml(c, {});
-    EXPECT_EQ(anon.find(hidden), std::string::npos) << anon;
-    EXPECT_NE(anon.find("1 restricted record(s) withheld"), std::string::npos) << anon;
-    EXPECT_NE(briefHtml(c, {{"Authorization", "Bearer " + token}}).find(hidden), std::string::npos);
+    for (const auto &[path, hidden] : views) {
+        const std::string anon = html(c, path, {});
+        EXPECT_EQ(anon.find(hidden), std::string::npos) << path << ": " << anon;
+        EXPECT_NE(anon.find("1 restricted record(s) withheld"), std::string::npos) << anon;
+        EXPECT_NE(html(c, path, {{"Authorization", "Bearer " + token}}).find(hidden),
+                  std::string::npos)
+            << path;
+    }
 }
 
 } // namespace

@@ -45,15 +45,18 @@ int CompetitorsPlugin::runVerb(const QString &verb, const QStringList &args, Kb:
 int CompetitorsPlugin::battlecard(const QStringList &args, Kb::Host &host)
 {
     QString name;
-    bool json = false;
+    bool json = false, includeRestricted = false;
     for (const QString &a : args) {
         if (a == QLatin1String("--json"))
             json = true;
+        else if (a == QLatin1String("--include-restricted"))
+            includeRestricted = true;
         else if (a == QLatin1String("--help")) {
-            host.print(
-                QStringLiteral("Usage: kb competitors card NAME [--json]\n\nAll intel on one "
-                               "competitor (id, Chinese or English name), newest first; "
-                               "intel past its valid_until is marked STALE.\n"));
+            host.print(QStringLiteral(
+                "Usage: kb competitors card NAME [--json] [--include-restricted]\n\nAll intel "
+                "on one competitor (id, Chinese or English name), newest first; intel past its "
+                "valid_until is marked STALE. Restricted intel is counted, not shown, unless "
+                "--include-restricted is given.\n"));
             return 0;
         } else if (a.startsWith(QLatin1String("--"))) {
             host.printError(QStringLiteral("kb competitors card: unknown option '%1'\n").arg(a));
@@ -70,11 +73,18 @@ int CompetitorsPlugin::battlecard(const QStringList &args, Kb::Host &host)
     const QString wanted =
         host.vocabularyLabel(QStringLiteral("competitors"), name, QStringLiteral("en"));
     QList<Kb::RecordData> intel;
-    for (const auto &r : host.records(QStringLiteral("intel")))
+    int withheld = 0;
+    for (const auto &r : host.records(QStringLiteral("intel"))) {
         if (host.vocabularyLabel(QStringLiteral("competitors"),
                                  r.text(QStringLiteral("competitor")),
-                                 QStringLiteral("en")) == wanted)
+                                 QStringLiteral("en")) != wanted)
+            continue;
+        if (!includeRestricted &&
+            r.text(QStringLiteral("confidentiality")) == QLatin1String("restricted"))
+            ++withheld;
+        else
             intel.append(r);
+    }
     std::sort(intel.begin(), intel.end(), [](const Kb::RecordData &a, const Kb::RecordData &b) {
         return a.text(QStringLiteral("observed")) > b.text(QStringLiteral("observed"));
     });
@@ -98,10 +108,12 @@ int CompetitorsPlugin::battlecard(const QStringList &args, Kb::Host &host)
                                    {"stale", stale(r)},
                                    {"path", r.path}});
         host.print(QString::fromUtf8(
-            QJsonDocument(QJsonObject{{"competitor", wanted}, {"intel", arr}}).toJson()));
+            QJsonDocument(
+                QJsonObject{{"competitor", wanted}, {"intel", arr}, {"withheld", withheld}})
+                .toJson()));
         return intel.isEmpty() ? 1 : 0;
     }
-    if (intel.isEmpty()) {
+    if (intel.isEmpty() && withheld == 0) {
         host.printError(QStringLiteral("no intel on '%1'\n").arg(name));
         return 1;
     }
@@ -109,13 +121,17 @@ int CompetitorsPlugin::battlecard(const QStringList &args, Kb::Host &host)
         host.vocabularyLabel(QStringLiteral("competitors"), name, QStringLiteral("zh"));
     QString out = QStringLiteral("# 竞争卡片 / Battlecard: %1 (%2)\n\n").arg(zh, wanted);
     for (const auto &r : intel) {
-        out += QStringLiteral("- %1%2 [%3] %4 — %5%6, %7, %8 (%9)\n")
+        out += QStringLiteral("- %1%2 [%3] %4 — %5%6, %7, %8 (`%9`)\n")
                    .arg(stale(r) ? QStringLiteral("STALE ") : QString(),
                         r.text(QStringLiteral("observed")), r.text(QStringLiteral("kind")),
                         r.text(QStringLiteral("title")), r.text(QStringLiteral("reliability")),
                         r.text(QStringLiteral("credibility")), r.text(QStringLiteral("claim")),
                         r.text(QStringLiteral("audience")), r.id);
     }
+    if (withheld > 0)
+        out += QStringLiteral("\n_%1 restricted record(s) withheld: readers cleared for them add "
+                              "`--include-restricted` (in kb serve: the access token)._\n")
+                   .arg(withheld);
     host.print(out);
     return 0;
 }
