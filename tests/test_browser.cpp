@@ -84,6 +84,14 @@ TEST_F(BrowserTest, ChineseSearchShowsTheExpectedRecordFirst)
         << "no results appeared while typing";
     EXPECT_EQ(browser.text(".hit h3 a"), "核心网割接失败后回退成功");
     EXPECT_TRUE(browser.eval("document.querySelector('.hit mark') !== null").toBool());
+    // The record with only 割接 follows the one with both words, below a divider.
+    ASSERT_TRUE(browser.waitFor("document.querySelector('#partial-divider') !== null"));
+    EXPECT_EQ(browser
+                  .eval("document.querySelector('#partial-divider').nextElementSibling"
+                        ".querySelector('h3').textContent")
+                  .toString()
+                  .toStdString(),
+              "割接前全量配置比对");
     // The query is in the URL, so the search can be shared.
     EXPECT_NE(browser.url().find("q="), std::string::npos);
     // A facet narrows the results and shows up in the query.

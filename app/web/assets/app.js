@@ -23,7 +23,7 @@ const STRINGS = {
     readOnly: '只读: 写入需要令牌', restrictedHidden: '受限记录需要令牌', loading: '加载中…',
     journeyHint: '点击任意数字查看对应记录', error: '出错了', path: '文件', type: '类型',
     addValue: '多个值用逗号分隔', language: 'English', stale: '已过期',
-    pickParam: '请在上方选择,页面随即生成。',
+    pickParam: '请在上方选择,页面随即生成。', partialBelow: '以下记录只包含部分词语',
   },
   en: {
     search: 'Search', file: 'New record', placeholder: 'Search cases, lessons, intel, improvements… (Chinese or English)',
@@ -42,7 +42,7 @@ const STRINGS = {
     readOnly: 'Read-only: writing needs a token', restrictedHidden: 'Restricted records need a token', loading: 'Loading…',
     journeyHint: 'Click a number to see the records behind it', error: 'Error', path: 'File', type: 'Type',
     addValue: 'separate several values with commas', language: '中文', stale: 'stale',
-    pickParam: 'Choose above; the page is drawn at once.',
+    pickParam: 'Choose above; the page is drawn at once.', partialBelow: 'Below: records with only some of the words',
   },
 };
 
@@ -215,13 +215,15 @@ async function runSearch(results, facets, box, offset) {
   const n = v => (d.total_estimated ? t('about') : '') + v.toLocaleString();
   const head = d.relaxed ? t('relaxed', n(d.exact_total), n(d.total - d.exact_total)) : t('results', n(d.total), d.total);
   const list = h('ol', {class: 'hits', start: d.offset + 1});
-  for (const hit of d.hits) {
+  d.hits.forEach((hit, i) => {
+    if (d.relaxed && d.exact_total > 0 && d.offset + i === d.exact_total)
+      list.append(h('li', {class: 'partial-divider', id: 'partial-divider'}, t('partialBelow')));
     const meta = [typeLabel(hit.type), hit.date, hit.id].filter(Boolean).join(' · ');
     list.append(h('li', {class: 'hit'},
       h('h3', {}, link('/record/' + encodeURIComponent(hit.id), hit.title || hit.id)),
       h('div', {class: 'meta'}, meta),
       hit.snippet ? h('p', {class: 'snippet'}, ...highlighted(hit.snippet)) : null));
-  }
+  });
   const pager = h('div', {class: 'pager'});
   if (d.offset > 0) pager.append(h('button', {type: 'button', onclick: () => pageTo(Math.max(0, d.offset - d.limit))}, t('prev')));
   if (d.offset + d.hits.length < d.total) pager.append(h('button', {type: 'button', onclick: () => pageTo(d.offset + d.limit)}, t('next')));
