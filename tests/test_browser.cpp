@@ -104,6 +104,21 @@ TEST_F(BrowserTest, ChineseSearchShowsTheExpectedRecordFirst)
     EXPECT_TRUE(browser.waitFor("document.querySelector('#record-body h2')"));
 }
 
+TEST_F(BrowserTest, OnAPhoneTheHitsComeFirstAndNothingOverflows)
+{
+    browser.resize(420, 900);
+    browser.open(server->url() + "/search?q=%E5%89%B2%E6%8E%A5"); // 割接
+    ASSERT_TRUE(browser.waitFor("document.querySelectorAll('.hit').length > 0"));
+    EXPECT_TRUE(browser.eval("document.documentElement.scrollWidth <= window.innerWidth").toBool())
+        << "the page scrolls sideways";
+    EXPECT_TRUE(browser
+                    .eval("document.querySelector('#results').getBoundingClientRect().top < "
+                          "document.querySelector('#facets').getBoundingClientRect().top")
+                    .toBool())
+        << "the filters push the hits off the screen";
+    browser.screenshot(artifactPath("search-phone.png"));
+}
+
 TEST_F(BrowserTest, FileALessonThroughTheFormAndFindIt)
 {
     browser.open(server->url() + "/new/lesson");

@@ -170,6 +170,12 @@ void Browser::screenshot(const std::string &pngPath)
     std::ofstream(pngPath, std::ios::binary).write(png.constData(), png.size());
 }
 
+void Browser::resize(int width, int height)
+{
+    call("POST", "/session/" + session_ + "/window/rect",
+         json({{"width", width}, {"height", height}}));
+}
+
 bool Browser::alertOpen()
 {
     try {

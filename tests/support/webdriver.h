@@ -28,6 +28,8 @@ public:
     // Polls the script until it returns something truthy; false after `seconds`.
     bool waitFor(const std::string &script, double seconds = 10);
     void screenshot(const std::string &pngPath);
+    // The window's outer size in CSS pixels (a phone: 420 x 900).
+    void resize(int width, int height);
     bool alertOpen();
     // Types `text` into the open window.prompt() and presses OK.
     void answerPrompt(const std::string &text);
