@@ -353,6 +353,37 @@ TEST_F(ServeTest, HostileRequestsGetJsonErrorsAndTheServerStaysUp)
     EXPECT_TRUE(server.alive());
 }
 
+// Enum values are shown with the labels their schema gives them: in the form's schema,
+// on the record page and in the facets alike.
+TEST_F(ServeTest, EnumValuesCarryTheirSchemaLabelsEverywhere)
+{
+    ServeProcess server(dir.path());
+    httplib::Client c("127.0.0.1", server.port());
+    QJsonObject statusLabels;
+    for (const auto &t : parse(c.Get("/api/schema")->body).value("types").toArray())
+        for (const auto &f : t.toObject().value("fields").toArray())
+            if (t.toObject().value("type") == "improvement" &&
+                f.toObject().value("name") == "status")
+                statusLabels = f.toObject().value("value_labels").toObject();
+    const QJsonObject proposed = statusLabels.value("proposed").toObject();
+    ASSERT_FALSE(proposed.value("zh").toString().isEmpty()) << compact(statusLabels);
+    EXPECT_NE(proposed.value("zh").toString(), "proposed");
+
+    QJsonObject shown;
+    for (const auto &f :
+         parse(c.Get(("/api/records/" + improvementId).c_str())->body).value("fields").toArray())
+        if (f.toObject().value("name") == "status")
+            shown = f.toObject().value("items").toArray()[0].toObject();
+    EXPECT_EQ(shown.value("value").toString(), "proposed");
+    EXPECT_EQ(shown.value("label").toObject(), proposed);
+
+    const QJsonObject found = parse(c.Get("/api/search?q=type:improvement")->body);
+    const QJsonObject facet =
+        found.value("facets").toObject().value("status").toArray()[0].toObject();
+    EXPECT_EQ(facet.value("value").toString(), "proposed") << compact(found);
+    EXPECT_EQ(facet.value("label").toObject(), proposed);
+}
+
 // A long-running server counts facets from an in-memory column from its second search
 // on; they must be the counts a one-off `kb search` reads from the index, before and
 // after the files change.

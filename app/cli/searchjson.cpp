@@ -29,6 +29,13 @@ std::pair<std::string, std::string> facetLabel(Session &s, const std::string &fa
     if (const search::IndexedField *f = schema.field(facet); f && !f->spec.vocabulary.empty())
         if (const Term *t = s.vocab().lookup(f->spec.vocabulary, value))
             return {t->zh, t->en};
+    // An enum value a schema names ("proposed" -> 已提出); several types may share the field.
+    for (const std::string &name : schema.typeNames())
+        if (const TypeSchema *t = schema.type(name))
+            for (const FieldSpec &f : t->fields)
+                if (f.name == facet)
+                    if (auto named = f.valueLabels.find(value); named != f.valueLabels.end())
+                        return named->second;
     return {};
 }
 

@@ -57,6 +57,17 @@ bool parseField(const QJsonObject &o, FieldSpec *f, std::string *error)
         f->defaultValue = QString::number(def.toDouble()).toStdString();
     for (const auto &v : o.value(QLatin1String("Values")).toArray())
         f->values.push_back(v.toString().toStdString());
+    const QJsonObject valueLabels = o.value(QLatin1String("ValueLabels")).toObject();
+    for (auto it = valueLabels.begin(); it != valueLabels.end(); ++it) {
+        const std::string value = it.key().toStdString();
+        if (std::find(f->values.begin(), f->values.end(), value) == f->values.end()) {
+            *error = where + "ValueLabels names '" + value + "', which is not one of its Values";
+            return false;
+        }
+        std::string zh, en;
+        labels(QJsonObject{{QStringLiteral("Label"), it.value()}}, &zh, &en);
+        f->valueLabels[value] = {zh.empty() ? en : zh, en.empty() ? zh : en};
+    }
     f->vocabulary = str(o, "Vocabulary");
     if (!f->values.empty() || !f->vocabulary.empty()) {
         if (f->type == FieldType::String)

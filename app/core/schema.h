@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,8 +17,10 @@ struct FieldSpec {
     bool required = false;
     std::string defaultValue;
     std::vector<std::string> values; // fixed enum values
-    std::string vocabulary;          // or a named vocabulary of the content root
-    std::string prefix;              // Xapian term prefix, e.g. "XSTATUS"
+    // How the web shows enum values: "proposed" -> {"已提出", "Proposed"}.
+    std::map<std::string, std::pair<std::string, std::string>> valueLabels;
+    std::string vocabulary; // or a named vocabulary of the content root
+    std::string prefix;     // Xapian term prefix, e.g. "XSTATUS"
     bool filter = false, sort = false, facet = false;
     std::string labelZh, labelEn, help;
 

@@ -147,6 +147,12 @@ QJsonObject fieldSpecJson(const FieldSpec &f)
             values.append(q(v));
         o["values"] = values;
     }
+    if (!f.valueLabels.empty()) {
+        QJsonObject labels;
+        for (const auto &[value, names] : f.valueLabels)
+            labels[q(value)] = label(names.first, names.second);
+        o["value_labels"] = labels;
+    }
     if (!f.vocabulary.empty())
         o["vocabulary"] = q(f.vocabulary);
     if (!f.help.empty())
@@ -484,6 +490,8 @@ ApiResponse WebApi::record(const std::string &id, const Access &a)
             if (!f.vocabulary.empty())
                 if (const Term *t = s_.vocab().lookup(f.vocabulary, item))
                     o["label"] = label(t->zh, t->en);
+            if (auto named = f.valueLabels.find(item); named != f.valueLabels.end())
+                o["label"] = label(named->second.first, named->second.second);
             if (f.isReferenceLike()) {
                 if (const Record *target = s_.store().byId(item);
                     target && (a.restricted || !isRestricted(*target))) {

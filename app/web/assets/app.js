@@ -323,7 +323,8 @@ async function renderRecordPage(app, id) {
 function fieldInput(f, value) {
   const name = 'f.' + f.name;
   const terms = f.vocabulary && state.schema.vocabularies[f.vocabulary];
-  const options = f.values ? f.values.map(v => ({id: v, text: v}))
+  const named = f.value_labels || {};
+  const options = f.values ? f.values.map(v => ({id: v, text: named[v] ? L(named[v], v) + ' (' + v + ')' : v}))
     : terms ? terms.map(x => ({id: x.id, text: (state.lang === 'en' ? x.en || x.zh : x.zh || x.en) + ' (' + x.id + ')'})) : null;
   const isList = f.type === 'list';
   const vals = value === undefined || value === null ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
