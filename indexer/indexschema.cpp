@@ -57,8 +57,18 @@ IndexSchema IndexSchema::build(const std::vector<const TypeSchema *> &types,
         sig += "|type:" + t->type;
         for (const SectionSpec &sec : t->sections) // template headings are not indexed
             sig += "/" + sec.zh + "/" + sec.en;
-        for (const FieldSpec &f : t->fields)
-            pluginFields.emplace(f.name, f);
+        for (const FieldSpec &f : t->fields) {
+            auto [known, added] = pluginFields.emplace(f.name, f);
+            if (added)
+                continue;
+            // Another type's field of the same name ("kind" of lessons and of intel): a
+            // query on it may name the values of either.
+            for (const std::string &v : f.values)
+                if (std::find(known->second.values.begin(), known->second.values.end(), v) ==
+                    known->second.values.end())
+                    known->second.values.push_back(v);
+            known->second.valueLabels.insert(f.valueLabels.begin(), f.valueLabels.end());
+        }
     }
     SlotNumber nextSlot = kFirstFieldSlot;
     for (auto &[name, spec] : pluginFields) {

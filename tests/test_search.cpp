@@ -262,6 +262,14 @@ TEST_F(Search, FieldFiltersUseSchemasAndVocabularies)
     EXPECT_EQ(ids({"客户:马来西亚电信", "type:lesson"}).size(), 2u); // Chinese field label
     // Same field ORs, different fields AND.
     EXPECT_EQ(ids({"type:lesson", "type:case"}).size(), 4u);
+    // Two types with a field of one name ("kind"): the values of both are known.
+    dir.write("competitors/i.md",
+              "---\nid: i\ntype: intel\ntitle: I\ndate: 2026-10-01\ncompetitor: 友商A\n"
+              "kind: pricing\nobserved: 2026-10-01\nsource_type: press\nsource_ref: web\n"
+              "claim: fact\nlawful_source: true\n---\nx\n");
+    ASSERT_EQ(kb({"index"}).exitCode, 0);
+    EXPECT_EQ(ids({"kind:project-retro"}).size(), 3u);
+    EXPECT_EQ(ids({"kind:pricing"}), std::vector<std::string>{"i"});
 }
 
 TEST_F(Search, DateRangesOnAnyDateField)
