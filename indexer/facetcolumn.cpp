@@ -13,7 +13,6 @@ FacetColumn::FacetColumn(const Xapian::Database &db)
 {
     const Xapian::docid last = db.get_lastdocid();
     starts_.assign(std::size_t(last) + 2, 0);
-    std::vector<std::pair<Xapian::docid, std::uint32_t>> pending;
     Xapian::docid filled = 0; // starts_ is final up to and including this docid
     for (auto v = db.valuestream_begin(kSlotFacets); v != db.valuestream_end(kSlotFacets); ++v) {
         const Xapian::docid did = v.get_docid();

@@ -13,8 +13,8 @@ namespace kb::search {
 
 // Every document's facet codes, read once from the index's facet value slot into memory:
 // a long-lived searcher (kb serve) then counts the facets of thousands of matches per
-// search by array lookups instead of a value-table read per match (a sixth of a served
-// search's time on 100k records).
+// search by array lookups instead of a value-table read per match (the counting pass of
+// a search on 100k records: 0.97 -> 0.70 ms).
 class FacetColumn {
 public:
     // Reads the column of the open revision of `db`, or returns the one already read for

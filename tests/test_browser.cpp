@@ -189,7 +189,8 @@ TEST_F(BrowserTest, BriefChosenFromTheListLinksEveryRecordItNames)
 {
     browser.open(server->url() + "/view/insights/brief");
     ASSERT_TRUE(browser.waitFor("document.querySelector('#param-customers') !== null"));
-    EXPECT_FALSE(browser.text("#app p.muted").empty()) << "no hint before a customer is chosen";
+    EXPECT_TRUE(browser.waitFor("document.querySelector('#app p.muted') !== null"))
+        << "no hint before a customer is chosen";
     browser.eval("(s => { s.value = 'tm-malaysia'; s.dispatchEvent(new Event('change')); "
                  "return true; })(document.querySelector('#param-customers'))");
     ASSERT_TRUE(browser.waitFor("document.querySelector('article.markdown a code') !== null"));
