@@ -315,6 +315,22 @@ TEST_F(Search, EveryParseErrorIsOneClearLineWithAHint)
         {"year:20x0", "is not a year", "year:2010"},
         {"()", "empty parentheses", "remove"},
     };
+    // A pasted page is refused, not run for seconds: words, a long Chinese run, filters.
+    std::string words, filters;
+    for (int i = 0; i < 101; ++i) {
+        words += "word" + std::to_string(i) + " ";
+        filters += "date:2000..2030 ";
+    }
+    std::string run;
+    for (int i = 0; i < 60; ++i)
+        run += "割接回退";
+    for (const std::string &q : {words, filters, run}) {
+        RunResult r = kb({"search", q});
+        EXPECT_EQ(r.exitCode, 2) << r.out;
+        EXPECT_NE(r.err.find("at most 100 are searched"), std::string::npos) << r.err;
+        EXPECT_NE(r.err.find("keep the words that matter"), std::string::npos) << r.err;
+    }
+    EXPECT_NE(kb({"search", "割接回退割接回退 word1 word2"}).exitCode, 2);
     for (const Case &c : cases) {
         RunResult r = kb({"search", c.query});
         EXPECT_EQ(r.exitCode, 2) << c.query;
