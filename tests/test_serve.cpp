@@ -346,6 +346,30 @@ TEST_F(ServeTest, HostileRequestsGetJsonErrorsAndTheServerStaysUp)
     expectJsonError(c.Get("/api/search?q=%FF%FE%C0"), 400, "invalid UTF-8 query");
     expectJsonError(c.Get("/api/views/insights/nosuchview"), 404, "unknown view");
     expectJsonError(c.Get("/api/views/improvements/board/../../etc"), 404, "view traversal");
+    // Values of the wrong shape are named, never coerced into a saved record.
+    const auto lessons = [&] {
+        return std::distance(std::filesystem::directory_iterator(dir.file("lessons")),
+                             std::filesystem::directory_iterator());
+    };
+    const auto before = lessons();
+    for (
+        const std::string &body :
+        {R"({"type":"lesson","title":"t","fields":{"touchpoint":["tp01-proposal"],"owner":["a","b"]}})",
+         R"({"type":"lesson","title":"t","fields":{"touchpoint":["tp01-proposal"],"kind":{"x":1}}})",
+         R"({"type":"lesson","title":"t","fields":{"touchpoint":[["tp01-proposal"]]}})",
+         R"({"type":"lesson","title":12345,"fields":{"touchpoint":["tp01-proposal"]}})"}) {
+        auto r = c.Post("/api/records", writeHeaders(), body, "application/json");
+        expectJsonError(r, 422, body);
+        EXPECT_FALSE(parse(r->body).value("fields").toObject().isEmpty()) << r->body;
+    }
+    EXPECT_EQ(lessons(), before);
+    const QJsonObject current = parse(c.Get(("/api/records/" + lessonId).c_str())->body);
+    const QJsonObject badEdit{{"version", current.value("version")},
+                              {"fields", QJsonObject{{"owner", QJsonObject{{"a", 1}}}}}};
+    auto edit = c.Put(("/api/records/" + lessonId).c_str(), writeHeaders(), compact(badEdit),
+                      "application/json");
+    expectJsonError(edit, 422, "object as an edited value");
+    EXPECT_TRUE(parse(edit->body).value("fields").toObject().contains("owner")) << edit->body;
     // Nothing above wrote outside the root or took the server down.
     auto info = c.Get("/api/info");
     ASSERT_TRUE(info);

@@ -104,6 +104,22 @@ bool parseObject(const QByteArray &body, QJsonObject *out, std::string *error)
     return true;
 }
 
+// What is wrong with the shape of a form value, or "": an object is never a field value,
+// and several values fit only a list (`kb new` would silently keep the last one).
+std::string shapeProblem(const FieldSpec *spec, const QJsonValue &v)
+{
+    if (v.isObject())
+        return "expects text or a list of values, not an object";
+    if (!v.isArray())
+        return {};
+    for (const auto &item : v.toArray())
+        if (item.isObject() || item.isArray())
+            return "a list holds plain values, not objects or lists";
+    if (spec && spec->type != FieldType::List && v.toArray().size() > 1)
+        return "takes one value, not a list";
+    return {};
+}
+
 // A form value as the strings `kb new --FIELD` would receive.
 std::vector<std::string> givenStrings(const QJsonValue &v)
 {
@@ -578,8 +594,20 @@ ApiResponse WebApi::createRecord(const QByteArray &body, const Access &a)
     request.title = in.value("title").toString().trimmed().toStdString();
     request.date = in.value("date").toString().trimmed().toStdString();
     const QJsonObject fields = in.value("fields").toObject();
-    for (auto it = fields.begin(); it != fields.end(); ++it)
+    QJsonObject malformed;
+    for (const char *key : {"title", "date"})
+        if (in.contains(key) && !in.value(key).isString())
+            malformed[key] = "must be text";
+    for (auto it = fields.begin(); it != fields.end(); ++it) {
+        if (const std::string bad =
+                shapeProblem(plugin->schema.find(it.key().toStdString()), it.value());
+            !bad.empty())
+            malformed[it.key()] = q(bad);
         request.values.emplace_back(it.key().toStdString(), givenStrings(it.value()));
+    }
+    if (!malformed.isEmpty())
+        return ApiResponse::error(422, "some fields need attention",
+                                  QJsonObject{{"fields", malformed}});
     for (const auto &sec : in.value("sections").toArray())
         request.sections.push_back(sec.toString().toStdString());
     NewRecordResult created;
@@ -642,6 +670,10 @@ ApiResponse WebApi::updateRecord(const std::string &id, const QByteArray &body, 
         const FieldSpec *spec = plugin ? plugin->schema.find(key) : nullptr;
         if (!spec) {
             problems[it.key()] = "no such field";
+            continue;
+        }
+        if (const std::string bad = shapeProblem(spec, it.value()); !bad.empty()) {
+            problems[it.key()] = q(bad);
             continue;
         }
         const FieldValue v = givenFieldValue(*spec, givenStrings(it.value()));
