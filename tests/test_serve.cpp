@@ -357,7 +357,8 @@ TEST_F(ServeTest, HostileRequestsGetJsonErrorsAndTheServerStaysUp)
         {R"({"type":"lesson","title":"t","fields":{"touchpoint":["tp01-proposal"],"owner":["a","b"]}})",
          R"({"type":"lesson","title":"t","fields":{"touchpoint":["tp01-proposal"],"kind":{"x":1}}})",
          R"({"type":"lesson","title":"t","fields":{"touchpoint":[["tp01-proposal"]]}})",
-         R"({"type":"lesson","title":12345,"fields":{"touchpoint":["tp01-proposal"]}})"}) {
+         R"({"type":"lesson","title":12345,"fields":{"touchpoint":["tp01-proposal"]}})",
+         R"({"type":"lesson","title":"t","body":"lost?","fields":{"touchpoint":["tp01-proposal"]}})"}) {
         auto r = c.Post("/api/records", writeHeaders(), body, "application/json");
         expectJsonError(r, 422, body);
         EXPECT_FALSE(parse(r->body).value("fields").toObject().isEmpty()) << r->body;

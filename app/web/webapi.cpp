@@ -595,6 +595,10 @@ ApiResponse WebApi::createRecord(const QByteArray &body, const Access &a)
     request.date = in.value("date").toString().trimmed().toStdString();
     const QJsonObject fields = in.value("fields").toObject();
     QJsonObject malformed;
+    static const QStringList known = {"type", "title", "date", "fields", "sections"};
+    for (const QString &key : in.keys())
+        if (!known.contains(key))
+            malformed[key] = "is not part of a new record (type, title, date, fields, sections)";
     for (const char *key : {"title", "date"})
         if (in.contains(key) && !in.value(key).isString())
             malformed[key] = "must be text";
