@@ -380,6 +380,15 @@ std::string Searcher::indexSignature() const
     }
 }
 
+long Searcher::documentCount() const
+{
+    try {
+        return d_->db ? long(d_->db->get_doccount()) : 0;
+    } catch (const Xapian::Error &) {
+        return 0;
+    }
+}
+
 std::vector<std::string> Searcher::sortNames() const
 {
     return Impl::sortNamesOf(d_->schema);

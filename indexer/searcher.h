@@ -73,6 +73,8 @@ public:
     std::string indexVersion() const;
     // The mapping signature the open index was built with.
     std::string indexSignature() const;
+    // Records in the open index (0 when none is open).
+    long documentCount() const;
 
 private:
     struct Impl;

@@ -145,6 +145,19 @@ TEST_F(Search, FirstSearchBuildsTheIndexAndWritesByKbUpdateItAtOnce)
     EXPECT_EQ(ids({"platypus"}), found);
 }
 
+TEST_F(Search, FilesEditedOutsideKbAreFoundByTheNextSearch)
+{
+    dir.write("lessons/a.md", lesson("a", "A", "first words"));
+    ASSERT_EQ(ids({"first"}), std::vector<std::string>{"a"});
+    // An editor saves new text, a `git pull` brings a file and removes another.
+    dir.write("lessons/a.md", lesson("a", "A", "zebrafish words"));
+    dir.write("lessons/b.md", lesson("b", "B", "zebrafish too"));
+    EXPECT_EQ(ids({"zebrafish"}), (std::vector<std::string>{"a", "b"}));
+    EXPECT_TRUE(ids({"first"}).empty());
+    fs::remove(dir.file("lessons/a.md"));
+    EXPECT_EQ(ids({"zebrafish"}), std::vector<std::string>{"b"});
+}
+
 TEST_F(Search, PluginStatusChangeIsSearchableAtOnce)
 {
     dir.write("improvements/i1.md",

@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "indexlocation.h"
 #include "indexschema.h"
+#include "indexsync.h"
 #include "output.h"
 #include "queryerror.h"
 #include "searcher.h"
@@ -77,8 +78,22 @@ bool openSearcher(Session &s, search::Searcher &searcher, std::string *error)
 {
     std::string why;
     const bool exists = !search::IndexLocation(s.root().dir).current().empty();
-    if (exists && searcher.open(&why) && searcher.indexSignature() == s.indexSchema().signature())
+    if (exists && searcher.open(&why) && searcher.indexSignature() == s.indexSchema().signature()) {
+        // A small root is brought up to date first (its scan costs milliseconds), so a file
+        // saved in an editor is found without `kb index`; a large one is left to `kb index`
+        // and kb serve's watcher. Never waits for another writer, never fails the search.
+        constexpr long kRefreshUpTo = 5000;
+        if (searcher.documentCount() <= kRefreshUpTo) {
+            search::SyncOptions refresh;
+            refresh.lockTimeoutMs = 0;
+            search::SyncReport report;
+            std::string ignored;
+            if (search::syncIndex(s.root(), s.indexSchema(), refresh, &report, &ignored) &&
+                report.added + report.updated + report.removed > 0)
+                return searcher.open(error);
+        }
         return true;
+    }
     if (s.stdoutIsTty)
         printErr(exists ? "kb: the plugins or vocabularies changed; rebuilding the index ...\n"
                         : "kb: building the search index for the first time ...\n");
