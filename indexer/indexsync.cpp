@@ -9,9 +9,11 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
@@ -69,6 +71,27 @@ std::vector<Indexed> indexedFiles(const Xapian::Database &db)
 bool racilyClean(const FileEntry &f, std::int64_t runStartNs)
 {
     return f.mtimeNs >= runStartNs - 100'000'000LL;
+}
+
+// FNV-1a over path, size and mtime of each file, in path order.
+std::string digestOf(const std::vector<FileEntry> &files)
+{
+    std::uint64_t h = 14695981039346656037ULL;
+    const auto mix = [&h](std::string_view bytes) {
+        for (unsigned char c : bytes) {
+            h ^= c;
+            h *= 1099511628211ULL;
+        }
+        h ^= 0xFF; // field separator
+        h *= 1099511628211ULL;
+    };
+    for (const FileEntry &f : files) {
+        mix(f.path);
+        mix(std::to_string(f.size) + ":" + std::to_string(f.mtimeNs));
+    }
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+    return std::to_string(files.size()) + "-" + hex;
 }
 
 void fsyncTree(const std::string &dir)
@@ -376,6 +399,11 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
         }
         db->set_metadata(kSignatureMetadataKey, schema.signature());
         db->set_metadata(kFacetCodesMetadataKey, codes.serialize());
+        // No digest while a file is racily clean: the next search must sync to re-read it.
+        const bool racy =
+            std::any_of(scan.files.begin(), scan.files.end(),
+                        [&](const FileEntry &f) { return racilyClean(f, runStartNs); });
+        db->set_metadata(kScanDigestMetadataKey, racy ? std::string() : digestOf(scan.files));
         db->commit();
         collectBrokenFindings(*db, report->findings);
         db->close();
@@ -392,6 +420,11 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
     report->seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return true;
+}
+
+std::string scanDigest(const KbRoot &root)
+{
+    return digestOf(scanMarkdownFiles(root).files);
 }
 
 bool updateIndexedFiles(const KbRoot &root, const IndexSchema &schema,

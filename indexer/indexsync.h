@@ -38,6 +38,12 @@ struct SyncReport {
 bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions &options,
                SyncReport *report, std::string *error);
 
+// A digest of every Markdown file's path, size and modification time under the root. The
+// last sync stores the digest of what it indexed; the same digest now means nothing
+// changed since, found by a scan alone, with no index writer and no lock.
+std::string scanDigest(const KbRoot &root);
+inline constexpr const char *kScanDigestMetadataKey = "kb.scan";
+
 // Re-indexes the given files right after kb wrote them (or drops them if gone). Does
 // nothing when there is no index yet; falls back to a full sync when the index is stale.
 bool updateIndexedFiles(const KbRoot &root, const IndexSchema &schema,

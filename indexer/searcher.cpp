@@ -6,6 +6,7 @@
 #include "facetcolumn.h"
 #include "indexlocation.h"
 #include "indexschema.h"
+#include "indexsync.h"
 #include "lexicon.h"
 #include "querybuilder.h"
 #include "snippet.h"
@@ -375,6 +376,15 @@ std::string Searcher::indexSignature() const
 {
     try {
         return d_->db ? d_->db->get_metadata(kSignatureMetadataKey) : std::string();
+    } catch (const Xapian::Error &) {
+        return {};
+    }
+}
+
+std::string Searcher::storedScanDigest() const
+{
+    try {
+        return d_->db ? d_->db->get_metadata(kScanDigestMetadataKey) : std::string();
     } catch (const Xapian::Error &) {
         return {};
     }

@@ -75,6 +75,8 @@ public:
     std::string indexSignature() const;
     // Records in the open index (0 when none is open).
     long documentCount() const;
+    // The file digest its last sync stored (search::scanDigest), "" when unknown.
+    std::string storedScanDigest() const;
 
 private:
     struct Impl;

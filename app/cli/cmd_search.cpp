@@ -79,11 +79,13 @@ bool openSearcher(Session &s, search::Searcher &searcher, std::string *error)
     std::string why;
     const bool exists = !search::IndexLocation(s.root().dir).current().empty();
     if (exists && searcher.open(&why) && searcher.indexSignature() == s.indexSchema().signature()) {
-        // A small root is brought up to date first (its scan costs milliseconds), so a file
-        // saved in an editor is found without `kb index`; a large one is left to `kb index`
-        // and kb serve's watcher. Never waits for another writer, never fails the search.
-        constexpr long kRefreshUpTo = 5000;
-        if (searcher.documentCount() <= kRefreshUpTo) {
+        // A small root is checked first (a scan of its files costs milliseconds) and synced
+        // when they differ from what was indexed, so a file saved in an editor is found
+        // without `kb index`; a large one is left to `kb index` and kb serve's watcher.
+        // Never waits for another writer, never fails the search.
+        constexpr long kRefreshUpTo = 2000;
+        if (searcher.documentCount() <= kRefreshUpTo &&
+            searcher.storedScanDigest() != search::scanDigest(s.root())) {
             search::SyncOptions refresh;
             refresh.lockTimeoutMs = 0;
             search::SyncReport report;
