@@ -82,7 +82,9 @@ TEST(Plugins, OutOfTreePluginBuiltAgainstInstalledSdk)
                    "Type": "memo", "IdPrefix": "memo", "Folder": "memos",
                    "Label": {"zh": "会议纪要", "en": "Memo"},
                    "Fields": [{"Name": "attendees", "Type": "list", "Of": "person", "Required": true},
-                              {"Name": "mood", "Type": "enum", "Values": ["good", "bad"]}],
+                              {"Name": "mood", "Type": "enum", "Values": ["good", "bad"],
+                               "ValueLabels": {"good": {"zh": "顺利", "en": "Good"}, "bad": {"zh": "不顺", "en": "Bad"}},
+                               "Prefix": "XMOOD", "Filter": true, "Facet": true}],
                    "Sections": [{"zh": "纪要", "en": "Notes"}],
                    "Verbs": [{"Name": "count", "Args": "", "Description": "count memos"}]})");
     work.write("src/memos.cpp", R"(#include <kb/sdk.h>
@@ -150,4 +152,19 @@ public:
     RunResult verb = runProgram({installedKb, "memos", "count"}, root.path(), env);
     EXPECT_EQ(verb.exitCode, 0);
     EXPECT_EQ(verb.out, "1 memos\n");
+    // Its fields are search filters and facets, with the labels it gave.
+    RunResult found =
+        runProgram({installedKb, "search", "--json", "type:memo", "mood:bad"}, root.path(), env);
+    EXPECT_EQ(found.exitCode, 0) << found.err;
+    const QJsonObject result =
+        QJsonDocument::fromJson(QByteArray::fromStdString(found.out)).object();
+    EXPECT_EQ(result["total"].toInt(), 1) << found.out;
+    EXPECT_EQ(result["facets"]
+                  .toObject()["mood"]
+                  .toArray()[0]
+                  .toObject()["label"]
+                  .toObject()["zh"]
+                  .toString(),
+              QString::fromUtf8("不顺"))
+        << found.out;
 }
