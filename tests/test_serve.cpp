@@ -394,13 +394,19 @@ TEST_F(ServeTest, EnumValuesCarryTheirSchemaLabelsEverywhere)
     ASSERT_FALSE(proposed.value("zh").toString().isEmpty()) << compact(statusLabels);
     EXPECT_NE(proposed.value("zh").toString(), "proposed");
 
-    QJsonObject shown;
-    for (const auto &f :
-         parse(c.Get(("/api/records/" + improvementId).c_str())->body).value("fields").toArray())
-        if (f.toObject().value("name") == "status")
-            shown = f.toObject().value("items").toArray()[0].toObject();
-    EXPECT_EQ(shown.value("value").toString(), "proposed");
-    EXPECT_EQ(shown.value("label").toObject(), proposed);
+    // The record page's first value of a field, as shown.
+    const QJsonArray fields =
+        parse(c.Get(("/api/records/" + improvementId).c_str())->body).value("fields").toArray();
+    const auto shownValue = [&](const char *name) {
+        for (const auto &f : fields)
+            if (f.toObject().value("name") == name)
+                return f.toObject().value("items").toArray()[0].toObject();
+        return QJsonObject();
+    };
+    EXPECT_EQ(shownValue("status").value("value").toString(), "proposed");
+    EXPECT_EQ(shownValue("status").value("label").toObject(), proposed);
+    EXPECT_FALSE(shownValue("type").value("label").toObject().value("zh").toString().isEmpty())
+        << compact(shownValue("type"));
 
     const QJsonObject found = parse(c.Get("/api/search?q=type:improvement")->body);
     const QJsonObject facet =

@@ -508,6 +508,8 @@ ApiResponse WebApi::record(const std::string &id, const Access &a)
                     o["label"] = label(t->zh, t->en);
             if (auto named = f.valueLabels.find(item); named != f.valueLabels.end())
                 o["label"] = label(named->second.first, named->second.second);
+            if (f.name == "type" && schema)
+                o["label"] = label(schema->labelZh, schema->labelEn);
             if (f.isReferenceLike()) {
                 if (const Record *target = s_.store().byId(item);
                     target && (a.restricted || !isRestricted(*target))) {
