@@ -895,8 +895,7 @@ ParsedQuery QueryBuilder::parse(std::string_view query) const
     constexpr long kMaxPieces = 100;
     if (pieces + filters > kMaxPieces)
         throw QueryError("the query has " + std::to_string(pieces + filters) +
-                             " words and filters; at most " + std::to_string(kMaxPieces) +
-                             " are searched",
+                             " words and filters; kb takes at most " + std::to_string(kMaxPieces),
                          "keep the words that matter");
     out.contentPieces = pieces;
     out.question = out.question || pieces >= 4;

@@ -340,7 +340,7 @@ TEST_F(Search, EveryParseErrorIsOneClearLineWithAHint)
     for (const std::string &q : {words, filters, run}) {
         RunResult r = kb({"search", q});
         EXPECT_EQ(r.exitCode, 2) << r.out;
-        EXPECT_NE(r.err.find("at most 100 are searched"), std::string::npos) << r.err;
+        EXPECT_NE(r.err.find("kb takes at most 100"), std::string::npos) << r.err;
         EXPECT_NE(r.err.find("keep the words that matter"), std::string::npos) << r.err;
     }
     EXPECT_NE(kb({"search", "割接回退割接回退 word1 word2"}).exitCode, 2);
