@@ -73,7 +73,7 @@ bool racilyClean(const FileEntry &f, std::int64_t runStartNs)
     return f.mtimeNs >= runStartNs - 100'000'000LL;
 }
 
-// FNV-1a over path, size and mtime of each file, in path order.
+// FNV-1a over the path and signature (mtime, size) of each file, in path order.
 std::string digestOf(const std::vector<FileEntry> &files)
 {
     std::uint64_t h = 14695981039346656037ULL;
@@ -87,7 +87,7 @@ std::string digestOf(const std::vector<FileEntry> &files)
     };
     for (const FileEntry &f : files) {
         mix(f.path);
-        mix(std::to_string(f.size) + ":" + std::to_string(f.mtimeNs));
+        mix(fileSignature(f));
     }
     char hex[17];
     std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));

@@ -372,22 +372,23 @@ std::string Searcher::indexVersion() const
     }
 }
 
-std::string Searcher::indexSignature() const
+std::string Searcher::metadata(const char *key) const
 {
     try {
-        return d_->db ? d_->db->get_metadata(kSignatureMetadataKey) : std::string();
+        return d_->db ? d_->db->get_metadata(key) : std::string();
     } catch (const Xapian::Error &) {
         return {};
     }
 }
 
+std::string Searcher::indexSignature() const
+{
+    return metadata(kSignatureMetadataKey);
+}
+
 std::string Searcher::storedScanDigest() const
 {
-    try {
-        return d_->db ? d_->db->get_metadata(kScanDigestMetadataKey) : std::string();
-    } catch (const Xapian::Error &) {
-        return {};
-    }
+    return metadata(kScanDigestMetadataKey);
 }
 
 long Searcher::documentCount() const

@@ -79,6 +79,8 @@ public:
     std::string storedScanDigest() const;
 
 private:
+    std::string metadata(const char *key) const; // "" when absent or unreadable
+
     struct Impl;
     std::unique_ptr<Impl> d_;
 };

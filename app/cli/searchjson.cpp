@@ -26,16 +26,15 @@ std::pair<std::string, std::string> facetLabel(Session &s, const std::string &fa
             return {t->labelZh, t->labelEn};
         return {};
     }
-    if (const search::IndexedField *f = schema.field(facet); f && !f->spec.vocabulary.empty())
+    const search::IndexedField *f = schema.field(facet);
+    if (!f)
+        return {};
+    if (!f->spec.vocabulary.empty())
         if (const Term *t = s.vocab().lookup(f->spec.vocabulary, value))
             return {t->zh, t->en};
-    // An enum value a schema names ("proposed" -> 已提出); several types may share the field.
-    for (const std::string &name : schema.typeNames())
-        if (const TypeSchema *t = schema.type(name))
-            for (const FieldSpec &f : t->fields)
-                if (f.name == facet)
-                    if (auto named = f.valueLabels.find(value); named != f.valueLabels.end())
-                        return named->second;
+    // An enum value a schema names ("proposed" -> 已提出), from every type with the field.
+    if (auto named = f->spec.valueLabels.find(value); named != f->spec.valueLabels.end())
+        return named->second;
     return {};
 }
 

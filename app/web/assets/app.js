@@ -508,10 +508,7 @@ async function linkRecordIds(root) {
     !c.closest('pre') && /^[a-z][a-z0-9]*-[A-Za-z0-9._-]+$/.test(c.textContent));
   await Promise.all(codes.map(async c => {
     const id = c.textContent;
-    const res = await fetch('/api/records/' + encodeURIComponent(id), {
-      method: 'HEAD',
-      headers: state.token ? {Authorization: 'Bearer ' + state.token} : {},
-    }).catch(() => null);
+    const res = await api('/api/records/' + encodeURIComponent(id), {method: 'HEAD'}).catch(() => null);
     if (!res || !res.ok || !c.isConnected) return;
     const a = h('a', {href: '/record/' + encodeURIComponent(id), 'data-nav': ''});
     c.replaceWith(a);
