@@ -29,11 +29,25 @@ namespace {
 
 // Counts the facet values of matching documents (multi-valued fields such as touchpoints
 // included, which ValueCountMatchSpy cannot do): a few varint codes per document,
-// counted into an array.
+// counted into an array. As a MatchSpy it sees the ranked pass's candidates; the counting
+// pass hands it docids instead, so no Document object is made per match when the
+// in-memory column has the codes.
 class FacetSpy : public Xapian::MatchSpy {
 public:
     FacetSpy(std::size_t codes, const FacetColumn *column) : counts_(codes, 0), column_(column) {}
     void operator()(const Xapian::Document &doc, double) override
+    {
+        count(doc.get_docid(), [&] { return doc.get_value(kSlotFacets); });
+    }
+    void count(const Xapian::MSetIterator &match)
+    {
+        count(*match, [&] { return match.get_document().get_value(kSlotFacets); });
+    }
+    const std::vector<long> &counts() const { return counts_; }
+    long seen() const { return seen_; }
+
+private:
+    template <class ReadValue> void count(Xapian::docid docid, ReadValue readValue)
     {
         ++seen_;
         const auto add = [this](std::uint32_t code) {
@@ -42,14 +56,11 @@ public:
             ++counts_[code];
         };
         if (column_)
-            column_->forEachCode(doc.get_docid(), add);
+            column_->forEachCode(docid, add);
         else
-            FacetCodes::forEachCode(doc.get_value(kSlotFacets), add);
+            FacetCodes::forEachCode(readValue(), add);
     }
-    const std::vector<long> &counts() const { return counts_; }
-    long seen() const { return seen_; }
 
-private:
     std::vector<long> counts_;
     const FacetColumn *column_;
     long seen_ = 0;
@@ -239,9 +250,14 @@ struct Searcher::Impl {
                        : Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(&sample)));
         counter.set_weighting_scheme(Xapian::BoolWeight());
         counter.set_docid_order(Xapian::Enquire::ASCENDING);
-        if (spy)
-            counter.add_matchspy(spy);
-        return long(counter.get_mset(0, 0, database.get_doccount()).get_matches_estimated());
+        const Xapian::doccount all = database.get_doccount();
+        if (!spy)
+            return long(counter.get_mset(0, 0, all).get_matches_estimated());
+        // The matches themselves, not a MatchSpy: Xapian would make a Document per match.
+        const Xapian::MSet matches = counter.get_mset(0, all, all);
+        for (auto it = matches.begin(); it != matches.end(); ++it)
+            spy->count(it);
+        return long(matches.size());
     }
 
     // The count the ranked pass could not settle (it saw every match only when there were
