@@ -1,6 +1,7 @@
 #include "indexschema.h"
 
 #include "conceptterms.h"
+#include "impactweight.h"
 #include "lexicon.h"
 #include "textanalysis.h"
 #include "vocabulary.h"
@@ -11,7 +12,7 @@
 namespace kb::search {
 
 // Bump when the analysis or the document layout changes.
-constexpr const char *kIndexFormat = "kb-index-8";
+constexpr const char *kIndexFormat = "kb-index-9";
 
 std::string termPrefix(const std::string &declared)
 {
@@ -41,7 +42,7 @@ IndexSchema IndexSchema::build(const std::vector<const TypeSchema *> &types,
     IndexSchema s;
     s.vocab_ = &vocab;
     s.concepts_ = std::make_shared<const ConceptTerms>(synonymGroups(vocab));
-    std::string sig = kIndexFormat;
+    std::string sig = std::string(kIndexFormat) + "|" + impactSignature();
     for (const FieldSpec &f : commonFields()) {
         IndexedField field;
         field.name = f.name;

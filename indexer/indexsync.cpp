@@ -2,6 +2,7 @@
 
 #include "documentbuilder.h"
 #include "facetcodes.h"
+#include "impactweight.h"
 #include "indexlocation.h"
 #include "indexschema.h"
 #include "store.h"
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -210,14 +212,46 @@ private:
 // files into a shard database (Xapian writes are single-threaded per database), then the
 // shards are compacted into the final one, which also leaves it compact on disk (the
 // approach of Recoll's parallel rebuild).
-void encodeFacets(BuiltDocument &d, FacetCodes &codes)
+// The last steps before a document is written: facet codes and BM25 impacts.
+void finishDocument(BuiltDocument &d, FacetCodes &codes, double referenceLength)
 {
     d.doc.add_value(kSlotFacets, codes.encode(d.doc.get_value(kSlotFacets)));
+    storeImpacts(d.doc, referenceLength);
+}
+
+// A rebuild's reference length: the mean length of up to kSample documents spread evenly
+// over the files (analysed twice; a tenth of a second for a large root).
+double sampleReferenceLength(const KbRoot &root, const IndexSchema &schema,
+                             const std::vector<FileEntry> &work)
+{
+    constexpr std::size_t kSample = 200;
+    std::vector<double> lengths;
+    const std::size_t step = std::max<std::size_t>(1, work.size() / kSample);
+    for (std::size_t i = 0; i < work.size(); i += step) {
+        try {
+            lengths.push_back(documentLength(buildDocument(root, schema, work[i]).doc));
+        } catch (const Xapian::Error &) {
+            // the real pass reports it
+        }
+    }
+    return std::round(referenceLengthOf(lengths));
+}
+
+// The reference length an index was built with, 0 when it has none (built before
+// impacts were stored, or damaged): such an index is rebuilt.
+double storedReferenceLength(const Xapian::Database &db)
+{
+    // A whole number: strtod and to_string(double) follow the locale Qt sets.
+    const std::string text = db.get_metadata(kReferenceLengthMetadataKey);
+    char *end = nullptr;
+    const long value = std::strtol(text.c_str(), &end, 10);
+    return !text.empty() && end && *end == '\0' && value >= 1 ? double(value) : 0;
 }
 
 void buildInShards(const KbRoot &root, const IndexSchema &schema,
                    const std::vector<FileEntry> &work, int shards, const std::string &dbDir,
-                   std::int64_t runStartNs, const SyncOptions &options, FacetCodes &codes)
+                   std::int64_t runStartNs, const SyncOptions &options, FacetCodes &codes,
+                   double referenceLength)
 {
     std::vector<std::string> dirs;
     std::vector<std::thread> threads;
@@ -237,7 +271,7 @@ void buildInShards(const KbRoot &root, const IndexSchema &schema,
                     BuiltDocument d = buildDocument(root, schema, work[i]);
                     if (racilyClean(work[i], runStartNs))
                         d.doc.add_value(kSlotSignature, "0:" + std::to_string(work[i].size));
-                    encodeFacets(d, codes);
+                    finishDocument(d, codes, referenceLength);
                     db.add_document(d.doc);
                     pendingBytes += d.textBytes;
                     if (pendingBytes >= kFlushBytes / std::size_t(shards)) {
@@ -316,7 +350,8 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
         if (!rebuild) {
             try {
                 db.emplace(dbDir, Xapian::DB_OPEN);
-                if (db->get_metadata(kSignatureMetadataKey) != schema.signature()) {
+                if (db->get_metadata(kSignatureMetadataKey) != schema.signature() ||
+                    storedReferenceLength(*db) == 0) {
                     rebuild = true;
                     report->rebuildReason = "the index was built with other schemas, "
                                             "vocabularies or analysis settings";
@@ -365,13 +400,16 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
             ++report->removed;
         }
 
+        const double referenceLength =
+            rebuild ? sampleReferenceLength(root, schema, work) : storedReferenceLength(*db);
         int threads = options.threads > 0 ? options.threads
                                           : int(std::max(1u, std::thread::hardware_concurrency()));
         if (rebuild && threads > 1 && work.size() >= kShardedRebuildFrom) {
             db->close();
             db.reset();
             fs::remove_all(dbDir);
-            buildInShards(root, schema, work, threads, dbDir, runStartNs, options, codes);
+            buildInShards(root, schema, work, threads, dbDir, runStartNs, options, codes,
+                          referenceLength);
             report->added = work.size();
             db.emplace(dbDir, Xapian::DB_OPEN);
             work.clear();
@@ -382,7 +420,7 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
             BuiltDocument d = pipeline.take(i);
             if (racilyClean(work[i], runStartNs))
                 d.doc.add_value(kSlotSignature, "0:" + std::to_string(work[i].size));
-            encodeFacets(d, codes);
+            finishDocument(d, codes, referenceLength);
             if (rebuild)
                 db->add_document(d.doc);
             else
@@ -398,6 +436,7 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
                 options.progress(i + 1, work.size());
         }
         db->set_metadata(kSignatureMetadataKey, schema.signature());
+        db->set_metadata(kReferenceLengthMetadataKey, std::to_string(std::lround(referenceLength)));
         db->set_metadata(kFacetCodesMetadataKey, codes.serialize());
         // No digest while a file is racily clean: the next search must sync to re-read it.
         const bool racy =
@@ -439,7 +478,8 @@ bool updateIndexedFiles(const KbRoot &root, const IndexSchema &schema,
         return false;
     try {
         Xapian::WritableDatabase db(where.current(), Xapian::DB_OPEN);
-        if (db.get_metadata(kSignatureMetadataKey) != schema.signature()) {
+        const double referenceLength = storedReferenceLength(db);
+        if (db.get_metadata(kSignatureMetadataKey) != schema.signature() || referenceLength == 0) {
             db.close();
             lock.release();
             SyncOptions options;
@@ -462,7 +502,7 @@ bool updateIndexedFiles(const KbRoot &root, const IndexSchema &schema,
             BuiltDocument d = buildDocument(root, schema, f);
             if (racilyClean(f, runStartNs))
                 d.doc.add_value(kSlotSignature, "0:" + std::to_string(f.size));
-            encodeFacets(d, codes);
+            finishDocument(d, codes, referenceLength);
             db.replace_document(pathTerm(path), d.doc);
         }
         db.set_metadata(kFacetCodesMetadataKey, codes.serialize());

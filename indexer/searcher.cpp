@@ -4,6 +4,7 @@
 #include "documentbuilder.h"
 #include "facetcodes.h"
 #include "facetcolumn.h"
+#include "impactweight.h"
 #include "indexlocation.h"
 #include "indexschema.h"
 #include "indexsync.h"
@@ -345,6 +346,7 @@ struct Searcher::Impl {
             FacetSpy spy(codes.size(), options.facets ? facetColumn.get() : nullptr);
             Xapian::Enquire enquire(database);
             enquire.set_query(query);
+            enquire.set_weighting_scheme(ImpactWeight());
             applySort(enquire, options.sort, parsed ? parsed->hasText : true);
             if (options.facets)
                 enquire.add_matchspy(&spy);

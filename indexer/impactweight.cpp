@@ -1,0 +1,132 @@
+#include "impactweight.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace kb::search {
+
+namespace {
+
+// Xapian's BM25Weight defaults (k1 1, k2 0, k3 1, b 0.5, min_normlen 0.5): rankings stay
+// those kb had before impacts.
+constexpr double kK1 = 1.0, kB = 0.5, kK3 = 1.0, kMinNormLength = 0.5;
+
+} // namespace
+
+std::string impactSignature()
+{
+    return "impacts:" + std::to_string(kImpactScale) + ":" + std::to_string(int(kK1 * 100)) + ":" +
+           std::to_string(int(kB * 100)) + ":" + std::to_string(int(kMinNormLength * 100));
+}
+
+double documentLength(const Xapian::Document &doc)
+{
+    double length = 0;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t)
+        length += t.get_wdf();
+    return length;
+}
+
+double referenceLengthOf(const std::vector<double> &sampleLengths)
+{
+    double sum = 0;
+    for (double l : sampleLengths)
+        sum += l;
+    return sampleLengths.empty() ? 1.0 : std::max(1.0, sum / double(sampleLengths.size()));
+}
+
+void storeImpacts(Xapian::Document &doc, double referenceLength)
+{
+    const double normLength =
+        std::max(documentLength(doc) / std::max(1.0, referenceLength), kMinNormLength);
+    const double lengthPart = kK1 * (normLength * kB + (1 - kB));
+    // Collected first: the term list must not change while it is walked.
+    struct Change {
+        std::string term;
+        Xapian::termcount wdf, impact;
+    };
+    std::vector<Change> changes;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        const Xapian::termcount wdf = t.get_wdf();
+        if (wdf == 0)
+            continue;
+        const double part = double(wdf) / (lengthPart + double(wdf));
+        const auto impact =
+            Xapian::termcount(std::clamp(std::lround(part * kImpactScale), 1L, long(kImpactScale)));
+        if (impact != wdf)
+            changes.push_back({*t, wdf, impact});
+    }
+    for (const Change &c : changes) {
+        if (c.impact > c.wdf) {
+            doc.add_term(c.term, c.impact - c.wdf); // in place, positions untouched
+            continue;
+        }
+        // Lowering a wdf (only terms repeated about a hundred times) takes the term out
+        // and back with its positions: Xapian has no call that lowers wdf alone.
+        std::vector<Xapian::termpos> positions;
+        auto t = doc.termlist_begin();
+        t.skip_to(c.term);
+        for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
+            positions.push_back(*p);
+        doc.remove_term(c.term);
+        for (Xapian::termpos p : positions)
+            doc.add_posting(c.term, p, 0);
+        doc.add_term(c.term, c.impact);
+    }
+}
+
+ImpactWeight::ImpactWeight()
+{
+    // No DOC_LENGTH: not reading a length per match is the point of storing impacts.
+    need_stat(COLLECTION_SIZE);
+    need_stat(TERMFREQ);
+    need_stat(WDF);
+    need_stat(WDF_MAX);
+    need_stat(WQF);
+}
+
+std::string ImpactWeight::name() const
+{
+    return "kb::ImpactWeight";
+}
+
+ImpactWeight *ImpactWeight::clone() const
+{
+    return new ImpactWeight;
+}
+
+void ImpactWeight::init(double factor)
+{
+    // Xapian's BM25 idf, with its lift for terms in more than a third of the documents
+    // (the textbook formula goes negative there).
+    const double n = double(get_termfreq());
+    double ratio = (double(get_collection_size()) - n + 0.5) / (n + 0.5);
+    if (ratio < 2)
+        ratio = ratio * 0.5 + 1;
+    const double wqf = double(get_wqf());
+    termWeight_ =
+        std::log(ratio) * factor * (kK3 + 1) * wqf / (kK3 + wqf) * (kK1 + 1) / double(kImpactScale);
+}
+
+double ImpactWeight::get_sumpart(Xapian::termcount wdf, Xapian::termcount, Xapian::termcount) const
+{
+    // A synonym's wdf is the sum of its forms' impacts: saturated at one full impact.
+    return termWeight_ * double(std::min(wdf, kImpactScale));
+}
+
+double ImpactWeight::get_maxpart() const
+{
+    return termWeight_ * double(std::min(get_wdf_upper_bound(), kImpactScale));
+}
+
+double ImpactWeight::get_sumextra(Xapian::termcount, Xapian::termcount) const
+{
+    return 0;
+}
+
+double ImpactWeight::get_maxextra() const
+{
+    return 0;
+}
+
+} // namespace kb::search
