@@ -1,15 +1,16 @@
 #include "docidsample.h"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace kb::search {
 
 DocidSample::DocidSample(unsigned oneIn) : oneIn_(oneIn < 1 ? 1 : oneIn) {}
 
-// The sampled docid of block k, which holds docids k*n+1 .. (k+1)*n: one per block, at an
-// offset drawn from a hash of k, so each docid has the same 1-in-n chance and no stride in
-// how files were numbered can line up with the sample.
-Xapian::docid DocidSample::pick(Xapian::docid block) const
+// Block k holds docids k*kRun*n+1 .. (k+1)*kRun*n; its run starts at an offset drawn
+// from a hash of k, so each docid has the same 1-in-n chance and no stride in how files
+// were numbered can line up with the sample.
+Xapian::docid DocidSample::runStart(Xapian::docid block) const
 {
     // MurmurHash3's finaliser: every input bit affects every output bit.
     std::uint32_t h = block;
@@ -18,7 +19,21 @@ Xapian::docid DocidSample::pick(Xapian::docid block) const
     h ^= h >> 13;
     h *= 0xc2b2ae35U;
     h ^= h >> 16;
-    return block * oneIn_ + 1 + h % oneIn_;
+    const Xapian::docid blockSize = kRun * oneIn_;
+    return block * blockSize + 1 + h % (blockSize - kRun + 1);
+}
+
+Xapian::docid DocidSample::sampledDocids(Xapian::docid last) const
+{
+    if (oneIn_ == 1)
+        return last;
+    Xapian::docid covered = 0;
+    for (Xapian::docid block = 0; block * kRun * oneIn_ < last; ++block) {
+        const Xapian::docid start = runStart(block);
+        if (start <= last)
+            covered += std::min(start + kRun - 1, last) - start + 1;
+    }
+    return covered;
 }
 
 void DocidSample::init(const Xapian::Database &db)
@@ -52,10 +67,18 @@ void DocidSample::skip_to(Xapian::docid docid, double)
 {
     if (docid <= current_)
         return;
-    const Xapian::docid block = (docid - 1) / oneIn_;
-    current_ = pick(block);
-    if (current_ < docid)
-        current_ = pick(block + 1);
+    if (oneIn_ == 1) {
+        current_ = docid;
+        return;
+    }
+    const Xapian::docid block = (docid - 1) / (kRun * oneIn_);
+    const Xapian::docid start = runStart(block);
+    if (docid < start)
+        current_ = start;
+    else if (docid < start + kRun)
+        current_ = docid;
+    else
+        current_ = runStart(block + 1);
 }
 
 bool DocidSample::at_end() const

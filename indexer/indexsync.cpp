@@ -75,17 +75,23 @@ bool racilyClean(const FileEntry &f, std::int64_t runStartNs)
     return f.mtimeNs >= runStartNs - 100'000'000LL;
 }
 
+constexpr std::uint64_t kFnvOffset = 14695981039346656037ULL;
+
+std::uint64_t fnv1a(std::uint64_t h, std::string_view bytes)
+{
+    for (unsigned char c : bytes) {
+        h ^= c;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
 // FNV-1a over the path and signature (mtime, size) of each file, in path order.
 std::string digestOf(const std::vector<FileEntry> &files)
 {
-    std::uint64_t h = 14695981039346656037ULL;
+    std::uint64_t h = kFnvOffset;
     const auto mix = [&h](std::string_view bytes) {
-        for (unsigned char c : bytes) {
-            h ^= c;
-            h *= 1099511628211ULL;
-        }
-        h ^= 0xFF; // field separator
-        h *= 1099511628211ULL;
+        h = fnv1a(fnv1a(h, bytes), "\xFF"); // 0xFF separates the fields
     };
     for (const FileEntry &f : files) {
         mix(f.path);
@@ -94,6 +100,28 @@ std::string digestOf(const std::vector<FileEntry> &files)
     char hex[17];
     std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
     return std::to_string(files.size()) + "-" + hex;
+}
+
+// Puts a rebuild's files in an order drawn from a hash of their paths. Docids follow the
+// order files are added, and the counting pass samples runs of consecutive docids
+// (DocidSample): numbered folder by folder, a run would be ten lessons of one year, and
+// the type and year facets of a sample would swing with the runs it happened to hit.
+void shuffleForSampling(std::vector<FileEntry> &files)
+{
+    const auto hashOf = [](const std::string &path) {
+        const std::uint64_t h = fnv1a(kFnvOffset, path);
+        return h ^ (h >> 29);
+    };
+    std::vector<std::pair<std::uint64_t, std::size_t>> keys;
+    keys.reserve(files.size());
+    for (std::size_t i = 0; i < files.size(); ++i)
+        keys.emplace_back(hashOf(files[i].path), i);
+    std::sort(keys.begin(), keys.end());
+    std::vector<FileEntry> shuffled;
+    shuffled.reserve(files.size());
+    for (const auto &key : keys)
+        shuffled.push_back(std::move(files[key.second]));
+    files = std::move(shuffled);
 }
 
 void fsyncTree(const std::string &dir)
@@ -400,6 +428,8 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
             ++report->removed;
         }
 
+        if (rebuild)
+            shuffleForSampling(work); // every isUpdate is false: nothing was indexed
         const double referenceLength =
             rebuild ? sampleReferenceLength(root, schema, work) : storedReferenceLength(*db);
         int threads = options.threads > 0 ? options.threads

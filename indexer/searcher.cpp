@@ -240,11 +240,19 @@ struct Searcher::Impl {
         std::vector<std::pair<std::string, std::vector<FacetCount>>> facets;
     };
 
-    // Matches among 1 in `oneIn` docids (all of them for 1), unweighted, with their facets.
-    long countSample(Xapian::Database &database, const Xapian::Query &query, unsigned oneIn,
-                     FacetSpy *spy) const
+    // Matches among about 1 in `oneIn` docids (all of them for 1), unweighted, with their
+    // facets; `scale` turns them into an estimate for all docids.
+    struct Sampled {
+        long matches = 0;
+        double scale = 1;
+    };
+    Sampled countSample(Xapian::Database &database, const Xapian::Query &query, unsigned oneIn,
+                        FacetSpy *spy) const
     {
         DocidSample sample(oneIn);
+        const Xapian::docid last = database.get_lastdocid();
+        const double scale =
+            double(last) / double(std::max<Xapian::docid>(1, sample.sampledDocids(last)));
         Xapian::Enquire counter(database);
         counter.set_query(
             oneIn == 1 ? query
@@ -253,12 +261,12 @@ struct Searcher::Impl {
         counter.set_docid_order(Xapian::Enquire::ASCENDING);
         const Xapian::doccount all = database.get_doccount();
         if (!spy)
-            return long(counter.get_mset(0, 0, all).get_matches_estimated());
+            return {long(counter.get_mset(0, 0, all).get_matches_estimated()), scale};
         // The matches themselves, not a MatchSpy: Xapian would make a Document per match.
         const Xapian::MSet matches = counter.get_mset(0, all, all);
         for (auto it = matches.begin(); it != matches.end(); ++it)
             spy->count(it);
-        return long(matches.size());
+        return {long(matches.size()), scale};
     }
 
     // The count the ranked pass could not settle (it saw every match only when there were
@@ -280,20 +288,21 @@ struct Searcher::Impl {
         // sample), a denser sample follows.
         long guess = long(ranked.get_matches_estimated());
         unsigned oneIn = 1;
-        long inSample = 0;
+        Sampled sampled;
         std::optional<FacetSpy> spy;
         for (;;) {
             oneIn = exact ? 1u : unsigned(std::max<long>(1, guess / kSampleTarget));
             spy.emplace(codes.size(), facetColumn.get());
-            inSample = countSample(database, query, oneIn, facets ? &*spy : nullptr);
-            if (oneIn == 1 || inSample >= kSampleTarget / 4)
+            sampled = countSample(database, query, oneIn, facets ? &*spy : nullptr);
+            if (oneIn == 1 || sampled.matches >= kSampleTarget / 4)
                 break;
-            guess = inSample * long(oneIn);
+            guess = std::lround(double(sampled.matches) * sampled.scale);
         }
+        const long inSample = sampled.matches;
         if (oneIn == 1 || lower == upper) {
             c.total = oneIn == 1 ? inSample : lower;
         } else {
-            c.total = std::clamp(inSample * long(oneIn), lower, upper);
+            c.total = std::clamp(std::lround(double(inSample) * sampled.scale), lower, upper);
             c.totalEstimated = true;
         }
         if (facets) {

@@ -630,3 +630,35 @@ TEST_F(Search, LargeResultsAreEstimatedCloselyAndExactOnRequest)
     EXPECT_EQ(kindCount(exact, "incident-review"), 800);
     EXPECT_NEAR(kindCount(estimated, "incident-review"), 800, 160);
 }
+
+TEST_F(Search, EstimatesHoldWhenSimilarRecordsSitTogetherOnDisk)
+{
+    // 6000 records in folders by kind and year (so files of a kind and year are
+    // neighbours on disk), "beta" in every third. The counting sample reads runs of
+    // consecutive documents, so the estimates hold only because a rebuild numbers the
+    // files in a shuffled order, not folder by folder.
+    for (int i = 0; i < 6000; ++i) {
+        const std::string id = "l" + std::to_string(i);
+        const bool incident = i % 5 == 0;
+        const std::string year = std::to_string(2010 + i % 10);
+        dir.write(std::string("lessons/") + (incident ? "incidents/" : "retros/") + year + "/" +
+                      id + ".md",
+                  "---\nid: " + id + "\ntype: lesson\ntitle: Lesson " + std::to_string(i) +
+                      "\ndate: " + year +
+                      "-03-01\nkind: " + (incident ? "incident-review" : "project-retro") +
+                      "\ntouchpoint: [tp01-proposal]\n---\n\nalpha" + (i % 3 == 0 ? " beta" : "") +
+                      "\n");
+    }
+    ASSERT_EQ(kb({"index"}).exitCode, 0);
+    const QJsonObject estimated = json(kb({"search", "--json", "alpha", "-beta"}).out);
+    ASSERT_TRUE(estimated["facets_estimated"].toBool()) << "4000 hits are sampled";
+    EXPECT_NEAR(estimated["total"].toDouble(), 4000, 300);
+    double incidents = -1;
+    for (const auto &v : estimated["facets"].toObject()["kind"].toArray())
+        if (v.toObject()["value"].toString() == "incident-review")
+            incidents = v.toObject()["count"].toDouble();
+    EXPECT_NEAR(incidents, 800, 120) << "1200 incident reviews, a third with beta";
+    for (const auto &v : estimated["facets"].toObject()["year"].toArray())
+        EXPECT_NEAR(v.toObject()["count"].toDouble(), 400, 100)
+            << v.toObject()["value"].toString().toStdString();
+}
