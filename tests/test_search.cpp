@@ -404,6 +404,27 @@ TEST_F(Search, JsonContractFacetsAndPaging)
     EXPECT_EQ(r["facets"].toObject()["type"].toArray()[0].toObject()["count"].toInt(), 12);
 }
 
+TEST_F(Search, JsonCarriesQuotesBackslashesAndControlCharactersIntact)
+{
+    // The JSON is written by hand for speed: every character a title or a snippet can hold
+    // must come back the same through a real JSON parser.
+    const std::string title = "引号 \\\"quoted\\\" back\\\\slash tab\\there bell\\a 𝄞 end";
+    dir.write("lessons/q.md", "---\nid: q1\ntype: lesson\ntitle: \"" + title +
+                                  "\"\ndate: 2024-03-01\nkind: project-retro\n"
+                                  "touchpoint: [tp01-proposal]\n---\n\nquoted body \"x\" \\ y\n");
+    RunResult run = kb({"search", "--json", "quoted"});
+    ASSERT_EQ(run.exitCode, 0) << run.err;
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(run.out), &error);
+    ASSERT_EQ(error.error, QJsonParseError::NoError) << run.out;
+    const QJsonObject hit = doc.object()["hits"].toArray()[0].toObject();
+    EXPECT_EQ(hit["title"].toString(),
+              QString::fromUtf8("引号 \"quoted\" back\\slash tab\there bell\a 𝄞 end"));
+    EXPECT_TRUE(hit["snippet"].toString().contains(QString::fromUtf8("\"x\" \\ y")))
+        << hit["snippet"].toString().toStdString();
+    EXPECT_GT(hit["score"].toDouble(), 0);
+}
+
 TEST_F(Search, BrokenFilesAreReportedEveryRunAndStillSearchable)
 {
     dir.write("lessons/good.md", lesson("good", "Good", "fine"));

@@ -212,7 +212,7 @@ int runQuery(Session &s, const std::string &command, const Args &args, bool simi
         return 2;
     }
     if (a.flag("json"))
-        printJson(QJsonDocument(searchResultJson(s, r, o)));
+        printJson(QJsonDocument::fromJson(QByteArray::fromStdString(searchResultJson(s, r, o))));
     else
         printHuman(s, r, o, a.flag("facets"));
     return r.total > 0 ? 0 : 1;

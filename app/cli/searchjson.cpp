@@ -5,16 +5,11 @@
 #include "session.h"
 #include "vocabulary.h"
 
-#include <QJsonArray>
+#include "jsonwriter.h"
 
 namespace kb {
 
 namespace {
-
-QString q(const std::string &s)
-{
-    return QString::fromStdString(s);
-}
 
 // "zh / en" label of a facet value, when a vocabulary or the type schemas name it.
 std::pair<std::string, std::string> facetLabel(Session &s, const std::string &facet,
@@ -40,51 +35,55 @@ std::pair<std::string, std::string> facetLabel(Session &s, const std::string &fa
 
 } // namespace
 
-QJsonObject searchResultJson(Session &s, const search::SearchResult &r,
+std::string searchResultJson(Session &s, const search::SearchResult &r,
                              const search::SearchOptions &o)
 {
-    QJsonArray hits;
+    JsonWriter w;
+    w.beginObject()
+        .field("contract", "kb.search/2")
+        .field("query", r.query)
+        .field("total", r.total)
+        .field("exact_total", r.exactTotal)
+        .field("relaxed", r.relaxed)
+        .field("total_estimated", r.totalEstimated)
+        .field("facets_estimated", r.facetsSampled)
+        .field("offset", o.offset)
+        .field("limit", o.limit);
+    w.key("hits").beginArray();
     for (const search::SearchHit &h : r.hits) {
-        QJsonObject fields;
+        w.beginObject()
+            .field("rank", h.rank)
+            .field("id", h.id)
+            .field("path", h.path)
+            .field("type", h.type)
+            .field("title", h.title)
+            .field("date", h.date)
+            .field("score", h.score)
+            .field("snippet", h.snippet);
+        w.key("fields").beginObject();
         for (const auto &[k, v] : h.fields)
-            fields[q(k)] = q(v);
-        hits.append(QJsonObject{{"rank", h.rank},
-                                {"id", q(h.id)},
-                                {"path", q(h.path)},
-                                {"type", q(h.type)},
-                                {"title", q(h.title)},
-                                {"date", q(h.date)},
-                                {"score", h.score},
-                                {"snippet", q(h.snippet)},
-                                {"fields", fields}});
+            w.field(k, v);
+        w.endObject().endObject();
     }
-    QJsonObject facets;
+    w.endArray();
+    w.key("facets").beginObject();
     for (const auto &[name, values] : r.facets) {
-        QJsonArray list;
+        w.key(name).beginArray();
         for (const search::FacetCount &c : values) {
-            QJsonObject item{{"value", q(c.value)}, {"count", qint64(c.count)}};
+            w.beginObject().field("value", c.value).field("count", c.count);
             const auto [zh, en] = facetLabel(s, name, c.value);
             if (!zh.empty() || !en.empty())
-                item["label"] = QJsonObject{{"zh", q(zh)}, {"en", q(en)}};
-            list.append(item);
+                w.key("label").beginObject().field("zh", zh).field("en", en).endObject();
+            w.endObject();
         }
-        facets[q(name)] = list;
+        w.endArray();
     }
-    QJsonArray notes;
+    w.endObject();
+    w.key("notes").beginArray();
     for (const std::string &n : r.notes)
-        notes.append(q(n));
-    return QJsonObject{{"query", q(r.query)},
-                       {"total", qint64(r.total)},
-                       {"offset", o.offset},
-                       {"limit", o.limit},
-                       {"relaxed", r.relaxed},
-                       {"hits", hits},
-                       {"exact_total", qint64(r.exactTotal)},
-                       {"total_estimated", r.totalEstimated},
-                       {"facets_estimated", r.facetsSampled},
-                       {"facets", facets},
-                       {"notes", notes},
-                       {"contract", "kb.search/2"}};
+        w.value(n);
+    w.endArray().endObject();
+    return w.text();
 }
 
 } // namespace kb

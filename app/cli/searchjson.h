@@ -1,6 +1,6 @@
 #pragma once
 
-#include <QJsonObject>
+#include <string>
 
 namespace kb {
 class Session;
@@ -9,9 +9,9 @@ struct SearchResult;
 struct SearchOptions;
 } // namespace search
 
-// A search result as the kb.search/2 JSON contract (README): `kb search --json` and the
-// web API answer with the same object.
-QJsonObject searchResultJson(Session &s, const search::SearchResult &r,
+// A search result as the kb.search/2 JSON contract (README), compact: `kb search --json`
+// and the web API answer with the same document.
+std::string searchResultJson(Session &s, const search::SearchResult &r,
                              const search::SearchOptions &o);
 
 } // namespace kb

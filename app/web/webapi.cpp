@@ -422,11 +422,9 @@ ApiResponse WebApi::runSearch(const Params &p, const Access &a, bool similar)
     try {
         const search::SearchResult r =
             similar ? searcher->similar(query, o) : searcher->search(query, o);
-        ApiResponse answer;
-        {
-            std::lock_guard lock(mutex_); // facet labels read the vocabularies
-            answer = ApiResponse::json(searchResultJson(s_, r, o));
-        }
+        // No lock: facet labels read the vocabularies, which this generation loaded in its
+        // constructor and never changes (a changed vocabulary makes a new generation).
+        const ApiResponse answer{200, QByteArray::fromStdString(searchResultJson(s_, r, o))};
         constexpr std::size_t kCacheEntries = 1000;
         std::lock_guard lock(cacheMutex_);
         if (!cacheIndex_.count(key)) {
