@@ -40,10 +40,33 @@ public:
     {
         count(doc.get_docid(), [&] { return doc.get_value(kSlotFacets); });
     }
-    void count(const Xapian::MSetIterator &match)
+    // Every match of an unweighted pass, which come in docid order. Without the in-memory
+    // column (a one-off search) the codes come from one walk along the facet value
+    // stream, not from a document opened per match (3 of a CLI search's 13 ms).
+    void countAll(const Xapian::MSet &matches, const Xapian::Database &db)
     {
-        count(*match, [&] { return match.get_document().get_value(kSlotFacets); });
+        if (column_) {
+            for (auto it = matches.begin(); it != matches.end(); ++it)
+                count(*it, [] { return std::string(); });
+            return;
+        }
+        auto stream = db.valuestream_begin(kSlotFacets);
+        const auto end = db.valuestream_end(kSlotFacets);
+        Xapian::docid previous = 0;
+        for (auto it = matches.begin(); it != matches.end(); ++it) {
+            const Xapian::docid docid = *it;
+            if (docid < previous) { // not in docid order after all: read the document
+                count(docid, [&] { return it.get_document().get_value(kSlotFacets); });
+                continue;
+            }
+            previous = docid;
+            if (stream != end && stream.get_docid() < docid)
+                stream.skip_to(docid);
+            const bool has = stream != end && stream.get_docid() == docid;
+            count(docid, [&] { return has ? *stream : std::string(); });
+        }
     }
+
     const std::vector<long> &counts() const { return counts_; }
     long seen() const { return seen_; }
 
@@ -264,8 +287,7 @@ struct Searcher::Impl {
             return {long(counter.get_mset(0, 0, all).get_matches_estimated()), scale};
         // The matches themselves, not a MatchSpy: Xapian would make a Document per match.
         const Xapian::MSet matches = counter.get_mset(0, all, all);
-        for (auto it = matches.begin(); it != matches.end(); ++it)
-            spy->count(it);
+        spy->countAll(matches, database);
         return {long(matches.size()), scale};
     }
 
