@@ -249,13 +249,16 @@ struct Searcher::Impl {
         return h;
     }
 
-    // How many records match, and their facets: exact up to a few thousand matches (and
+    // How many records match, and their facets: exact up to about kExactUpTo matches (and
     // always with options.exactCounts); beyond that, estimated from the matches among a
     // uniform 1-in-n sample of docids, sized for about kSampleTarget of them (within a few
     // percent), and marked as estimates, as web search engines and Lucene's sampling facets
     // do. Counting 80,000 matches exactly costs more than finding the best ten, and tells
     // the reader nothing "about 80,000" does not.
-    static constexpr long kSampleTarget = 2000;
+    // An exact count of 3,000 matches of three common words reads their whole posting
+    // lists again, as long as ranking them did (1.1 ms on 100k records); a 1-in-2 sample
+    // reads half and is within about 3 %.
+    static constexpr long kSampleTarget = 2000, kExactUpTo = 2000;
 
     struct Counted {
         long total = 0;
@@ -313,7 +316,9 @@ struct Searcher::Impl {
         Sampled sampled;
         std::optional<FacetSpy> spy;
         for (;;) {
-            oneIn = exact ? 1u : unsigned(std::max<long>(1, guess / kSampleTarget));
+            oneIn = exact || guess <= kExactUpTo
+                        ? 1u
+                        : unsigned(std::max<long>(2, guess / kSampleTarget));
             spy.emplace(codes.size(), facetColumn.get());
             sampled = countSample(database, query, oneIn, facets ? &*spy : nullptr);
             if (oneIn == 1 || sampled.matches >= kSampleTarget / 4)
