@@ -321,9 +321,11 @@ struct Searcher::Impl {
                         : unsigned(std::max<long>(2, guess / kSampleTarget));
             spy.emplace(codes.size(), facetColumn.get());
             sampled = countSample(database, query, oneIn, facets ? &*spy : nullptr);
-            if (oneIn == 1 || sampled.matches >= kSampleTarget / 4)
+            const long estimate = std::lround(double(sampled.matches) * sampled.scale);
+            // Small after all: counted exactly next. Too few in the sample: a denser one.
+            if (oneIn == 1 || (estimate > kExactUpTo && sampled.matches >= kSampleTarget / 4))
                 break;
-            guess = std::lround(double(sampled.matches) * sampled.scale);
+            guess = estimate;
         }
         const long inSample = sampled.matches;
         if (oneIn == 1 || lower == upper) {
