@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 namespace kb::search {
 
@@ -27,12 +28,38 @@ double documentLength(const Xapian::Document &doc)
     return length;
 }
 
-double referenceLengthOf(const std::vector<double> &sampleLengths)
+ReferenceLength ReferenceLength::of(const std::vector<double> &sampleLengths)
 {
+    if (sampleLengths.empty())
+        return {kDefault, 0};
     double sum = 0;
     for (double l : sampleLengths)
         sum += l;
-    return sampleLengths.empty() ? 1.0 : std::max(1.0, sum / double(sampleLengths.size()));
+    return {std::max(1.0, std::round(sum / double(sampleLengths.size()))), sampleLengths.size()};
+}
+
+ReferenceLength ReferenceLength::parse(const std::string &text)
+{
+    // Whole numbers: strtod and to_string(double) would follow the locale Qt sets.
+    char *end = nullptr;
+    const long length = std::strtol(text.c_str(), &end, 10);
+    if (end == text.c_str() || *end != ' ' || length < 1)
+        return {};
+    const char *countText = end + 1;
+    const long count = std::strtol(countText, &end, 10);
+    if (end == countText || *end != '\0' || count < 0)
+        return {};
+    return {double(length), std::size_t(count)};
+}
+
+std::string ReferenceLength::serialize() const
+{
+    return std::to_string(std::lround(length)) + " " + std::to_string(sampled);
+}
+
+bool ReferenceLength::outgrown(std::size_t documents) const
+{
+    return sampled < kSample && documents >= 2 * sampled + 20;
 }
 
 void storeImpacts(Xapian::Document &doc, double referenceLength)

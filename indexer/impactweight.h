@@ -23,8 +23,22 @@ void storeImpacts(Xapian::Document &doc, double referenceLength);
 // The length of `doc` as BM25 counts it: the sum of its wdf before storeImpacts.
 double documentLength(const Xapian::Document &doc);
 
-// The reference length of an index: the mean document length of `sample` (at least 1).
-double referenceLengthOf(const std::vector<double> &sampleLengths);
+// The length an index's impacts are normalised against: the mean length of a sample of
+// its documents, and how many there were. Kept in the index metadata as "LENGTH COUNT".
+struct ReferenceLength {
+    static constexpr std::size_t kSample = 200; // documents measured at a rebuild, at most
+    static constexpr double kDefault = 400;     // for an index built with no documents
+
+    double length = 0; // 0: unknown or unreadable, and the index is rebuilt
+    std::size_t sampled = 0;
+
+    static ReferenceLength of(const std::vector<double> &sampleLengths);
+    static ReferenceLength parse(const std::string &text);
+    std::string serialize() const;
+    // Measured on fewer documents than the index now holds by far (a root that started
+    // empty or small): a rebuild measures it again, cheap at that size.
+    bool outgrown(std::size_t documents) const;
+};
 
 // The scoring constants as text, part of the index signature: an index whose impacts
 // were computed with others is rebuilt.

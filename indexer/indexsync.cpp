@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cmath>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -104,7 +103,7 @@ std::string digestOf(const std::vector<FileEntry> &files)
 
 // Puts a rebuild's files in an order drawn from a hash of their paths. Docids follow the
 // order files are added, and the counting pass samples runs of consecutive docids
-// (DocidSample): numbered folder by folder, a run would be ten lessons of one year, and
+// (DocidSample): numbered folder by folder, a run would be 256 files of one folder, and
 // the type and year facets of a sample would swing with the runs it happened to hit.
 void shuffleForSampling(std::vector<FileEntry> &files)
 {
@@ -236,10 +235,6 @@ private:
     bool stop_ = false;
 };
 
-// A full rebuild on several cores: each thread analyses and writes its own slice of the
-// files into a shard database (Xapian writes are single-threaded per database), then the
-// shards are compacted into the final one, which also leaves it compact on disk (the
-// approach of Recoll's parallel rebuild).
 // The last steps before a document is written: facet codes and BM25 impacts.
 void finishDocument(BuiltDocument &d, FacetCodes &codes, double referenceLength)
 {
@@ -247,35 +242,39 @@ void finishDocument(BuiltDocument &d, FacetCodes &codes, double referenceLength)
     storeImpacts(d.doc, referenceLength);
 }
 
-// A rebuild's reference length: the mean length of up to kSample documents spread evenly
-// over the files (analysed twice; a tenth of a second for a large root).
-double sampleReferenceLength(const KbRoot &root, const IndexSchema &schema,
-                             const std::vector<FileEntry> &work)
+// A rebuild's reference length: the mean length of up to ReferenceLength::kSample
+// documents spread evenly over the files (analysed twice; a tenth of a second for a large
+// root).
+ReferenceLength sampleReferenceLength(const KbRoot &root, const IndexSchema &schema,
+                                      const std::vector<FileEntry> &work)
 {
-    constexpr std::size_t kSample = 200;
     std::vector<double> lengths;
-    const std::size_t step = std::max<std::size_t>(1, work.size() / kSample);
-    for (std::size_t i = 0; i < work.size(); i += step) {
+    const std::size_t step = std::max<std::size_t>(1, work.size() / ReferenceLength::kSample);
+    for (std::size_t i = 0; i < work.size() && lengths.size() < ReferenceLength::kSample;
+         i += step) {
         try {
             lengths.push_back(documentLength(buildDocument(root, schema, work[i]).doc));
         } catch (const Xapian::Error &) {
             // the real pass reports it
         }
     }
-    return std::round(referenceLengthOf(lengths));
+    return ReferenceLength::of(lengths);
 }
 
-// The reference length an index was built with, 0 when it has none (built before
-// impacts were stored, or damaged): such an index is rebuilt.
-double storedReferenceLength(const Xapian::Database &db)
+// The reference length an index was built with; unknown (length 0) when it has none
+// (built before impacts were stored, or damaged) or it was measured on far fewer records
+// than the index holds now: either way the index is rebuilt.
+ReferenceLength usableReferenceLength(const Xapian::Database &db)
 {
-    // A whole number: strtod and to_string(double) follow the locale Qt sets.
-    const std::string text = db.get_metadata(kReferenceLengthMetadataKey);
-    char *end = nullptr;
-    const long value = std::strtol(text.c_str(), &end, 10);
-    return !text.empty() && end && *end == '\0' && value >= 1 ? double(value) : 0;
+    const ReferenceLength stored =
+        ReferenceLength::parse(db.get_metadata(kReferenceLengthMetadataKey));
+    return stored.outgrown(db.get_doccount()) ? ReferenceLength{} : stored;
 }
 
+// A full rebuild on several cores: each thread analyses and writes its own slice of the
+// files into a shard database (Xapian writes are single-threaded per database), then the
+// shards are compacted into the final one, which also leaves it compact on disk (the
+// approach of Recoll's parallel rebuild).
 void buildInShards(const KbRoot &root, const IndexSchema &schema,
                    const std::vector<FileEntry> &work, int shards, const std::string &dbDir,
                    std::int64_t runStartNs, const SyncOptions &options, FacetCodes &codes,
@@ -378,11 +377,14 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
         if (!rebuild) {
             try {
                 db.emplace(dbDir, Xapian::DB_OPEN);
-                if (db->get_metadata(kSignatureMetadataKey) != schema.signature() ||
-                    storedReferenceLength(*db) == 0) {
+                if (db->get_metadata(kSignatureMetadataKey) != schema.signature()) {
                     rebuild = true;
                     report->rebuildReason = "the index was built with other schemas, "
                                             "vocabularies or analysis settings";
+                } else if (usableReferenceLength(*db).length == 0) {
+                    rebuild = true;
+                    report->rebuildReason = "the index outgrew the records its ranking was "
+                                            "calibrated on";
                 }
             } catch (const Xapian::DatabaseError &e) {
                 rebuild = true;
@@ -430,8 +432,9 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
 
         if (rebuild)
             shuffleForSampling(work); // every isUpdate is false: nothing was indexed
-        const double referenceLength =
-            rebuild ? sampleReferenceLength(root, schema, work) : storedReferenceLength(*db);
+        const ReferenceLength reference =
+            rebuild ? sampleReferenceLength(root, schema, work) : usableReferenceLength(*db);
+        const double referenceLength = reference.length;
         int threads = options.threads > 0 ? options.threads
                                           : int(std::max(1u, std::thread::hardware_concurrency()));
         if (rebuild && threads > 1 && work.size() >= kShardedRebuildFrom) {
@@ -466,7 +469,7 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
                 options.progress(i + 1, work.size());
         }
         db->set_metadata(kSignatureMetadataKey, schema.signature());
-        db->set_metadata(kReferenceLengthMetadataKey, std::to_string(std::lround(referenceLength)));
+        db->set_metadata(kReferenceLengthMetadataKey, reference.serialize());
         db->set_metadata(kFacetCodesMetadataKey, codes.serialize());
         // No digest while a file is racily clean: the next search must sync to re-read it.
         const bool racy =
@@ -508,7 +511,7 @@ bool updateIndexedFiles(const KbRoot &root, const IndexSchema &schema,
         return false;
     try {
         Xapian::WritableDatabase db(where.current(), Xapian::DB_OPEN);
-        const double referenceLength = storedReferenceLength(db);
+        const double referenceLength = usableReferenceLength(db).length;
         if (db.get_metadata(kSignatureMetadataKey) != schema.signature() || referenceLength == 0) {
             db.close();
             lock.release();

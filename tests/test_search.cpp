@@ -604,6 +604,27 @@ TEST_F(Search, ReadersKeepWorkingWhileTheIndexIsRewritten)
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+TEST_F(Search, ARootThatStartsEmptyIsRankedOnItsOwnRecordsOnceItGrows)
+{
+    // BM25's length normalisation is stored at index time, relative to a reference length
+    // measured on the records. An index made while the root was empty has none to measure;
+    // once records arrive it is measured again, so a short record about a word outranks
+    // longer ones that mention it once, whichever was filed first.
+    ASSERT_EQ(kb({"index"}).exitCode, 0);
+    std::string filler;
+    for (int w = 0; w < 60; ++w)
+        filler += " word" + std::to_string(w);
+    for (int i = 0; i < 29; ++i)
+        dir.write(
+            "lessons/a" + std::to_string(i) + ".md",
+            lesson("a" + std::to_string(i), "Lesson " + std::to_string(i), "rollback" + filler));
+    dir.write("lessons/z-short.md", lesson("z-short", "Short", "rollback notes"));
+    ASSERT_EQ(kb({"index"}).exitCode, 0);
+    const std::vector<std::string> found = ids({"rollback"});
+    ASSERT_EQ(found.size(), 30u);
+    EXPECT_EQ(found[0], "z-short");
+}
+
 TEST_F(Search, LargeResultsAreEstimatedCloselyAndExactOnRequest)
 {
     // 6000 records: every one says "alpha", one in three "beta", 40 "gamma", one in five
