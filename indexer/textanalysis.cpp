@@ -47,6 +47,9 @@ std::uint32_t toSimplified(std::uint32_t cp)
 
 bool isWordChar(std::uint32_t cp)
 {
+    if (cp < 0x80) // Xapian's letters, numbers and connector punctuation, without a call
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') ||
+               cp == '_';
     return Xapian::Unicode::is_wordchar(cp);
 }
 

@@ -14,19 +14,23 @@ inline void appendUtf8(std::string &out, std::uint32_t cp)
 {
     if (cp < 0x80) {
         out += char(cp);
-    } else if (cp < 0x800) {
-        out += char(0xC0 | (cp >> 6));
-        out += char(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += char(0xE0 | (cp >> 12));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    } else {
-        out += char(0xF0 | (cp >> 18));
-        out += char(0x80 | ((cp >> 12) & 0x3F));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
+        return;
     }
+    // One append, not one push_back a byte: this runs for every character analysed.
+    char bytes[4];
+    std::size_t n = 0;
+    if (cp < 0x800) {
+        bytes[n++] = char(0xC0 | (cp >> 6));
+    } else if (cp < 0x10000) {
+        bytes[n++] = char(0xE0 | (cp >> 12));
+        bytes[n++] = char(0x80 | ((cp >> 6) & 0x3F));
+    } else {
+        bytes[n++] = char(0xF0 | (cp >> 18));
+        bytes[n++] = char(0x80 | ((cp >> 12) & 0x3F));
+        bytes[n++] = char(0x80 | ((cp >> 6) & 0x3F));
+    }
+    bytes[n++] = char(0x80 | (cp & 0x3F));
+    out.append(bytes, n);
 }
 
 // Decodes the code point at `i`, advancing `i`; invalid bytes read as U+FFFD.
