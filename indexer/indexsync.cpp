@@ -383,8 +383,8 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
                                             "vocabularies or analysis settings";
                 } else if (usableReferenceLength(*db).length == 0) {
                     rebuild = true;
-                    report->rebuildReason = "the index outgrew the records its ranking was "
-                                            "calibrated on";
+                    report->rebuildReason = "the index's ranking calibration is missing or was "
+                                            "measured on far fewer records";
                 }
             } catch (const Xapian::DatabaseError &e) {
                 rebuild = true;
