@@ -11,8 +11,9 @@ namespace kb::search {
 // stored as its quantised BM25 term-frequency part, wdf / (k1 * (1 - b + b * len / L) +
 // wdf) scaled to 1..kImpactScale, where L is a reference length fixed per index. At query
 // time ImpactWeight multiplies it by Xapian's BM25 term weight, so the ranking is BM25's
-// (Xapian's defaults: k1 1, b 0.5, its idf) and the matcher never reads a document length: on broad
-// queries over 100,000 records that is a third of the ranked pass (bench/RESULTS.md).
+// (Xapian's defaults: k1 1, b 0.5, its idf) and the matcher never reads a document
+// length: on broad queries over 100,000 records that was a third of the ranked pass
+// (bench/RESULTS.md).
 inline constexpr Xapian::termcount kImpactScale = 127; // one byte in Xapian's varints
 
 // Rewrites the wdf of every weighted term of `doc` (boolean terms, wdf 0, stay) to its
@@ -44,7 +45,7 @@ struct ReferenceLength {
 // were computed with others is rebuilt.
 std::string impactSignature();
 
-// Metadata key of an index's reference length (a decimal number).
+// Metadata key of an index's reference length (ReferenceLength::serialize).
 inline constexpr const char *kReferenceLengthMetadataKey = "kb.reflength";
 
 class ImpactWeight : public Xapian::Weight {
