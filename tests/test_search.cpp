@@ -625,6 +625,24 @@ TEST_F(Search, ARootThatStartsEmptyIsRankedOnItsOwnRecordsOnceItGrows)
     EXPECT_EQ(found[0], "z-short");
 }
 
+TEST_F(Search, AWordRepeatedHundredsOfTimesKeepsItsPhrasesAndRanksFirst)
+{
+    // Stored impacts are at most 127, so a word repeated more often has its wdf lowered
+    // at index time, which takes its positions out and back: phrases must still match.
+    std::string body;
+    for (int i = 0; i < 300; ++i)
+        body += "割接 rollback ";
+    body += "final drill";
+    dir.write("lessons/many.md", lesson("many", "Many", body));
+    dir.write("lessons/once.md", lesson("once", "Once", "割接 and a rollback once, final notes"));
+    ASSERT_EQ(kb({"index"}).exitCode, 0);
+    EXPECT_EQ(ids({"\"rollback final drill\""}), std::vector<std::string>{"many"});
+    EXPECT_EQ(ids({"\"割接 rollback\""}), std::vector<std::string>{"many"});
+    const std::vector<std::string> ranked = ids({"rollback"});
+    ASSERT_EQ(ranked.size(), 2u);
+    EXPECT_EQ(ranked[0], "many");
+}
+
 TEST_F(Search, LargeResultsAreEstimatedCloselyAndExactOnRequest)
 {
     // 6000 records: every one says "alpha", one in three "beta", 40 "gamma", one in five
