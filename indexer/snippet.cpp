@@ -37,30 +37,33 @@ std::vector<Match> findMatches(std::string_view text, const std::vector<std::str
     for (const std::string &s : stems)
         if (!s.empty())
             firstBytes += s.size() > 1 && s[0] == 'Z' ? s[1] : s[0];
-    forEachToken(text, [&](const Token &t) {
-        if (t.kind == TokenKind::Word) {
-            if (firstBytes.find(t.text[0]) == std::string::npos)
+    forEachToken(
+        text,
+        [&](const Token &t) {
+            if (t.kind == TokenKind::Word) {
+                if (firstBytes.find(t.text[0]) == std::string::npos)
+                    return;
+                const std::string z = stemTerm(stem, t.text);
+                for (std::size_t h = 0; h < highlight.size(); ++h)
+                    if (!stems[h].empty() && (stems[h] == z || stems[h] == t.text)) {
+                        out.push_back({t.begin, t.end, int(h)});
+                        break;
+                    }
                 return;
-            const std::string z = stemTerm(stem, t.text);
-            for (std::size_t h = 0; h < highlight.size(); ++h)
-                if (!stems[h].empty() && (stems[h] == z || stems[h] == t.text)) {
-                    out.push_back({t.begin, t.end, int(h)});
-                    break;
-                }
-            return;
-        }
-        for (std::size_t h = 0; h < highlight.size(); ++h) {
-            const auto &needle = cjk[h];
-            if (needle.empty() || needle.size() > t.chars.size())
-                continue;
-            for (auto it = t.chars.begin(); (it = std::search(it, t.chars.end(), needle.begin(),
-                                                              needle.end())) != t.chars.end();
-                 ++it) {
-                const std::size_t i = std::size_t(it - t.chars.begin());
-                out.push_back({t.offsets[i], t.offsets[i + needle.size()], int(h)});
             }
-        }
-    });
+            for (std::size_t h = 0; h < highlight.size(); ++h) {
+                const auto &needle = cjk[h];
+                if (needle.empty() || needle.size() > t.chars.size())
+                    continue;
+                for (auto it = t.chars.begin(); (it = std::search(it, t.chars.end(), needle.begin(),
+                                                                  needle.end())) != t.chars.end();
+                     ++it) {
+                    const std::size_t i = std::size_t(it - t.chars.begin());
+                    out.push_back({t.offsets[i], t.offsets[i + needle.size()], int(h)});
+                }
+            }
+        },
+        /*cjkText=*/false);
     std::sort(out.begin(), out.end(),
               [](const Match &a, const Match &b) { return a.begin < b.begin; });
     // Merge overlapping and touching matches ("割" "接" -> one mark).

@@ -86,7 +86,7 @@ std::string foldText(std::string_view text)
     return out;
 }
 
-void forEachToken(std::string_view text, const std::function<void(const Token &)> &fn)
+void forEachToken(std::string_view text, const std::function<void(const Token &)> &fn, bool cjkText)
 {
     Token current;
     bool open = false;
@@ -118,7 +118,8 @@ void forEachToken(std::string_view text, const std::function<void(const Token &)
             current.begin = start;
             open = true;
         }
-        appendUtf8(current.text, cp);
+        if (!cjk || cjkText)
+            appendUtf8(current.text, cp);
         if (cjk) {
             current.chars.push_back(cp);
             current.offsets.push_back(start);

@@ -35,7 +35,10 @@ std::string foldText(std::string_view text);
 std::vector<Token> tokenize(std::string_view text);
 // The same tokens handed to `fn` one at a time, in one reused Token (copy what you keep):
 // no vector of tokens and no allocation per token, for text read once (snippets).
-void forEachToken(std::string_view text, const std::function<void(const Token &)> &fn);
+// Without `cjkText` the text of CJK runs is left empty (their chars are all a snippet
+// needs).
+void forEachToken(std::string_view text, const std::function<void(const Token &)> &fn,
+                  bool cjkText = true);
 
 // Term strings shared by index and query.
 std::string cjkTerm(const std::vector<std::uint32_t> &chars, std::size_t from, std::size_t n);
