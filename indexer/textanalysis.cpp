@@ -55,19 +55,8 @@ bool isWordChar(std::uint32_t cp)
 
 } // namespace
 
-bool isCjk(std::uint32_t cp)
+std::uint32_t foldNonAscii(std::uint32_t cp)
 {
-    return (cp >= 0x2E80 && cp <= 0x2FDF) || (cp >= 0x3040 && cp <= 0x30FF) ||
-           (cp >= 0x3100 && cp <= 0x312F) || (cp >= 0x3190 && cp <= 0x31FF) ||
-           (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
-           (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-           (cp >= 0x20000 && cp <= 0x2FFFF);
-}
-
-std::uint32_t foldChar(std::uint32_t cp)
-{
-    if (cp < 0x80)
-        return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
     if (cp >= 0xFF01 && cp <= 0xFF5E) // full-width ASCII
         cp -= 0xFEE0;
     else if (cp == 0x3000)

@@ -25,9 +25,23 @@ struct Token {
     std::size_t begin = 0, end = 0;   // byte range in the source text
 };
 
-bool isCjk(std::uint32_t cp);
+// Inline, as is foldChar's ASCII case: both run for every character analysed.
+inline bool isCjk(std::uint32_t cp)
+{
+    return (cp >= 0x2E80 && cp <= 0x2FDF) || (cp >= 0x3040 && cp <= 0x30FF) ||
+           (cp >= 0x3100 && cp <= 0x312F) || (cp >= 0x3190 && cp <= 0x31FF) ||
+           (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+           (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0x20000 && cp <= 0x2FFFF);
+}
+std::uint32_t foldNonAscii(std::uint32_t cp);
 // Case, width and traditional->simplified folding of one code point.
-std::uint32_t foldChar(std::uint32_t cp);
+inline std::uint32_t foldChar(std::uint32_t cp)
+{
+    if (cp < 0x80)
+        return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
+    return foldNonAscii(cp);
+}
 std::string foldText(std::string_view text);
 
 // Splits text into tokens in order. Words are maximal runs of letters and digits of
