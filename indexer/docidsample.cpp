@@ -38,7 +38,7 @@ Xapian::docid DocidSample::sampledDocids(Xapian::docid last) const
 
 void DocidSample::init(const Xapian::Database &db)
 {
-    current_ = 0;
+    current_ = runBegin_ = 0;
     last_ = db.get_lastdocid();
     count_ = db.get_doccount();
 }
@@ -67,7 +67,8 @@ void DocidSample::skip_to(Xapian::docid docid, double)
 {
     if (docid <= current_)
         return;
-    if (oneIn_ == 1) {
+    // Within the run already found (next() through a run): no hash to recompute.
+    if (oneIn_ == 1 || (runBegin_ != 0 && docid >= runBegin_ && docid < runBegin_ + kRun)) {
         current_ = docid;
         return;
     }
@@ -79,6 +80,7 @@ void DocidSample::skip_to(Xapian::docid docid, double)
         current_ = docid;
     else
         current_ = runStart(block + 1);
+    runBegin_ = docid < start + kRun ? start : current_;
 }
 
 bool DocidSample::at_end() const

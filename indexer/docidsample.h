@@ -36,6 +36,7 @@ private:
 
     unsigned oneIn_;
     Xapian::docid current_ = 0, last_ = 0;
+    Xapian::docid runBegin_ = 0; // first docid of the run current_ is in (0: none yet)
     Xapian::doccount count_ = 0;
 };
 
