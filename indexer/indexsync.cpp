@@ -374,6 +374,7 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
         bool rebuild = options.rebuild || dbDir.empty();
         report->rebuildReason = options.rebuild ? "asked for" : dbDir.empty() ? "no index yet" : "";
         std::optional<Xapian::WritableDatabase> db;
+        ReferenceLength reference; // the open index's, or measured below for a rebuild
         if (!rebuild) {
             try {
                 db.emplace(dbDir, Xapian::DB_OPEN);
@@ -381,10 +382,13 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
                     rebuild = true;
                     report->rebuildReason = "the index was built with other schemas, "
                                             "vocabularies or analysis settings";
-                } else if (usableReferenceLength(*db).length == 0) {
-                    rebuild = true;
-                    report->rebuildReason = "the index's ranking calibration is missing or was "
-                                            "measured on far fewer records";
+                } else {
+                    reference = usableReferenceLength(*db);
+                    if (reference.length == 0) {
+                        rebuild = true;
+                        report->rebuildReason = "the index's ranking calibration is missing or "
+                                                "was measured on far fewer records";
+                    }
                 }
             } catch (const Xapian::DatabaseError &e) {
                 rebuild = true;
@@ -432,8 +436,8 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
 
         if (rebuild)
             shuffleForSampling(work); // every isUpdate is false: nothing was indexed
-        const ReferenceLength reference =
-            rebuild ? sampleReferenceLength(root, schema, work) : usableReferenceLength(*db);
+        if (rebuild)
+            reference = sampleReferenceLength(root, schema, work);
         const double referenceLength = reference.length;
         int threads = options.threads > 0 ? options.threads
                                           : int(std::max(1u, std::thread::hardware_concurrency()));
