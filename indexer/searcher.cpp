@@ -31,8 +31,7 @@ namespace {
 // Counts the facet values of matching documents (multi-valued fields such as touchpoints
 // included, which ValueCountMatchSpy cannot do): a few varint codes per document,
 // counted into an array. As a MatchSpy it sees the ranked pass's candidates; the counting
-// pass hands it docids instead, so no Document object is made per match when the
-// in-memory column has the codes.
+// pass hands it its matches (countAll), so no Document object is made per match.
 class FacetSpy : public Xapian::MatchSpy {
 public:
     FacetSpy(std::size_t codes, const FacetColumn *column) : counts_(codes, 0), column_(column) {}

@@ -212,6 +212,7 @@ int runQuery(Session &s, const std::string &command, const Args &args, bool simi
         return 2;
     }
     if (a.flag("json"))
+        // Indented for a reader, from the very text the web API sends.
         printJson(QJsonDocument::fromJson(QByteArray::fromStdString(searchResultJson(s, r, o))));
     else
         printHuman(s, r, o, a.flag("facets"));

@@ -75,32 +75,17 @@ void JsonWriter::beforeValue()
     }
 }
 
-JsonWriter &JsonWriter::beginObject()
+JsonWriter &JsonWriter::open(char bracket)
 {
     beforeValue();
-    out_ += '{';
+    out_ += bracket;
     hasItems_.push_back(false);
     return *this;
 }
 
-JsonWriter &JsonWriter::endObject()
+JsonWriter &JsonWriter::close(char bracket)
 {
-    out_ += '}';
-    hasItems_.pop_back();
-    return *this;
-}
-
-JsonWriter &JsonWriter::beginArray()
-{
-    beforeValue();
-    out_ += '[';
-    hasItems_.push_back(false);
-    return *this;
-}
-
-JsonWriter &JsonWriter::endArray()
-{
-    out_ += ']';
+    out_ += bracket;
     hasItems_.pop_back();
     return *this;
 }

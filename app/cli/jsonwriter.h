@@ -12,10 +12,10 @@ namespace kb {
 // written as UTF-8, with invalid bytes replaced by U+FFFD, as Qt does.
 class JsonWriter {
 public:
-    JsonWriter &beginObject();
-    JsonWriter &endObject();
-    JsonWriter &beginArray();
-    JsonWriter &endArray();
+    JsonWriter &beginObject() { return open('{'); }
+    JsonWriter &endObject() { return close('}'); }
+    JsonWriter &beginArray() { return open('['); }
+    JsonWriter &endArray() { return close(']'); }
     JsonWriter &key(std::string_view name); // the next value belongs to it
 
     JsonWriter &value(std::string_view text);
@@ -34,6 +34,8 @@ public:
     const std::string &text() const { return out_; }
 
 private:
+    JsonWriter &open(char bracket);
+    JsonWriter &close(char bracket);
     void beforeValue();
 
     std::string out_;
