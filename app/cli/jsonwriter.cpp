@@ -60,6 +60,15 @@ void appendEscaped(std::string &out, std::string_view text)
     out += '"';
 }
 
+// to_chars, not printf: it ignores the locale Qt sets (a decimal comma is not JSON), and
+// gives the shortest form that reads back exactly.
+template <class Number> void appendNumber(std::string &out, Number number)
+{
+    char buffer[32];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, number);
+    out.append(buffer, result.ptr);
+}
+
 } // namespace
 
 void JsonWriter::beforeValue()
@@ -109,23 +118,17 @@ JsonWriter &JsonWriter::value(std::string_view text)
 JsonWriter &JsonWriter::value(long long number)
 {
     beforeValue();
-    char buffer[24];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, number);
-    out_.append(buffer, result.ptr);
+    appendNumber(out_, number);
     return *this;
 }
 
 JsonWriter &JsonWriter::value(double number)
 {
     beforeValue();
-    if (!std::isfinite(number)) {
+    if (std::isfinite(number))
+        appendNumber(out_, number);
+    else
         out_ += "null";
-        return *this;
-    }
-    // to_chars, not printf: it ignores the locale Qt sets (a decimal comma is not JSON).
-    char buffer[32];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, number);
-    out_.append(buffer, result.ptr);
     return *this;
 }
 
