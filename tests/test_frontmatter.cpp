@@ -112,5 +112,8 @@ TEST(RecordId, ShortUniqueAndValid)
         EXPECT_EQ(id.size(), std::string("les-20261122-abcdef").size());
         ids.insert(id);
     }
-    EXPECT_EQ(ids.size(), 2000u);
+    // 2000 draws from 31^6 ids: one collision has odds of about 1 in 440 (the birthday
+    // bound), three or more about 1 in 500 million. A broken or low-entropy generator
+    // collides far more, so allow two and never flake.
+    EXPECT_GE(ids.size(), 1998u);
 }
