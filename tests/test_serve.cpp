@@ -142,8 +142,13 @@ TEST_F(ServeTest, RecordPageRendersMarkdownWithoutScript)
     ASSERT_EQ(
         runKb({"edit", lessonId, "--set", "improvements=" + improvementId}, dir.path()).exitCode,
         0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-    const QJsonObject imp = parse(c.Get(("/api/records/" + improvementId).c_str())->body);
+    QJsonObject imp;
+    EXPECT_TRUE(eventually(
+        [&] {
+            imp = parse(c.Get(("/api/records/" + improvementId).c_str())->body);
+            return imp.value("backlinks").toArray().size() == 1;
+        },
+        std::chrono::seconds(10)));
     ASSERT_EQ(imp.value("backlinks").toArray().size(), 1) << compact(imp);
     EXPECT_EQ(imp.value("backlinks").toArray()[0].toObject().value("id").toString().toStdString(),
               lessonId);
@@ -206,12 +211,17 @@ TEST_F(ServeTest, EditKeepsUntouchedBytesAndRefusesAStaleVersion)
     httplib::Client c("127.0.0.1", server.port());
     const std::string path = "lessons/" + lessonId + ".md";
     // A hand-written comment and odd spacing must survive an edit of another field.
+    auto servedVersion = [&] {
+        return parse(c.Get(("/api/records/" + lessonId).c_str())->body).value("version").toString();
+    };
+    const QString untouched = servedVersion();
     std::string before = dir.read(path);
     before.replace(before.find("title:"), 6, "# kept comment\ntitle:");
     dir.write(path, before);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-    const QJsonObject rec = parse(c.Get(("/api/records/" + lessonId).c_str())->body);
-    const QString version = rec.value("version").toString();
+    // The editor opens the record only once the server has seen the hand edit.
+    QString version;
+    EXPECT_TRUE(eventually([&] { return (version = servedVersion()) != untouched; },
+                           std::chrono::seconds(10)));
     ASSERT_FALSE(version.isEmpty());
 
     const QJsonObject edit{{"version", version}, {"fields", QJsonObject{{"outcome", "success"}}}};
