@@ -36,6 +36,17 @@ Xapian::docid DocidSample::sampledDocids(Xapian::docid last) const
     return covered;
 }
 
+Xapian::docid DocidSample::firstFrom(Xapian::docid docid) const
+{
+    if (oneIn_ == 1)
+        return docid;
+    const Xapian::docid block = (docid - 1) / (kRun * oneIn_);
+    const Xapian::docid start = runStart(block);
+    if (docid < start)
+        return start;
+    return docid < start + kRun ? docid : runStart(block + 1);
+}
+
 void DocidSample::init(const Xapian::Database &db)
 {
     current_ = runBegin_ = 0;
@@ -72,15 +83,8 @@ void DocidSample::skip_to(Xapian::docid docid, double)
         current_ = docid;
         return;
     }
-    const Xapian::docid block = (docid - 1) / (kRun * oneIn_);
-    const Xapian::docid start = runStart(block);
-    if (docid < start)
-        current_ = start;
-    else if (docid < start + kRun)
-        current_ = docid;
-    else
-        current_ = runStart(block + 1);
-    runBegin_ = docid < start + kRun ? start : current_;
+    current_ = firstFrom(docid);
+    runBegin_ = current_ == docid ? runStart((docid - 1) / (kRun * oneIn_)) : current_;
 }
 
 bool DocidSample::at_end() const

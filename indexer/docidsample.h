@@ -20,6 +20,9 @@ public:
     // How many of the docids 1..last the sample holds: the scale from matches in the
     // sample to matches in all (the last block may hold only part of its run, or none).
     Xapian::docid sampledDocids(Xapian::docid last) const;
+    // The first docid from `docid` on that is in the sample (for matches counted outside
+    // Xapian, which skip to it).
+    Xapian::docid firstFrom(Xapian::docid docid) const;
 
     void init(const Xapian::Database &db) override;
     Xapian::doccount get_termfreq_min() const override;

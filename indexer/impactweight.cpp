@@ -123,17 +123,21 @@ ImpactWeight *ImpactWeight::clone() const
     return new ImpactWeight;
 }
 
-void ImpactWeight::init(double factor)
+double ImpactWeight::unitWeight(double termfreq, double collectionSize, double wqf, double factor)
 {
     // Xapian's BM25 idf, with its lift for terms in more than a third of the documents
     // (the textbook formula goes negative there).
-    const double n = double(get_termfreq());
-    double ratio = (double(get_collection_size()) - n + 0.5) / (n + 0.5);
+    double ratio = (collectionSize - termfreq + 0.5) / (termfreq + 0.5);
     if (ratio < 2)
         ratio = ratio * 0.5 + 1;
-    const double wqf = double(get_wqf());
-    termWeight_ =
-        std::log(ratio) * factor * (kK3 + 1) * wqf / (kK3 + wqf) * (kK1 + 1) / double(kImpactScale);
+    return std::log(ratio) * factor * (kK3 + 1) * wqf / (kK3 + wqf) * (kK1 + 1) /
+           double(kImpactScale);
+}
+
+void ImpactWeight::init(double factor)
+{
+    termWeight_ = unitWeight(double(get_termfreq()), double(get_collection_size()),
+                             double(get_wqf()), factor);
 }
 
 double ImpactWeight::get_sumpart(Xapian::termcount wdf, Xapian::termcount, Xapian::termcount) const

@@ -60,6 +60,10 @@ public:
     double get_sumextra(Xapian::termcount doclen, Xapian::termcount uniqueTerms) const override;
     double get_maxextra() const override;
 
+    // What init computes (a matcher outside Xapian multiplies it by the stored impact):
+    // the weight per unit of impact of a term in `termfreq` of `collectionSize` documents.
+    static double unitWeight(double termfreq, double collectionSize, double wqf, double factor);
+
 private:
     double termWeight_ = 0; // idf x query-frequency factor x (k1 + 1) / kImpactScale
 };

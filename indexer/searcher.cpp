@@ -9,6 +9,8 @@
 #include "indexschema.h"
 #include "indexsync.h"
 #include "lexicon.h"
+#include "memorymatcher.h"
+#include "postingcache.h"
 #include "querybuilder.h"
 #include "snippet.h"
 #include "storeddata.h"
@@ -64,6 +66,12 @@ public:
             const bool has = stream != end && stream.get_docid() == docid;
             count(docid, [&] { return has ? *stream : std::string(); });
         }
+    }
+
+    // One match of a pass outside Xapian (MemoryMatcher), with the in-memory column.
+    void countDocid(Xapian::docid docid)
+    {
+        count(docid, [] { return std::string(); });
     }
 
     const std::vector<long> &counts() const { return counts_; }
@@ -122,6 +130,10 @@ struct Searcher::Impl {
     // search (the CLI) would spend more reading them than it saves.
     std::shared_ptr<const FacetColumn> facetColumn;
     int searchesOnFacetTable = 0;
+    // Decoded posting lists of the open revision (keepPostingsInMemory: kb serve).
+    bool postingsInMemory = false;
+    std::shared_ptr<PostingCache> postings;
+    std::string postingsVersion;
 
     Impl(KbRoot r, const IndexSchema &s, const Lexicon &l)
         : root(std::move(r)), schema(s), lexicon(l)
@@ -228,10 +240,20 @@ struct Searcher::Impl {
         return names;
     }
 
-    SearchHit makeHit(const Xapian::MSetIterator &it, int rank,
+    PostingCache &postingCache(Xapian::Database &database)
+    {
+        const std::string version = dbPath + "@" + std::to_string(database.get_revision());
+        if (!postings || version != postingsVersion) {
+            postings = PostingCache::of(version);
+            postingsVersion = version;
+        }
+        return *postings;
+    }
+
+    SearchHit makeHit(const Xapian::Document &doc, double weight, int rank,
                       const std::vector<std::string> &highlight, bool snippets) const
     {
-        const StoredData data = StoredData::unpack(it.get_document().get_data());
+        const StoredData data = StoredData::unpack(doc.get_data());
         SearchHit h;
         h.rank = rank;
         h.id = data.get("id");
@@ -239,7 +261,7 @@ struct Searcher::Impl {
         h.type = data.get("type");
         h.title = data.get("title");
         h.date = data.get("date");
-        h.score = it.get_weight();
+        h.score = weight;
         for (const auto &[k, v] : data.entries)
             if (k.rfind("f:", 0) == 0)
                 h.fields.emplace_back(k.substr(2), v);
@@ -341,6 +363,40 @@ struct Searcher::Impl {
         return c;
     }
 
+    // The count and facets of matches the in-memory pass found, all of them: the total is
+    // exact, the facets are counted on a sample of the same size as countRest's.
+    Counted countFound(const std::vector<std::uint32_t> &docids, bool facets,
+                       const FacetCodes &codes, bool exact) const
+    {
+        Counted c;
+        c.total = long(docids.size());
+        if (!facets)
+            return c;
+        unsigned oneIn = exact || c.total <= kExactUpTo
+                             ? 1u
+                             : unsigned(std::max<long>(2, c.total / kSampleTarget));
+        for (;;) {
+            DocidSample sample(oneIn);
+            FacetSpy spy(codes.size(), facetColumn.get());
+            for (auto at = docids.begin(); at != docids.end();) {
+                const Xapian::docid next = sample.firstFrom(*at);
+                if (next == *at)
+                    spy.countDocid(*at++);
+                else
+                    at = std::lower_bound(at, docids.end(), next);
+            }
+            // Matches bunched where the sample does not look: counted exactly.
+            if (oneIn > 1 && spy.seen() < kSampleTarget / 4) {
+                oneIn = 1;
+                continue;
+            }
+            c.facetsEstimated = oneIn > 1;
+            collectFacets(codes, spy.counts(), double(c.total) / double(std::max(1L, spy.seen())),
+                          c);
+            return c;
+        }
+    }
+
     void collectFacets(const FacetCodes &codes, const std::vector<long> &counts, double scale,
                        Counted &c) const
     {
@@ -380,6 +436,26 @@ struct Searcher::Impl {
             r.query = std::string(text);
             static const FacetCodes noFacets;
             const FacetCodes &codes = options.facets ? facetCodes(database) : noFacets;
+            static const std::vector<std::string> none;
+            const std::vector<std::string> &highlight = parsed ? parsed->highlight : none;
+            const Xapian::doccount offset = Xapian::doccount(std::max(0, options.offset));
+            const Xapian::doccount limit = Xapian::doccount(std::max(0, options.limit));
+            const bool byRelevance = (options.sort == "relevance" || options.sort.empty()) &&
+                                     (parsed ? parsed->hasText : true);
+            if (postingsInMemory && byRelevance && (!options.facets || facetColumn))
+                if (auto found = MemoryMatcher::run(query, database, postingCache(database), offset,
+                                                    limit)) {
+                    int rank = options.offset;
+                    for (const MemoryMatcher::Hit &h : found->page)
+                        r.hits.push_back(makeHit(database.get_document(h.docid), h.weight, ++rank,
+                                                 highlight, options.snippets));
+                    Counted c =
+                        countFound(found->docids, options.facets, codes, options.exactCounts);
+                    r.total = c.total;
+                    r.facetsSampled = c.facetsEstimated;
+                    r.facets = std::move(c.facets);
+                    return r;
+                }
             FacetSpy spy(codes.size(), options.facets ? facetColumn.get() : nullptr);
             Xapian::Enquire enquire(database);
             enquire.set_query(query);
@@ -387,14 +463,11 @@ struct Searcher::Impl {
             applySort(enquire, options.sort, parsed ? parsed->hasText : true);
             if (options.facets)
                 enquire.add_matchspy(&spy);
-            const Xapian::doccount offset = Xapian::doccount(std::max(0, options.offset));
-            const Xapian::doccount limit = Xapian::doccount(std::max(0, options.limit));
             const Xapian::MSet mset = enquire.get_mset(offset, limit);
             int rank = options.offset;
-            static const std::vector<std::string> none;
             for (auto it = mset.begin(); it != mset.end(); ++it)
-                r.hits.push_back(
-                    makeHit(it, ++rank, parsed ? parsed->highlight : none, options.snippets));
+                r.hits.push_back(makeHit(it.get_document(), it.get_weight(), ++rank, highlight,
+                                         options.snippets));
             Counted c =
                 countRest(database, query, mset, spy, options.facets, codes, options.exactCounts);
             r.total = c.total;
@@ -412,6 +485,11 @@ Searcher::Searcher(KbRoot root, const IndexSchema &schema, const Lexicon &lexico
 }
 
 Searcher::~Searcher() = default;
+
+void Searcher::keepPostingsInMemory()
+{
+    d_->postingsInMemory = true;
+}
 
 bool Searcher::open(std::string *error)
 {

@@ -62,6 +62,10 @@ public:
     ~Searcher();
 
     bool open(std::string *error); // false when there is no index yet, or it is unreadable
+    // For a long-lived searcher (kb serve): ranks from posting lists decoded once per index
+    // revision and kept in memory (MemoryMatcher, PostingCache), not re-read from disk per
+    // search; the same hits, with exact totals. A one-off search would only pay to decode.
+    void keepPostingsInMemory();
     // Throws QueryError for queries that cannot be parsed.
     SearchResult search(std::string_view query, const SearchOptions &options);
     // Records like the one with `id` (its most telling terms, itself left out). Throws

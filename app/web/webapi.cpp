@@ -250,9 +250,11 @@ public:
     }
     search::Searcher *open(std::string *error)
     {
-        if (!searcher_)
+        if (!searcher_) {
             searcher_ = std::make_unique<search::Searcher>(api_.s_.root(), api_.s_.indexSchema(),
                                                            api_.s_.lexicon());
+            searcher_->keepPostingsInMemory();
+        }
         if (!searcher_->open(error)) {
             searcher_.reset();
             return nullptr;

@@ -195,28 +195,51 @@ int main(int argc, char **argv)
     session.explicitRoot = corpus;
     std::string error;
     session.openRoot(&error);
-    kb::search::Searcher searcher(session.root(), session.indexSchema(), session.lexicon());
-    if (!searcher.open(&error)) {
-        std::fprintf(stderr, "kb-bench: %s\n", error.c_str());
-        return 1;
-    }
-    std::vector<double> latencies;
+    // Both ways a search runs: a searcher as the CLI makes one, and one as kb serve keeps
+    // (posting lists decoded once and kept in memory).
+    struct Latencies {
+        std::vector<double> all;
+        double p50() const { return percentile(all, 0.5); }
+        double p99() const { return percentile(all, 0.99); }
+        double mean() const
+        {
+            double sum = 0;
+            for (double ms : all)
+                sum += ms;
+            return sum / double(std::max<std::size_t>(1, all.size()));
+        }
+    };
     kb::search::SearchOptions options; // top 10, snippets and facets
     options.facets = std::getenv("KB_BENCH_NOFACETS") == nullptr;
-    for (const auto &q : queries)
-        searcher.search(q, options); // warm
-    std::vector<std::vector<double>> perQuery(queries.size());
-    for (int r = 0; r < runs; ++r)
-        for (std::size_t qi = 0; qi < queries.size(); ++qi) {
-            const auto t0 = Clock::now();
-            searcher.search(queries[qi], options);
-            const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-            latencies.push_back(ms);
-            perQuery[qi].push_back(ms);
+    auto measure = [&](bool serving, Latencies *out) {
+        kb::search::Searcher searcher(session.root(), session.indexSchema(), session.lexicon());
+        if (serving)
+            searcher.keepPostingsInMemory();
+        if (!searcher.open(&error)) {
+            std::fprintf(stderr, "kb-bench: %s\n", error.c_str());
+            return false;
         }
-    if (std::getenv("KB_BENCH_VERBOSE"))
-        for (std::size_t qi = 0; qi < queries.size(); ++qi)
-            std::fprintf(stderr, "%8.2f ms  %s\n", median(perQuery[qi]), queries[qi].c_str());
+        for (const auto &q : queries)
+            searcher.search(q, options); // warm
+        std::vector<std::vector<double>> perQuery(queries.size());
+        for (int r = 0; r < runs; ++r)
+            for (std::size_t qi = 0; qi < queries.size(); ++qi) {
+                const auto t0 = Clock::now();
+                searcher.search(queries[qi], options);
+                const double ms =
+                    std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+                out->all.push_back(ms);
+                perQuery[qi].push_back(ms);
+            }
+        if (std::getenv("KB_BENCH_VERBOSE"))
+            for (std::size_t qi = 0; qi < queries.size(); ++qi)
+                std::fprintf(stderr, "%8.2f ms  %s%s\n", median(perQuery[qi]), queries[qi].c_str(),
+                             serving ? "  (serving)" : "");
+        return true;
+    };
+    Latencies oneOff, serving;
+    if (!measure(false, &oneOff) || !measure(true, &serving))
+        return 1;
 
     // Whole process, beside ripgrep.
     std::vector<double> kbTimes, rgTimes;
@@ -243,14 +266,13 @@ int main(int argc, char **argv)
         std::printf("| kb index, one file changed (median of 5; slowest) | %.3f s; %.3f s |\n",
                     oneMedian, oneMax);
     }
-    double sum = 0;
-    for (double ms : latencies)
-        sum += ms;
     // The mean is what bounds a server's requests per second on busy cores.
     std::printf("| query p50 / p99 / mean in-process (top 10, snippets, facets) | %.2f / %.2f / "
                 "%.2f ms |\n",
-                percentile(latencies, 0.5), percentile(latencies, 0.99),
-                sum / double(std::max<std::size_t>(1, latencies.size())));
+                oneOff.p50(), oneOff.p99(), oneOff.mean());
+    std::printf("| the same, searcher as kb serve keeps it (postings in memory) | %.2f / %.2f / "
+                "%.2f ms |\n",
+                serving.p50(), serving.p99(), serving.mean());
     std::printf("| kb search whole process (median) | %.1f ms |\n", median(kbTimes));
     if (haveRg)
         std::printf("| rg -l -F whole process (median) | %.1f ms |\n| rg / kb | %.1fx |\n",

@@ -1,0 +1,322 @@
+#include "memorymatcher.h"
+
+#include "impactweight.h"
+#include "postingcache.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <string>
+
+namespace kb::search {
+
+namespace {
+
+// Matches of a subquery, docids ascending, with their weights: a term's are read from
+// its cached postings in place (most operands are terms), others are built.
+struct Matches {
+    std::shared_ptr<const TermPostings> term;
+    double unit = 0; // a term's weight per unit of impact
+    std::vector<std::uint32_t> docids;
+    std::vector<double> weights;
+
+    std::size_t size() const { return term ? term->docids.size() : docids.size(); }
+    const std::uint32_t *ids() const { return term ? term->docids.data() : docids.data(); }
+    double weight(std::size_t i) const
+    {
+        return term ? unit * double(term->impacts[i]) : weights[i];
+    }
+    void add(std::uint32_t docid, double w)
+    {
+        docids.push_back(docid);
+        weights.push_back(w);
+    }
+};
+
+// A leaf's description is "Query(TERM)" or "Query(TERM@POS)" when its wqf is 1, which
+// is all ImpactWeight's weight depends on; Xapian 1.4 has no accessor for it.
+bool plainTerm(const Xapian::Query &leaf, const std::string &term)
+{
+    const std::string d = leaf.get_description();
+    const std::string head = "Query(" + term;
+    if (d.size() < head.size() + 1 || d.compare(0, head.size(), head) != 0 || d.back() != ')')
+        return false;
+    if (d.size() == head.size() + 1)
+        return true;
+    if (d[head.size()] != '@' || d.size() == head.size() + 2)
+        return false;
+    for (std::size_t i = head.size() + 1; i + 1 < d.size(); ++i)
+        if (!std::isdigit(static_cast<unsigned char>(d[i])))
+            return false;
+    return true;
+}
+
+// The first position in docids[from..] holding at least `docid`: galloping, since a
+// short list intersected with a long one skips most of it.
+std::size_t seek(const Matches &m, std::size_t from, std::uint32_t docid)
+{
+    const std::uint32_t *ids = m.ids();
+    const std::size_t size = m.size();
+    std::size_t step = 1, hi = from;
+    while (hi < size && ids[hi] < docid) {
+        from = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    hi = std::min(hi, size);
+    return std::size_t(std::lower_bound(ids + from, ids + hi, docid) - ids);
+}
+
+// Whether every part of `q` is one Evaluator evaluates (checked before any work).
+bool evaluable(const Xapian::Query &q)
+{
+    switch (q.get_type()) {
+    case Xapian::Query::LEAF_TERM: {
+        const std::string term = *q.get_terms_begin();
+        return !term.empty() && plainTerm(q, term);
+    }
+    case Xapian::Query::LEAF_MATCH_NOTHING:
+        return true;
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_AND_MAYBE:
+        for (std::size_t i = 0; i < q.get_num_subqueries(); ++i)
+            if (!evaluable(q.get_subquery(i)))
+                return false;
+        return true;
+    default:
+        return false;
+    }
+}
+
+class Evaluator {
+public:
+    Evaluator(const Xapian::Database &db, PostingCache &cache)
+        : db_(db), cache_(cache), documents_(double(db.get_doccount()))
+    {
+    }
+
+    // `weighted` false: only which documents match is wanted (a filter's operands).
+    std::optional<Matches> eval(const Xapian::Query &q, bool weighted)
+    {
+        switch (q.get_type()) {
+        case Xapian::Query::LEAF_TERM:
+            return leaf(q, weighted);
+        case Xapian::Query::LEAF_MATCH_NOTHING:
+            return Matches{};
+        case Xapian::Query::OP_AND:
+        case Xapian::Query::OP_FILTER:
+            return both(q, weighted);
+        case Xapian::Query::OP_OR:
+            return either(q, weighted);
+        case Xapian::Query::OP_AND_NOT:
+            return without(q, weighted);
+        case Xapian::Query::OP_AND_MAYBE:
+            return maybe(q, weighted);
+        default:
+            return std::nullopt;
+        }
+    }
+
+private:
+    std::optional<Matches> leaf(const Xapian::Query &q, bool weighted)
+    {
+        const std::string term = *q.get_terms_begin();
+        if (term.empty() || !plainTerm(q, term))
+            return std::nullopt;
+        Matches m;
+        m.term = cache_.get(db_, term);
+        if (weighted)
+            m.unit = ImpactWeight::unitWeight(double(db_.get_termfreq(term)), documents_, 1, 1);
+        return m;
+    }
+
+    std::optional<std::vector<Matches>> operands(const Xapian::Query &q, bool weighted,
+                                                 bool firstOnlyWeighted)
+    {
+        std::vector<Matches> out;
+        for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
+            auto m = eval(q.get_subquery(i), weighted && (i == 0 || !firstOnlyWeighted));
+            if (!m)
+                return std::nullopt;
+            out.push_back(std::move(*m));
+        }
+        return out;
+    }
+
+    // AND sums the weights of all operands, FILTER keeps the first one's. Shortest lists
+    // first, as Xapian orders them, and summed in that order.
+    std::optional<Matches> both(const Xapian::Query &q, bool weighted)
+    {
+        const bool filter = q.get_type() == Xapian::Query::OP_FILTER;
+        auto ops = operands(q, weighted, filter);
+        if (!ops || ops->empty())
+            return ops ? std::optional<Matches>(Matches{}) : std::nullopt;
+        std::vector<std::size_t> order(ops->size());
+        for (std::size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return (*ops)[a].size() < (*ops)[b].size();
+        });
+        // (w0 + w1) + w2 ...: Xapian's sum, in its order (its leading 0.0 + w0 is w0).
+        Matches out = std::move((*ops)[order[0]]);
+        for (std::size_t k = 1; k < order.size(); ++k)
+            out = intersect(out, (*ops)[order[k]]);
+        return out;
+    }
+
+    // The docids in both `a` and `b`, with a's weight plus b's.
+    static Matches intersect(const Matches &a, const Matches &b)
+    {
+        Matches out;
+        const std::size_t n = a.size(), m = b.size();
+        const std::uint32_t *x = a.ids(), *y = b.ids();
+        out.docids.reserve(std::min(n, m));
+        out.weights.reserve(std::min(n, m));
+        const bool gallop = m > 8 * n;
+        for (std::size_t i = 0, j = 0; i < n && j < m; ++i) {
+            const std::uint32_t docid = x[i];
+            if (gallop)
+                j = seek(b, j, docid);
+            else
+                while (j < m && y[j] < docid)
+                    ++j;
+            if (j < m && y[j] == docid)
+                out.add(docid, a.weight(i) + b.weight(j));
+        }
+        return out;
+    }
+
+    static Matches merge(const Matches &a, const Matches &b)
+    {
+        Matches out;
+        out.docids.reserve(a.size() + b.size());
+        out.weights.reserve(a.size() + b.size());
+        const std::uint32_t *x = a.ids(), *y = b.ids();
+        std::size_t i = 0, j = 0;
+        while (i < a.size() || j < b.size()) {
+            if (j == b.size() || (i < a.size() && x[i] < y[j])) {
+                out.add(x[i], a.weight(i));
+                ++i;
+            } else if (i == a.size() || y[j] < x[i]) {
+                out.add(y[j], b.weight(j));
+                ++j;
+            } else {
+                out.add(x[i], a.weight(i) + b.weight(j));
+                ++i;
+                ++j;
+            }
+        }
+        return out;
+    }
+
+    std::optional<Matches> either(const Xapian::Query &q, bool weighted)
+    {
+        auto ops = operands(q, weighted, false);
+        if (!ops)
+            return std::nullopt;
+        Matches out;
+        for (std::size_t k = 0; k < ops->size(); ++k)
+            out = k == 0 ? std::move((*ops)[k]) : merge(out, (*ops)[k]);
+        return out;
+    }
+
+    std::optional<Matches> without(const Xapian::Query &q, bool weighted)
+    {
+        auto ops = operands(q, weighted, true);
+        if (!ops || ops->empty())
+            return ops ? std::optional<Matches>(Matches{}) : std::nullopt;
+        Matches out = std::move((*ops)[0]);
+        for (std::size_t k = 1; k < ops->size(); ++k) {
+            const Matches &drop = (*ops)[k];
+            if (drop.size() == 0)
+                continue;
+            Matches kept;
+            kept.docids.reserve(out.size());
+            kept.weights.reserve(out.size());
+            std::size_t j = 0;
+            for (std::size_t i = 0; i < out.size(); ++i) {
+                const std::uint32_t docid = out.ids()[i];
+                j = seek(drop, j, docid);
+                if (j < drop.size() && drop.ids()[j] == docid)
+                    continue;
+                kept.add(docid, out.weight(i));
+            }
+            out = std::move(kept);
+        }
+        return out;
+    }
+
+    std::optional<Matches> maybe(const Xapian::Query &q, bool weighted)
+    {
+        auto ops = operands(q, weighted, false);
+        if (!ops || ops->empty())
+            return ops ? std::optional<Matches>(Matches{}) : std::nullopt;
+        Matches out = std::move((*ops)[0]);
+        for (std::size_t k = 1; k < ops->size(); ++k) {
+            const Matches &extra = (*ops)[k];
+            Matches sum;
+            sum.docids.reserve(out.size());
+            sum.weights.reserve(out.size());
+            std::size_t j = 0;
+            for (std::size_t i = 0; i < out.size(); ++i) {
+                const std::uint32_t docid = out.ids()[i];
+                j = seek(extra, j, docid);
+                const bool both = j < extra.size() && extra.ids()[j] == docid;
+                sum.add(docid, both ? out.weight(i) + extra.weight(j) : out.weight(i));
+            }
+            out = std::move(sum);
+        }
+        return out;
+    }
+
+    const Xapian::Database &db_;
+    PostingCache &cache_;
+    const double documents_;
+};
+
+} // namespace
+
+std::optional<MemoryMatcher::Result> MemoryMatcher::run(const Xapian::Query &query,
+                                                        const Xapian::Database &db,
+                                                        PostingCache &cache, std::size_t first,
+                                                        std::size_t count)
+{
+    if (!evaluable(query))
+        return std::nullopt;
+    Evaluator evaluator(db, cache);
+    std::optional<Matches> matches = evaluator.eval(query, true);
+    if (!matches)
+        return std::nullopt;
+    // The best first+count, by weight, then docid: a heap of that size, worst on top.
+    const std::size_t want = first + count;
+    const auto better = [](const Hit &a, const Hit &b) {
+        return a.weight > b.weight || (a.weight == b.weight && a.docid < b.docid);
+    };
+    std::vector<Hit> best;
+    best.reserve(want + 1);
+    if (want > 0)
+        for (std::size_t i = 0; i < matches->size(); ++i) {
+            const Hit h{matches->ids()[i], matches->weight(i)};
+            if (best.size() < want) {
+                best.push_back(h);
+                std::push_heap(best.begin(), best.end(), better);
+            } else if (better(h, best.front())) {
+                std::pop_heap(best.begin(), best.end(), better);
+                best.back() = h;
+                std::push_heap(best.begin(), best.end(), better);
+            }
+        }
+    std::sort_heap(best.begin(), best.end(), better);
+    Result r;
+    if (best.size() > first)
+        r.page.assign(best.begin() + long(first), best.end());
+    r.docids = matches->term ? matches->term->docids : std::move(matches->docids);
+    return r;
+}
+
+} // namespace kb::search
