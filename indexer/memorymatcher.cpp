@@ -79,6 +79,12 @@ bool evaluable(const Xapian::Query &q)
     }
     case Xapian::Query::LEAF_MATCH_NOTHING:
         return true;
+    case Xapian::Query::OP_PHRASE:
+        for (std::size_t i = 0; i < q.get_num_subqueries(); ++i)
+            if (q.get_subquery(i).get_type() != Xapian::Query::LEAF_TERM ||
+                !evaluable(q.get_subquery(i)))
+                return false;
+        return q.get_num_subqueries() > 0;
     case Xapian::Query::OP_AND:
     case Xapian::Query::OP_FILTER:
     case Xapian::Query::OP_OR:
@@ -117,6 +123,8 @@ public:
             return without(q, weighted);
         case Xapian::Query::OP_AND_MAYBE:
             return maybe(q, weighted);
+        case Xapian::Query::OP_PHRASE:
+            return phrase(q, weighted);
         default:
             return std::nullopt;
         }
@@ -133,6 +141,72 @@ private:
         if (weighted)
             m.unit = ImpactWeight::unitWeight(double(db_.get_termfreq(term)), documents_, 1, 1);
         return m;
+    }
+
+    // Which documents hold the phrase is Xapian's to say (positions are not cached); it
+    // walks the rarest word's postings, mostly few. Its weight is its words' weights,
+    // summed as an AND of them sums.
+    std::optional<Matches> phrase(const Xapian::Query &q, bool weighted)
+    {
+        Xapian::Enquire enquire(db_);
+        enquire.set_query(q);
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+        enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+        const Xapian::MSet found = enquire.get_mset(0, db_.get_doccount());
+        Matches out;
+        for (auto it = found.begin(); it != found.end(); ++it)
+            out.docids.push_back(*it);
+        std::sort(out.docids.begin(), out.docids.end());
+        out.weights.assign(out.docids.size(), 0.0);
+        if (!weighted || out.docids.empty())
+            return out;
+        std::vector<Matches> words;
+        for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
+            auto m = leaf(q.get_subquery(i), true);
+            if (!m)
+                return std::nullopt;
+            words.push_back(std::move(*m));
+        }
+        std::stable_sort(words.begin(), words.end(),
+                         [](const Matches &a, const Matches &b) { return a.size() < b.size(); });
+        for (const Matches &w : words) {
+            std::size_t j = 0;
+            for (std::size_t i = 0; i < out.size(); ++i) {
+                j = seek(w, j, out.docids[i]);
+                if (j < w.size() && w.ids()[j] == out.docids[i])
+                    out.weights[i] += w.weight(j);
+            }
+        }
+        return out;
+    }
+
+    // At most how many documents `q` matches, from term frequencies alone.
+    Xapian::doccount upperBound(const Xapian::Query &q) const
+    {
+        const std::size_t n = q.get_num_subqueries();
+        switch (q.get_type()) {
+        case Xapian::Query::LEAF_TERM:
+            return db_.get_termfreq(*q.get_terms_begin());
+        case Xapian::Query::OP_OR: {
+            Xapian::doccount sum = 0;
+            for (std::size_t i = 0; i < n; ++i)
+                sum = std::min(db_.get_doccount(), sum + upperBound(q.get_subquery(i)));
+            return sum;
+        }
+        case Xapian::Query::OP_AND:
+        case Xapian::Query::OP_FILTER:
+        case Xapian::Query::OP_PHRASE: {
+            Xapian::doccount least = db_.get_doccount();
+            for (std::size_t i = 0; i < n; ++i)
+                least = std::min(least, upperBound(q.get_subquery(i)));
+            return least;
+        }
+        case Xapian::Query::OP_AND_NOT:
+        case Xapian::Query::OP_AND_MAYBE:
+            return n > 0 ? upperBound(q.get_subquery(0)) : 0;
+        default:
+            return 0;
+        }
     }
 
     std::optional<std::vector<Matches>> operands(const Xapian::Query &q, bool weighted,
@@ -153,12 +227,27 @@ private:
     std::optional<Matches> both(const Xapian::Query &q, bool weighted)
     {
         const bool filter = q.get_type() == Xapian::Query::OP_FILTER;
-        auto ops = operands(q, weighted, filter);
-        if (!ops || ops->empty())
-            return ops ? std::optional<Matches>(Matches{}) : std::nullopt;
-        std::vector<std::size_t> order(ops->size());
-        for (std::size_t i = 0; i < order.size(); ++i)
+        const std::size_t n = q.get_num_subqueries();
+        std::vector<std::size_t> order(n);
+        std::vector<Xapian::doccount> most(n);
+        for (std::size_t i = 0; i < n; ++i) {
             order[i] = i;
+            most[i] = upperBound(q.get_subquery(i));
+        }
+        // The likely smallest first: one with no matches ends it before the big ones.
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return most[a] < most[b]; });
+        auto ops = std::make_optional<std::vector<Matches>>(n);
+        for (const std::size_t i : order) {
+            auto m = eval(q.get_subquery(i), weighted && (i == 0 || !filter));
+            if (!m)
+                return std::nullopt;
+            if (m->size() == 0)
+                return Matches{};
+            (*ops)[i] = std::move(*m);
+        }
+        if (n == 0)
+            return Matches{};
         std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
             return (*ops)[a].size() < (*ops)[b].size();
         });
@@ -193,24 +282,38 @@ private:
 
     static Matches merge(const Matches &a, const Matches &b)
     {
+        // Written through raw pointers into arrays sized for the worst case: the
+        // merge of two lists of 100,000 is the whole cost of a broad OR.
         Matches out;
-        out.docids.reserve(a.size() + b.size());
-        out.weights.reserve(a.size() + b.size());
+        out.docids.resize(a.size() + b.size());
+        out.weights.resize(a.size() + b.size());
+        std::uint32_t *docid = out.docids.data();
+        double *weight = out.weights.data();
         const std::uint32_t *x = a.ids(), *y = b.ids();
-        std::size_t i = 0, j = 0;
-        while (i < a.size() || j < b.size()) {
-            if (j == b.size() || (i < a.size() && x[i] < y[j])) {
-                out.add(x[i], a.weight(i));
-                ++i;
-            } else if (i == a.size() || y[j] < x[i]) {
-                out.add(y[j], b.weight(j));
-                ++j;
+        const std::size_t n = a.size(), m = b.size();
+        std::size_t i = 0, j = 0, k = 0;
+        while (i < n && j < m) {
+            if (x[i] < y[j]) {
+                docid[k] = x[i];
+                weight[k++] = a.weight(i++);
+            } else if (y[j] < x[i]) {
+                docid[k] = y[j];
+                weight[k++] = b.weight(j++);
             } else {
-                out.add(x[i], a.weight(i) + b.weight(j));
-                ++i;
-                ++j;
+                docid[k] = x[i];
+                weight[k++] = a.weight(i++) + b.weight(j++);
             }
         }
+        for (; i < n; ++i, ++k) {
+            docid[k] = x[i];
+            weight[k] = a.weight(i);
+        }
+        for (; j < m; ++j, ++k) {
+            docid[k] = y[j];
+            weight[k] = b.weight(j);
+        }
+        out.docids.resize(k);
+        out.weights.resize(k);
         return out;
     }
 
@@ -221,7 +324,10 @@ private:
             return std::nullopt;
         Matches out;
         for (std::size_t k = 0; k < ops->size(); ++k)
-            out = k == 0 ? std::move((*ops)[k]) : merge(out, (*ops)[k]);
+            if (k == 0 || out.size() == 0)
+                out = std::move((*ops)[k]);
+            else if ((*ops)[k].size() > 0)
+                out = merge(out, (*ops)[k]);
         return out;
     }
 
@@ -259,6 +365,8 @@ private:
         Matches out = std::move((*ops)[0]);
         for (std::size_t k = 1; k < ops->size(); ++k) {
             const Matches &extra = (*ops)[k];
+            if (extra.size() == 0)
+                continue;
             Matches sum;
             sum.docids.reserve(out.size());
             sum.weights.reserve(out.size());

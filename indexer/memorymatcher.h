@@ -19,8 +19,9 @@ class PostingCache;
 // weights go to the lower docid. It sees every match, so the count is exact.
 // Xapian 1.4 has no block-max skipping: on words in half of 100,000 records it scores
 // every match from a freshly decoded list (2 ms); from memory that is a merge of arrays.
-// Terms, AND, OR, AND_NOT, AND_MAYBE and FILTER are evaluated; a query with anything
-// else (phrases, value ranges, weight scaling, MatchAll) is left to Xapian.
+// Terms, AND, OR, AND_NOT, AND_MAYBE and FILTER are evaluated, and phrases with Xapian's
+// help (it checks the positions); a query with anything else (value ranges, NEAR,
+// weight scaling, MatchAll) is left to Xapian.
 class MemoryMatcher {
 public:
     struct Hit {

@@ -20,7 +20,7 @@ struct SearchOptions {
     std::string sort = "relevance";
     bool snippets = true, facets = true;
     // Count every match and its facets exactly, however many there are (otherwise above
-    // about a thousand matches both are estimated from a uniform sample).
+    // about 2,000 matches both are estimated from a uniform sample).
     bool exactCounts = false;
     // Index terms of records the caller may not see (restricted records for a web visitor
     // without a token): left out of hits, counts and facets alike.

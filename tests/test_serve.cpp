@@ -597,9 +597,9 @@ TEST_F(ServeTest, RankingAndCountsMatchTheCliOnAGeneratedRoot)
 {
     dir.write("vocab/glossary.yaml", "- {id: g001, zh: 割接, en: cutover}\n"
                                      "- {id: g014, zh: 回退, en: rollback}\n");
-    const std::vector<std::string> words = {"割接",    "回退",     "客户",      "投诉",  "升级",
-                                            "备件",    "cutover",  "rollback",  "spare", "parts",
-                                            "pricing", "customer", "complaint", "现场",  "site"};
+    const std::vector<std::string> words = {
+        "割接",  "回退",  "客户",    "投诉",     "升级",      "备件", "cutover", "rollback",
+        "spare", "parts", "pricing", "customer", "complaint", "现场", "site",    "客户投诉"};
     std::uint32_t seed = 7;
     auto next = [&seed](std::uint32_t n) {
         seed = seed * 1103515245u + 12345u;
@@ -641,7 +641,9 @@ TEST_F(ServeTest, RankingAndCountsMatchTheCliOnAGeneratedRoot)
         "how do we handle a customer complaint about a rollback on site",
         "(割接 OR 现场) -customer",
         "回退 nosuchword",
-        "现场 pricing 升级 备件 complaint"};
+        "现场 pricing 升级 备件 complaint",
+        "\"spare parts\"",
+        "\"客户投诉\" 升级"};
     const auto encode = [](const std::string &s) {
         std::string out;
         for (unsigned char ch : s) {

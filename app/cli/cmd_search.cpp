@@ -113,7 +113,7 @@ const std::vector<OptionSpec> &searchSpecs()
         {"sort", true, "relevance (default), date (newest first), oldest, FIELD or -FIELD"},
         {"facets", false, "also print counts by type, touchpoint, customer, status, year"},
         {"exact", false,
-         "count every match exactly (otherwise totals and facets above about a thousand "
+         "count every match exactly (otherwise totals and facets above about 2,000 "
          "matches are estimated from a sample, within a few percent)"},
     };
     return specs;

@@ -211,7 +211,7 @@ async function runSearch(results, facets, box, offset) {
     return;
   }
   const d = r.data;
-  // Above about a thousand hits the server estimates the count (total_estimated).
+  // The count is exact unless total_estimated says otherwise.
   const n = v => (d.total_estimated ? t('about') : '') + v.toLocaleString();
   const head = d.relaxed ? t('relaxed', n(d.exact_total), n(d.total - d.exact_total)) : t('results', n(d.total), d.total);
   const list = h('ol', {class: 'hits', start: d.offset + 1});
