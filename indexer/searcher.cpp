@@ -130,10 +130,8 @@ struct Searcher::Impl {
     // search (the CLI) would spend more reading them than it saves.
     std::shared_ptr<const FacetColumn> facetColumn;
     int searchesOnFacetTable = 0;
-    // Decoded posting lists of the open revision (keepPostingsInMemory: kb serve).
+    // Rank from decoded posting lists kept in memory (keepPostingsInMemory: kb serve).
     bool postingsInMemory = false;
-    std::shared_ptr<PostingCache> postings;
-    std::string postingsVersion;
 
     Impl(KbRoot r, const IndexSchema &s, const Lexicon &l)
         : root(std::move(r)), schema(s), lexicon(l)
@@ -240,14 +238,11 @@ struct Searcher::Impl {
         return names;
     }
 
-    PostingCache &postingCache(Xapian::Database &database)
+    // Taken per search, never kept: an idle searcher of a server's pool must not hold on
+    // to the lists of a revision long gone.
+    std::shared_ptr<PostingCache> postingCache(Xapian::Database &database) const
     {
-        const std::string version = dbPath + "@" + std::to_string(database.get_revision());
-        if (!postings || version != postingsVersion) {
-            postings = PostingCache::of(version);
-            postingsVersion = version;
-        }
-        return *postings;
+        return PostingCache::of(dbPath + "@" + std::to_string(database.get_revision()));
     }
 
     SearchHit makeHit(const Xapian::Document &doc, double weight, int rank,
@@ -443,8 +438,8 @@ struct Searcher::Impl {
             const bool byRelevance = (options.sort == "relevance" || options.sort.empty()) &&
                                      (parsed ? parsed->hasText : true);
             if (postingsInMemory && byRelevance && (!options.facets || facetColumn))
-                if (auto found = MemoryMatcher::run(query, database, postingCache(database), offset,
-                                                    limit)) {
+                if (auto found = MemoryMatcher::run(query, database, *postingCache(database),
+                                                    offset, limit)) {
                     int rank = options.offset;
                     for (const MemoryMatcher::Hit &h : found->page)
                         r.hits.push_back(makeHit(database.get_document(h.docid), h.weight, ++rank,
