@@ -359,6 +359,10 @@ private:
 
     std::optional<Matches> maybe(const Xapian::Query &q, bool weighted)
     {
+        // Unweighted, only the first operand decides which documents match.
+        if (!weighted)
+            return q.get_num_subqueries() > 0 ? eval(q.get_subquery(0), false)
+                                              : std::optional<Matches>(Matches{});
         auto ops = operands(q, weighted, false);
         if (!ops || ops->empty())
             return ops ? std::optional<Matches>(Matches{}) : std::nullopt;
