@@ -99,12 +99,69 @@ bool evaluable(const Xapian::Query &q)
     }
 }
 
-class Evaluator {
+// A fixed, ascending list of docids as a Xapian posting source: Xapian checks a phrase's
+// positions for these documents only.
+class DocidList : public Xapian::PostingSource {
 public:
-    Evaluator(const Xapian::Database &db, PostingCache &cache)
-        : db_(db), cache_(cache), documents_(double(db.get_doccount()))
+    explicit DocidList(std::shared_ptr<const std::vector<std::uint32_t>> docids)
+        : docids_(std::move(docids))
     {
     }
+    void init(const Xapian::Database &) override { at_ = 0, started_ = false; }
+    Xapian::doccount get_termfreq_min() const override { return Xapian::doccount(size()); }
+    Xapian::doccount get_termfreq_est() const override { return Xapian::doccount(size()); }
+    Xapian::doccount get_termfreq_max() const override { return Xapian::doccount(size()); }
+    void next(double) override
+    {
+        if (started_)
+            ++at_;
+        started_ = true;
+    }
+    void skip_to(Xapian::docid docid, double) override
+    {
+        started_ = true;
+        at_ = std::size_t(std::lower_bound(docids_->begin() + long(at_), docids_->end(), docid) -
+                          docids_->begin());
+    }
+    bool at_end() const override { return at_ >= size(); }
+    Xapian::docid get_docid() const override { return (*docids_)[at_]; }
+    DocidList *clone() const override { return new DocidList(docids_); }
+
+private:
+    std::size_t size() const { return docids_->size(); }
+    std::shared_ptr<const std::vector<std::uint32_t>> docids_;
+    std::size_t at_ = 0;
+    bool started_ = false;
+};
+
+// Whether `q` has a phrase as an AND_MAYBE's optional operand: it changes weights, never
+// which documents match, so it can be checked for the best candidates only.
+bool hasOptionalPhrase(const Xapian::Query &q)
+{
+    const std::size_t n = q.get_num_subqueries();
+    for (std::size_t i = 0; i < n; ++i) {
+        const Xapian::Query sub = q.get_subquery(i);
+        if ((q.get_type() == Xapian::Query::OP_AND_MAYBE && i > 0 &&
+             sub.get_type() == Xapian::Query::OP_PHRASE) ||
+            hasOptionalPhrase(sub))
+            return true;
+    }
+    return false;
+}
+
+class Evaluator {
+public:
+    // `optimistic`: a phrase that only adds weight (an AND_MAYBE's optional operand) is
+    // taken to hold wherever all its words are, an upper bound on the real weight.
+    // `only`: evaluate for these documents (ascending) alone.
+    Evaluator(const Xapian::Database &db, PostingCache &cache, bool optimistic,
+              std::shared_ptr<const std::vector<std::uint32_t>> only = nullptr)
+        : db_(db), cache_(cache), documents_(double(db.get_doccount())), optimistic_(optimistic),
+          only_(std::move(only))
+    {
+    }
+
+    bool deferred() const { return deferred_; }
 
     // `weighted` false: only which documents match is wanted (a filter's operands).
     std::optional<Matches> eval(const Xapian::Query &q, bool weighted)
@@ -140,36 +197,60 @@ private:
         m.term = cache_.get(db_, term);
         if (weighted)
             m.unit = ImpactWeight::unitWeight(double(db_.get_termfreq(term)), documents_, 1, 1);
-        return m;
+        if (!only_)
+            return m;
+        Matches kept;
+        std::size_t j = 0;
+        for (const std::uint32_t docid : *only_) {
+            j = seek(m, j, docid);
+            if (j < m.size() && m.ids()[j] == docid)
+                kept.add(docid, m.weight(j));
+        }
+        return kept;
     }
 
     // Which documents hold the phrase is Xapian's to say (positions are not cached); it
     // walks the rarest word's postings, mostly few. Its weight is its words' weights,
     // summed as an AND of them sums.
-    std::optional<Matches> phrase(const Xapian::Query &q, bool weighted)
+    std::optional<Matches> phrase(const Xapian::Query &q, bool weighted, bool optional = false)
     {
+        std::vector<Matches> words;
+        std::vector<Xapian::doccount> frequency;
+        for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
+            auto m = leaf(q.get_subquery(i), weighted);
+            if (!m)
+                return std::nullopt;
+            words.push_back(std::move(*m));
+            frequency.push_back(upperBound(q.get_subquery(i)));
+        }
+        // Rarest first, as Xapian's AND of the words sums them.
+        std::vector<std::size_t> order(words.size());
+        for (std::size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return frequency[a] < frequency[b]; });
+        Matches out;
+        if (optional && optimistic_) {
+            deferred_ = true;
+            for (std::size_t k = 0; k < order.size(); ++k)
+                out = k == 0 ? std::move(words[order[k]]) : intersect(out, words[order[k]]);
+            return out;
+        }
         Xapian::Enquire enquire(db_);
-        enquire.set_query(q);
+        enquire.set_query(only_ ? Xapian::Query(Xapian::Query::OP_FILTER, q,
+                                                Xapian::Query((new DocidList(only_))->release()))
+                                : q);
         enquire.set_weighting_scheme(Xapian::BoolWeight());
         enquire.set_docid_order(Xapian::Enquire::ASCENDING);
         const Xapian::MSet found = enquire.get_mset(0, db_.get_doccount());
-        Matches out;
         for (auto it = found.begin(); it != found.end(); ++it)
             out.docids.push_back(*it);
         std::sort(out.docids.begin(), out.docids.end());
         out.weights.assign(out.docids.size(), 0.0);
         if (!weighted || out.docids.empty())
             return out;
-        std::vector<Matches> words;
-        for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
-            auto m = leaf(q.get_subquery(i), true);
-            if (!m)
-                return std::nullopt;
-            words.push_back(std::move(*m));
-        }
-        std::stable_sort(words.begin(), words.end(),
-                         [](const Matches &a, const Matches &b) { return a.size() < b.size(); });
-        for (const Matches &w : words) {
+        for (const std::size_t k : order) {
+            const Matches &w = words[k];
             std::size_t j = 0;
             for (std::size_t i = 0; i < out.size(); ++i) {
                 j = seek(w, j, out.docids[i]);
@@ -363,9 +444,17 @@ private:
         if (!weighted)
             return q.get_num_subqueries() > 0 ? eval(q.get_subquery(0), false)
                                               : std::optional<Matches>(Matches{});
-        auto ops = operands(q, weighted, false);
-        if (!ops || ops->empty())
-            return ops ? std::optional<Matches>(Matches{}) : std::nullopt;
+        std::optional<std::vector<Matches>> ops(std::in_place);
+        for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
+            const Xapian::Query sub = q.get_subquery(i);
+            auto m = i > 0 && sub.get_type() == Xapian::Query::OP_PHRASE ? phrase(sub, true, true)
+                                                                         : eval(sub, true);
+            if (!m)
+                return std::nullopt;
+            ops->push_back(std::move(*m));
+        }
+        if (ops->empty())
+            return Matches{};
         Matches out = std::move((*ops)[0]);
         for (std::size_t k = 1; k < ops->size(); ++k) {
             const Matches &extra = (*ops)[k];
@@ -389,31 +478,30 @@ private:
     const Xapian::Database &db_;
     PostingCache &cache_;
     const double documents_;
+    const bool optimistic_;
+    const std::shared_ptr<const std::vector<std::uint32_t>> only_;
+    bool deferred_ = false; // an optional phrase was taken to hold
 };
 
 } // namespace
 
-std::optional<MemoryMatcher::Result> MemoryMatcher::run(const Xapian::Query &query,
-                                                        const Xapian::Database &db,
-                                                        PostingCache &cache, std::size_t first,
-                                                        std::size_t count)
+namespace {
+
+using Hit = MemoryMatcher::Hit;
+
+bool better(const Hit &a, const Hit &b)
 {
-    if (!evaluable(query))
-        return std::nullopt;
-    Evaluator evaluator(db, cache);
-    std::optional<Matches> matches = evaluator.eval(query, true);
-    if (!matches)
-        return std::nullopt;
-    // The best first+count, by weight, then docid: a heap of that size, worst on top.
-    const std::size_t want = first + count;
-    const auto better = [](const Hit &a, const Hit &b) {
-        return a.weight > b.weight || (a.weight == b.weight && a.docid < b.docid);
-    };
+    return a.weight > b.weight || (a.weight == b.weight && a.docid < b.docid);
+}
+
+// The best `want` of `matches`, best first: a heap of that size, worst on top.
+std::vector<Hit> bestOf(const Matches &matches, std::size_t want)
+{
     std::vector<Hit> best;
     best.reserve(want + 1);
     if (want > 0)
-        for (std::size_t i = 0; i < matches->size(); ++i) {
-            const Hit h{matches->ids()[i], matches->weight(i)};
+        for (std::size_t i = 0; i < matches.size(); ++i) {
+            const Hit h{matches.ids()[i], matches.weight(i)};
             if (best.size() < want) {
                 best.push_back(h);
                 std::push_heap(best.begin(), best.end(), better);
@@ -424,9 +512,64 @@ std::optional<MemoryMatcher::Result> MemoryMatcher::run(const Xapian::Query &que
             }
         }
     std::sort_heap(best.begin(), best.end(), better);
+    return best;
+}
+
+// `bounds` weighs optional phrases as if they held: the documents best by it are weighed
+// exactly (their phrases checked), more of them until the want-th exact weight beats
+// every bound left out. A phrase check costs Xapian about half a microsecond a document;
+// checking all of 20,000 candidates was most of such a search.
+std::optional<std::vector<Hit>> verifiedBest(const Matches &bounds, std::size_t want,
+                                             const Xapian::Query &query, const Xapian::Database &db,
+                                             PostingCache &cache)
+{
+    std::vector<Hit> all(bounds.size());
+    for (std::size_t i = 0; i < all.size(); ++i)
+        all[i] = {bounds.ids()[i], bounds.weight(i)};
+    for (std::size_t take = std::max(2 * want, want + 16);; take *= 4) {
+        take = std::min(take, all.size());
+        if (take < all.size())
+            std::nth_element(all.begin(), all.begin() + long(take), all.end(), better);
+        auto only = std::make_shared<std::vector<std::uint32_t>>();
+        for (std::size_t i = 0; i < take; ++i)
+            only->push_back(all[i].docid);
+        std::sort(only->begin(), only->end());
+        Evaluator exact(db, cache, false, only);
+        const std::optional<Matches> weighed = exact.eval(query, true);
+        if (!weighed)
+            return std::nullopt;
+        std::vector<Hit> best = bestOf(*weighed, want);
+        if (take == all.size())
+            return best;
+        const Hit &outside = *std::min_element(all.begin() + long(take), all.end(), better);
+        // A margin for sums rounded in another order; a tie at the edge looks further.
+        if (best.size() == want && best.back().weight > outside.weight * (1 + 1e-12))
+            return best;
+    }
+}
+
+} // namespace
+
+std::optional<MemoryMatcher::Result> MemoryMatcher::run(const Xapian::Query &query,
+                                                        const Xapian::Database &db,
+                                                        PostingCache &cache, std::size_t first,
+                                                        std::size_t count)
+{
+    if (!evaluable(query))
+        return std::nullopt;
+    const std::size_t want = first + count;
+    Evaluator evaluator(db, cache, want > 0 && hasOptionalPhrase(query));
+    std::optional<Matches> matches = evaluator.eval(query, true);
+    if (!matches)
+        return std::nullopt;
+    std::optional<std::vector<Hit>> best = evaluator.deferred()
+                                               ? verifiedBest(*matches, want, query, db, cache)
+                                               : bestOf(*matches, want);
+    if (!best)
+        return std::nullopt;
     Result r;
-    if (best.size() > first)
-        r.page.assign(best.begin() + long(first), best.end());
+    if (best->size() > first)
+        r.page.assign(best->begin() + long(first), best->end());
     r.docids = matches->term ? matches->term->docids : std::move(matches->docids);
     return r;
 }

@@ -597,9 +597,10 @@ TEST_F(ServeTest, RankingAndCountsMatchTheCliOnAGeneratedRoot)
 {
     dir.write("vocab/glossary.yaml", "- {id: g001, zh: 割接, en: cutover}\n"
                                      "- {id: g014, zh: 回退, en: rollback}\n");
-    const std::vector<std::string> words = {
-        "割接",  "回退",  "客户",    "投诉",     "升级",      "备件", "cutover", "rollback",
-        "spare", "parts", "pricing", "customer", "complaint", "现场", "site",    "客户投诉"};
+    const std::vector<std::string> words = {"割接",     "回退",     "客户",      "投诉",  "升级",
+                                            "备件",     "cutover",  "rollback",  "spare", "parts",
+                                            "pricing",  "customer", "complaint", "现场",  "site",
+                                            "客户投诉", "户投"};
     std::uint32_t seed = 7;
     auto next = [&seed](std::uint32_t n) {
         seed = seed * 1103515245u + 12345u;
@@ -622,6 +623,18 @@ TEST_F(ServeTest, RankingAndCountsMatchTheCliOnAGeneratedRoot)
                 std::to_string(1 + next(9)) + "-15\nkind: project-retro\ntouchpoint: [" +
                 (next(2) ? "tp01-proposal" : "tp07-install-cutover") + "]\n---\n\n" + body + "\n");
     }
+    // Short records with every word of the phrase 割接回退 (割接 接回 回退) but not the
+    // phrase: they would lead if it were taken to hold wherever its words are. Longer
+    // ones hold it.
+    for (int i = 0; i < 16; ++i)
+        dir.write(
+            "lessons/near-" + std::to_string(i) + ".md",
+            "---\nid: near-" + std::to_string(i) + "\ntype: lesson\ntitle: Near " +
+                std::to_string(i) +
+                "\ndate: 2024-01-15\nkind: project-retro\ntouchpoint: [tp01-proposal]\n"
+                "---\n\n" +
+                (i % 2 ? "接回 割接 回退" : "割接回退 then pricing, spare parts and site notes") +
+                "\n");
     ASSERT_EQ(runKb({"index"}, dir.path()).exitCode, 0);
     ServeProcess server(dir.path());
     httplib::Client c("127.0.0.1", server.port());
@@ -643,6 +656,7 @@ TEST_F(ServeTest, RankingAndCountsMatchTheCliOnAGeneratedRoot)
         "回退 nosuchword",
         "现场 pricing 升级 备件 complaint",
         "\"spare parts\"",
+        "割接回退",
         "\"客户投诉\" 升级"};
     const auto encode = [](const std::string &s) {
         std::string out;
