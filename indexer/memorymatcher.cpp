@@ -231,9 +231,9 @@ private:
                          [&](std::size_t a, std::size_t b) { return frequency[a] < frequency[b]; });
         Matches out;
         if (optional && optimistic_) {
-            deferred_ = true;
             for (std::size_t k = 0; k < order.size(); ++k)
                 out = k == 0 ? std::move(words[order[k]]) : intersect(out, words[order[k]]);
+            deferred_ = deferred_ || out.size() > 0; // no document has every word: exact
             return out;
         }
         Xapian::Enquire enquire(db_);
