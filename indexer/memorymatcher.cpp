@@ -113,14 +113,15 @@ public:
     Xapian::doccount get_termfreq_max() const override { return Xapian::doccount(size()); }
     void next(double) override
     {
-        if (started_)
+        if (started_ && at_ < size())
             ++at_;
         started_ = true;
     }
     void skip_to(Xapian::docid docid, double) override
     {
         started_ = true;
-        at_ = std::size_t(std::lower_bound(docids_->begin() + long(at_), docids_->end(), docid) -
+        at_ = std::size_t(std::lower_bound(docids_->begin() + long(std::min(at_, size())),
+                                           docids_->end(), docid) -
                           docids_->begin());
     }
     bool at_end() const override { return at_ >= size(); }
@@ -444,20 +445,20 @@ private:
         if (!weighted)
             return q.get_num_subqueries() > 0 ? eval(q.get_subquery(0), false)
                                               : std::optional<Matches>(Matches{});
-        std::optional<std::vector<Matches>> ops(std::in_place);
-        for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
-            const Xapian::Query sub = q.get_subquery(i);
-            auto m = i > 0 && sub.get_type() == Xapian::Query::OP_PHRASE ? phrase(sub, true, true)
-                                                                         : eval(sub, true);
-            if (!m)
-                return std::nullopt;
-            ops->push_back(std::move(*m));
-        }
-        if (ops->empty())
+        if (q.get_num_subqueries() == 0)
             return Matches{};
-        Matches out = std::move((*ops)[0]);
-        for (std::size_t k = 1; k < ops->size(); ++k) {
-            const Matches &extra = (*ops)[k];
+        std::optional<Matches> first = eval(q.get_subquery(0), true);
+        if (!first)
+            return std::nullopt;
+        Matches out = std::move(*first);
+        for (std::size_t k = 1; k < q.get_num_subqueries() && out.size() > 0; ++k) {
+            const Xapian::Query sub = q.get_subquery(k);
+            const std::optional<Matches> optional = sub.get_type() == Xapian::Query::OP_PHRASE
+                                                        ? phrase(sub, true, true)
+                                                        : eval(sub, true);
+            if (!optional)
+                return std::nullopt;
+            const Matches &extra = *optional;
             if (extra.size() == 0)
                 continue;
             Matches sum;
