@@ -69,6 +69,18 @@ std::size_t seek(const Matches &m, std::size_t from, std::uint32_t docid)
     return std::size_t(std::lower_bound(ids + from, ids + hi, docid) - ids);
 }
 
+// Calls visit(i, j) for each document i of `a`, where j is its position in `b`, or
+// b.size() when `b` lacks it.
+template <class Visit> void alongside(const Matches &a, const Matches &b, Visit visit)
+{
+    std::size_t j = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const std::uint32_t docid = a.ids()[i];
+        j = seek(b, j, docid);
+        visit(i, j < b.size() && b.ids()[j] == docid ? j : b.size());
+    }
+}
+
 // Whether every part of `q` is one Evaluator evaluates (checked before any work).
 bool evaluable(const Xapian::Query &q)
 {
@@ -250,15 +262,11 @@ private:
         out.weights.assign(out.docids.size(), 0.0);
         if (!weighted || out.docids.empty())
             return out;
-        for (const std::size_t k : order) {
-            const Matches &w = words[k];
-            std::size_t j = 0;
-            for (std::size_t i = 0; i < out.size(); ++i) {
-                j = seek(w, j, out.docids[i]);
-                if (j < w.size() && w.ids()[j] == out.docids[i])
-                    out.weights[i] += w.weight(j);
-            }
-        }
+        for (const std::size_t k : order)
+            alongside(out, words[k], [&](std::size_t i, std::size_t j) {
+                if (j < words[k].size())
+                    out.weights[i] += words[k].weight(j);
+            });
         return out;
     }
 
@@ -426,14 +434,10 @@ private:
             Matches kept;
             kept.docids.reserve(out.size());
             kept.weights.reserve(out.size());
-            std::size_t j = 0;
-            for (std::size_t i = 0; i < out.size(); ++i) {
-                const std::uint32_t docid = out.ids()[i];
-                j = seek(drop, j, docid);
-                if (j < drop.size() && drop.ids()[j] == docid)
-                    continue;
-                kept.add(docid, out.weight(i));
-            }
+            alongside(out, drop, [&](std::size_t i, std::size_t j) {
+                if (j == drop.size())
+                    kept.add(out.ids()[i], out.weight(i));
+            });
             out = std::move(kept);
         }
         return out;
@@ -464,13 +468,10 @@ private:
             Matches sum;
             sum.docids.reserve(out.size());
             sum.weights.reserve(out.size());
-            std::size_t j = 0;
-            for (std::size_t i = 0; i < out.size(); ++i) {
-                const std::uint32_t docid = out.ids()[i];
-                j = seek(extra, j, docid);
-                const bool both = j < extra.size() && extra.ids()[j] == docid;
-                sum.add(docid, both ? out.weight(i) + extra.weight(j) : out.weight(i));
-            }
+            alongside(out, extra, [&](std::size_t i, std::size_t j) {
+                sum.add(out.ids()[i],
+                        j < extra.size() ? out.weight(i) + extra.weight(j) : out.weight(i));
+            });
             out = std::move(sum);
         }
         return out;
