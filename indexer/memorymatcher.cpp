@@ -28,6 +28,11 @@ struct Matches {
     {
         return term ? unit * double(term->impacts[i]) : weights[i];
     }
+    void reserve(std::size_t n)
+    {
+        docids.reserve(n);
+        weights.reserve(n);
+    }
     void add(std::uint32_t docid, double w)
     {
         docids.push_back(docid);
@@ -227,25 +232,17 @@ private:
     // summed as an AND of them sums.
     std::optional<Matches> phrase(const Xapian::Query &q, bool weighted, bool optional = false)
     {
-        std::vector<Matches> words;
-        std::vector<Xapian::doccount> frequency;
-        for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
-            auto m = leaf(q.get_subquery(i), weighted);
-            if (!m)
-                return std::nullopt;
-            words.push_back(std::move(*m));
-            frequency.push_back(upperBound(q.get_subquery(i)));
-        }
         // Rarest first, as Xapian's AND of the words sums them.
-        std::vector<std::size_t> order(words.size());
-        for (std::size_t i = 0; i < order.size(); ++i)
-            order[i] = i;
-        std::stable_sort(order.begin(), order.end(),
-                         [&](std::size_t a, std::size_t b) { return frequency[a] < frequency[b]; });
+        const std::vector<std::size_t> order = rarestFirst(q);
+        const auto word = [&](std::size_t i) { return leaf(q.get_subquery(i), weighted); };
         Matches out;
         if (optional && optimistic_) {
-            for (std::size_t k = 0; k < order.size(); ++k)
-                out = k == 0 ? std::move(words[order[k]]) : intersect(out, words[order[k]]);
+            for (std::size_t k = 0; k < order.size(); ++k) {
+                std::optional<Matches> w = word(order[k]);
+                if (!w)
+                    return std::nullopt;
+                out = k == 0 ? std::move(*w) : intersect(out, *w);
+            }
             deferred_ = deferred_ || out.size() > 0; // no document has every word: exact
             return out;
         }
@@ -262,11 +259,15 @@ private:
         out.weights.assign(out.docids.size(), 0.0);
         if (!weighted || out.docids.empty())
             return out;
-        for (const std::size_t k : order)
-            alongside(out, words[k], [&](std::size_t i, std::size_t j) {
-                if (j < words[k].size())
-                    out.weights[i] += words[k].weight(j);
+        for (const std::size_t k : order) {
+            const std::optional<Matches> w = word(k);
+            if (!w)
+                return std::nullopt;
+            alongside(out, *w, [&](std::size_t i, std::size_t j) {
+                if (j < w->size())
+                    out.weights[i] += w->weight(j);
             });
+        }
         return out;
     }
 
@@ -299,6 +300,21 @@ private:
         }
     }
 
+    // The indices of q's operands, those with the fewest possible matches first.
+    std::vector<std::size_t> rarestFirst(const Xapian::Query &q) const
+    {
+        const std::size_t n = q.get_num_subqueries();
+        std::vector<std::size_t> order(n);
+        std::vector<Xapian::doccount> most(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            order[i] = i;
+            most[i] = upperBound(q.get_subquery(i));
+        }
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return most[a] < most[b]; });
+        return order;
+    }
+
     std::optional<std::vector<Matches>> operands(const Xapian::Query &q, bool weighted,
                                                  bool firstOnlyWeighted)
     {
@@ -318,15 +334,8 @@ private:
     {
         const bool filter = q.get_type() == Xapian::Query::OP_FILTER;
         const std::size_t n = q.get_num_subqueries();
-        std::vector<std::size_t> order(n);
-        std::vector<Xapian::doccount> most(n);
-        for (std::size_t i = 0; i < n; ++i) {
-            order[i] = i;
-            most[i] = upperBound(q.get_subquery(i));
-        }
         // The likely smallest first: one with no matches ends it before the big ones.
-        std::stable_sort(order.begin(), order.end(),
-                         [&](std::size_t a, std::size_t b) { return most[a] < most[b]; });
+        std::vector<std::size_t> order = rarestFirst(q);
         auto ops = std::make_optional<std::vector<Matches>>(n);
         for (const std::size_t i : order) {
             auto m = eval(q.get_subquery(i), weighted && (i == 0 || !filter));
@@ -354,8 +363,7 @@ private:
         Matches out;
         const std::size_t n = a.size(), m = b.size();
         const std::uint32_t *x = a.ids(), *y = b.ids();
-        out.docids.reserve(std::min(n, m));
-        out.weights.reserve(std::min(n, m));
+        out.reserve(std::min(n, m));
         const bool gallop = m > 8 * n;
         for (std::size_t i = 0, j = 0; i < n && j < m; ++i) {
             const std::uint32_t docid = x[i];
@@ -432,8 +440,7 @@ private:
             if (drop.size() == 0)
                 continue;
             Matches kept;
-            kept.docids.reserve(out.size());
-            kept.weights.reserve(out.size());
+            kept.reserve(out.size());
             alongside(out, drop, [&](std::size_t i, std::size_t j) {
                 if (j == drop.size())
                     kept.add(out.ids()[i], out.weight(i));
@@ -466,8 +473,7 @@ private:
             if (extra.size() == 0)
                 continue;
             Matches sum;
-            sum.docids.reserve(out.size());
-            sum.weights.reserve(out.size());
+            sum.reserve(out.size());
             alongside(out, extra, [&](std::size_t i, std::size_t j) {
                 sum.add(out.ids()[i],
                         j < extra.size() ? out.weight(i) + extra.weight(j) : out.weight(i));
