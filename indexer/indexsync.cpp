@@ -434,10 +434,10 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
             ++report->removed;
         }
 
-        if (rebuild)
+        if (rebuild) {
             shuffleForSampling(work); // every isUpdate is false: nothing was indexed
-        if (rebuild)
             reference = sampleReferenceLength(root, schema, work);
+        }
         const double referenceLength = reference.length;
         int threads = options.threads > 0 ? options.threads
                                           : int(std::max(1u, std::thread::hardware_concurrency()));

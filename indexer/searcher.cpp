@@ -48,7 +48,7 @@ public:
     {
         if (column_) {
             for (auto it = matches.begin(); it != matches.end(); ++it)
-                count(*it, [] { return std::string(); });
+                countDocid(*it);
             return;
         }
         auto stream = db.valuestream_begin(kSlotFacets);
@@ -68,7 +68,7 @@ public:
         }
     }
 
-    // One match of a pass outside Xapian (MemoryMatcher), with the in-memory column.
+    // One match, its codes read from the in-memory column (which must be there).
     void countDocid(Xapian::docid docid)
     {
         count(docid, [] { return std::string(); });
@@ -276,10 +276,26 @@ struct Searcher::Impl {
     // reads half and is within about 3 %.
     static constexpr long kSampleTarget = 2000, kExactUpTo = 2000;
 
+    // 1 in how many docids to count, for about `expected` matches: all up to kExactUpTo.
+    static unsigned sampleRate(long expected, bool exact)
+    {
+        return exact || expected <= kExactUpTo
+                   ? 1u
+                   : unsigned(std::max<long>(2, expected / kSampleTarget));
+    }
+
     struct Counted {
         long total = 0;
         bool totalEstimated = false, facetsEstimated = false;
         std::vector<std::pair<std::string, std::vector<FacetCount>>> facets;
+
+        void into(SearchResult &r)
+        {
+            r.total = total;
+            r.totalEstimated = totalEstimated;
+            r.facetsSampled = facetsEstimated;
+            r.facets = std::move(facets);
+        }
     };
 
     // Matches among about 1 in `oneIn` docids (all of them for 1), unweighted, with their
@@ -332,9 +348,7 @@ struct Searcher::Impl {
         Sampled sampled;
         std::optional<FacetSpy> spy;
         for (;;) {
-            oneIn = exact || guess <= kExactUpTo
-                        ? 1u
-                        : unsigned(std::max<long>(2, guess / kSampleTarget));
+            oneIn = sampleRate(guess, exact);
             spy.emplace(codes.size(), facetColumn.get());
             sampled = countSample(database, query, oneIn, facets ? &*spy : nullptr);
             const long estimate = std::lround(double(sampled.matches) * sampled.scale);
@@ -367,9 +381,7 @@ struct Searcher::Impl {
         c.total = long(docids.size());
         if (!facets)
             return c;
-        unsigned oneIn = exact || c.total <= kExactUpTo
-                             ? 1u
-                             : unsigned(std::max<long>(2, c.total / kSampleTarget));
+        unsigned oneIn = sampleRate(c.total, exact);
         for (;;) {
             DocidSample sample(oneIn);
             FacetSpy spy(codes.size(), facetColumn.get());
@@ -444,11 +456,7 @@ struct Searcher::Impl {
                     for (const MemoryMatcher::Hit &h : found->page)
                         r.hits.push_back(makeHit(database.get_document(h.docid), h.weight, ++rank,
                                                  highlight, options.snippets));
-                    Counted c =
-                        countFound(found->docids, options.facets, codes, options.exactCounts);
-                    r.total = c.total;
-                    r.facetsSampled = c.facetsEstimated;
-                    r.facets = std::move(c.facets);
+                    countFound(found->docids, options.facets, codes, options.exactCounts).into(r);
                     return r;
                 }
             FacetSpy spy(codes.size(), options.facets ? facetColumn.get() : nullptr);
@@ -463,12 +471,8 @@ struct Searcher::Impl {
             for (auto it = mset.begin(); it != mset.end(); ++it)
                 r.hits.push_back(makeHit(it.get_document(), it.get_weight(), ++rank, highlight,
                                          options.snippets));
-            Counted c =
-                countRest(database, query, mset, spy, options.facets, codes, options.exactCounts);
-            r.total = c.total;
-            r.totalEstimated = c.totalEstimated;
-            r.facetsSampled = c.facetsEstimated;
-            r.facets = std::move(c.facets);
+            countRest(database, query, mset, spy, options.facets, codes, options.exactCounts)
+                .into(r);
             return r;
         });
     }
