@@ -588,8 +588,6 @@ TEST_F(ServeTest, ViewsShowRestrictedRecordsOnlyToReadersCleared)
     }
 }
 
-} // namespace
-
 // The server ranks from posting lists it keeps in memory, the CLI through Xapian's
 // matcher: on a root big enough for both to matter, every search must give the same
 // hits in the same order with the same scores, and the same counts and facets.
@@ -696,3 +694,5 @@ TEST_F(ServeTest, RankingAndCountsMatchTheCliOnAGeneratedRoot)
         }
     EXPECT_GT(compared, 150); // most queries have hits on both pages
 }
+
+} // namespace
