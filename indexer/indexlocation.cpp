@@ -57,6 +57,8 @@ void IndexLocation::removeStale() const
         const std::string name = it->path().filename().string();
         if (name.rfind("db-", 0) == 0 && it->path().string() != live)
             fs::remove_all(it->path(), ec);
+        else if (isStaleTemporary(it->path().string()))
+            fs::remove(it->path(), ec);
     }
 }
 

@@ -367,6 +367,9 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
     IndexLock lock;
     if (!lock.acquire(where, options.lockTimeoutMs, options.onLockWait, error))
         return false;
+    // Under the lock no other writer is at work: any database folder but the live one
+    // (a killed rebuild's, or its shards) is a leftover.
+    where.removeStale();
     // Our own commits decide when to flush.
     ::setenv("XAPIAN_FLUSH_THRESHOLD", "1000000", 1);
     try {

@@ -56,8 +56,8 @@ struct BadInput : ::testing::Test {
 TEST_F(BadInput, InvalidYamlNamesFileAndLine)
 {
     dir.write("bad.md", "---\nid: bad\ntitle: [oops\ntype: lesson\n---\n");
-    // yaml-cpp names the line where it noticed the error: the unclosed one or the next.
-    const std::string out = expectFinding("invalid YAML: end of sequence flow not found");
+    // libyaml names the line where it noticed the error: the unclosed one or the next.
+    const std::string out = expectFinding("invalid YAML: did not find expected ',' or ']'");
     EXPECT_TRUE(out.find("bad.md:3: invalid YAML") != std::string::npos ||
                 out.find("bad.md:4: invalid YAML") != std::string::npos)
         << out;
@@ -180,7 +180,7 @@ TEST_F(BadInput, PathOutsideTheRoot)
 TEST_F(BadInput, HostileNesting)
 {
     dir.write("deep.md", "---\nid: deep\nk: " + std::string(100000, '[') + "\n---\n");
-    expectFinding("deep.md:2: front matter nests deeper");
+    expectFinding("deep.md:3: front matter nests deeper"); // the line of `k:`
 }
 
 TEST_F(BadInput, JsonCheckReportsFieldAndLine)

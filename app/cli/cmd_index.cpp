@@ -1,3 +1,4 @@
+#include "displaytext.h"
 #include "args.h"
 #include "commands.h"
 #include "indexlocation.h"
@@ -52,7 +53,7 @@ bool syncAndReport(Session &s, const search::SyncOptions &options, search::SyncR
     if (!search::syncIndex(s.root(), s.indexSchema(), options, report, error))
         return false;
     for (const Finding &f : report->findings)
-        printErr((f.path.empty() ? "" : f.path + ": ") + f.message + "\n");
+        printErr((f.path.empty() ? "" : displayLine(f.path) + ": ") + displayLine(f.message) + "\n");
     return true;
 }
 

@@ -1,3 +1,4 @@
+#include "displaytext.h"
 #include "args.h"
 #include "commands.h"
 #include "output.h"
@@ -111,8 +112,10 @@ int runList(Session &s, const Args &args)
     }
     for (const Record *r : rows) {
         std::string date = r->value("date");
-        printOut(Store::effectiveId(*r) + "  " + (r->plainNote ? "note" : r->type()) + "  " +
-                 (date.empty() ? "----------" : date) + "  " + r->title() + "\n");
+        printOut(displayLine(Store::effectiveId(*r)) + "  " +
+                 displayLine(r->plainNote ? "note" : r->type()) + "  " +
+                 (date.empty() ? "----------" : displayLine(date)) + "  " + displayLine(r->title()) +
+                 "\n");
     }
     return 0;
 }

@@ -10,6 +10,8 @@
 #include "session.h"
 #include "snippet.h"
 
+#include "displaytext.h"
+
 #include <QJsonDocument>
 
 #include <cstdio>
@@ -37,7 +39,7 @@ void printHuman(Session &s, const search::SearchResult &r, const search::SearchO
     const bool tty = s.stdoutIsTty && !std::getenv("NO_COLOR");
     std::string out;
     for (const std::string &n : r.notes)
-        out += "note: " + n + "\n";
+        out += "note: " + displayLine(n) + "\n";
     if (r.total == 0) {
         printOut(out + "No records match.\n");
         return;
@@ -55,18 +57,19 @@ void printHuman(Session &s, const search::SearchResult &r, const search::SearchO
     for (const search::SearchHit &h : r.hits) {
         char rank[16];
         std::snprintf(rank, sizeof rank, "%3d. ", h.rank);
-        out += rank + (tty ? "\x1b[1m" + h.title + "\x1b[0m" : h.title) + "\n";
-        out += "     " + h.type + (h.date.empty() ? "" : " · " + h.date) + " · " + h.id + " · " +
-               h.path + "\n";
+        const std::string title = displayLine(h.title);
+        out += rank + (tty ? "\x1b[1m" + title + "\x1b[0m" : title) + "\n";
+        out += "     " + displayLine(h.type) + (h.date.empty() ? "" : " · " + displayLine(h.date)) +
+               " · " + displayLine(h.id) + " · " + displayLine(h.path) + "\n";
         if (!h.snippet.empty())
-            out += "     " + colourise(h.snippet, tty) + "\n";
+            out += "     " + colourise(displayLine(h.snippet), tty) + "\n";
         out += "\n";
     }
     if (showFacets)
         for (const auto &[name, values] : r.facets) {
             out += name + ":";
             for (std::size_t i = 0; i < values.size() && i < 12; ++i)
-                out += " " + values[i].value + " (" + std::to_string(values[i].count) + ")";
+                out += " " + displayLine(values[i].value) + " (" + std::to_string(values[i].count) + ")";
             out += "\n";
         }
     printOut(out);

@@ -1,3 +1,4 @@
+#include "displaytext.h"
 #include "args.h"
 #include "commands.h"
 #include "output.h"
@@ -32,7 +33,8 @@ int runShow(Session &s, const Args &args)
         return 1;
     }
     if (!a.flag("json")) {
-        printOut(r->text);
+        // The file as written; on a terminal its control characters are shown, not obeyed.
+        printOut(s.stdoutIsTty ? displayBlock(r->text) : r->text);
         if (!r->text.empty() && r->text.back() != '\n')
             printOut("\n");
         return 0;

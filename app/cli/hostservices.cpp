@@ -1,5 +1,6 @@
 #include "hostservices.h"
 
+#include "displaytext.h"
 #include "frontmatter.h"
 #include "recordbridge.h"
 #include "recordedit.h"
@@ -97,7 +98,9 @@ void HostServices::print(const QString &text)
         capturedOut_->append(text.toStdString());
         return;
     }
-    std::fputs(text.toUtf8().constData(), stdout);
+    // Verb output quotes record text (titles in a brief); a terminal must not obey it.
+    const std::string bytes = text.toStdString();
+    std::fputs(session_.stdoutIsTty ? displayBlock(bytes).c_str() : bytes.c_str(), stdout);
 }
 
 void HostServices::printError(const QString &text)
@@ -106,7 +109,8 @@ void HostServices::printError(const QString &text)
         capturedErr_->append(text.toStdString());
         return;
     }
-    std::fputs(text.toUtf8().constData(), stderr);
+    const std::string bytes = text.toStdString();
+    std::fputs(displayBlock(bytes).c_str(), stderr);
 }
 
 bool HostServices::isTerminal() const

@@ -171,7 +171,9 @@ bool Session::writeRecord(const std::string &relPath, const std::string &content
         }
     }
     std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(abs).parent_path(), ec);
+    const std::string folder = std::filesystem::path(abs).parent_path().string();
+    std::filesystem::create_directories(folder, ec);
+    removeStaleTemporaries(folder);
     if (!writeFileAtomically(abs, content, createOnly, error))
         return false;
     reindexFiles({relPath});

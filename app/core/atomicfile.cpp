@@ -1,9 +1,14 @@
 #include "atomicfile.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string_view>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,7 +42,67 @@ void syncDirectoryOf(const std::string &path)
     }
 }
 
+// The bytes on disk are the bytes meant: a short write or a bad disk is caught before
+// the rename, while the old file is still in place.
+bool readsBack(int fd, const std::string &content)
+{
+    std::string buf(std::min<std::size_t>(content.size(), 1 << 16), '\0');
+    std::size_t at = 0;
+    while (at < content.size()) {
+        ssize_t n = ::pread(fd, buf.data(), std::min(buf.size(), content.size() - at),
+                            static_cast<off_t>(at));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0 || content.compare(at, static_cast<std::size_t>(n), buf.data(),
+                                      static_cast<std::size_t>(n)) != 0)
+            return false;
+        at += static_cast<std::size_t>(n);
+    }
+    char extra;
+    return ::pread(fd, &extra, 1, static_cast<off_t>(at)) == 0;
+}
+
+bool hasTemporaryName(std::string_view name)
+{
+    // `.` NAME `.tmp.` and mkstemp's six characters.
+    if (name.size() < 13 || name.front() != '.')
+        return false;
+    const std::size_t tag = name.size() - 11;
+    if (name.substr(tag, 5) != ".tmp.")
+        return false;
+    for (char c : name.substr(tag + 5))
+        if (!std::isalnum(static_cast<unsigned char>(c)))
+            return false;
+    return true;
+}
+
 } // namespace
+
+bool isStaleTemporary(const std::string &path)
+{
+    const std::size_t slash = path.rfind('/');
+    if (!hasTemporaryName(slash == std::string::npos ? path : path.substr(slash + 1)))
+        return false;
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    return ::time(nullptr) - st.st_mtime > 60;
+}
+
+int removeStaleTemporaries(const std::string &dir)
+{
+    int removed = 0;
+    DIR *d = ::opendir(dir.empty() ? "." : dir.c_str());
+    if (!d)
+        return 0;
+    while (dirent *e = ::readdir(d)) {
+        const std::string path = (dir.empty() ? "" : dir + "/") + e->d_name;
+        if (e->d_name[0] == '.' && isStaleTemporary(path) && ::unlink(path.c_str()) == 0)
+            ++removed;
+    }
+    ::closedir(d);
+    return removed;
+}
 
 bool writeFileAtomically(const std::string &path, const std::string &content, bool createOnly,
                          std::string *error)
@@ -57,10 +122,12 @@ bool writeFileAtomically(const std::string &path, const std::string &content, bo
     ::fchmod(fd, mode);
     bool ok = writeAll(fd, content) && ::fsync(fd) == 0;
     int savedErrno = errno;
+    const bool verified = ok && readsBack(fd, content);
     ::close(fd);
-    if (!ok) {
+    if (!ok || !verified) {
         ::unlink(tmp.c_str());
-        *error = path + ": write failed: " + std::strerror(savedErrno);
+        *error = path + (ok ? ": the written bytes did not read back the same; nothing replaced"
+                            : ": write failed: " + std::string(std::strerror(savedErrno)));
         return false;
     }
     if (createOnly) {

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "displaytext.h"
+
 namespace kb {
 // A problem found in a file: reported as `path:line: message`.
 struct Finding {
@@ -11,12 +13,13 @@ struct Finding {
     std::string message;
     bool warning = false; // reported; fails `kb check` only with --strict
 
+    // One line for people: text from records and file names is escaped (displayLine).
     std::string toString() const
     {
-        std::string s = path;
+        std::string s = displayLine(path);
         if (line > 0)
             s += ":" + std::to_string(line);
-        return s + ": " + (warning ? "warning: " : "") + message;
+        return s + ": " + (warning ? "warning: " : "") + displayLine(message);
     }
 };
 } // namespace kb

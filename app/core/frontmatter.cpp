@@ -29,6 +29,27 @@ bool isDelimiter(std::string_view line, std::string_view marker)
                        [](char c) { return c == ' ' || c == '\t'; });
 }
 
+// Characters a YAML reader would not keep as they are in a plain scalar: C0 controls,
+// DEL, C1 controls (NEL breaks lines), the line and paragraph separators, the BOM and the
+// non-characters U+FFFE/U+FFFF (refused by libyaml). Returns the byte length of the one
+// at `i`, or 0.
+std::size_t specialAt(std::string_view v, std::size_t i)
+{
+    const auto c = static_cast<unsigned char>(v[i]);
+    if (c < 0x20 || c == 0x7F)
+        return 1;
+    auto at = [&](std::size_t k) {
+        return i + k < v.size() ? static_cast<unsigned char>(v[i + k]) : 0;
+    };
+    if (c == 0xC2 && at(1) >= 0x80 && at(1) <= 0x9F)
+        return 2;
+    if (c == 0xE2 && at(1) == 0x80 && (at(2) == 0xA8 || at(2) == 0xA9))
+        return 3;
+    if (c == 0xEF && ((at(1) == 0xBB && at(2) == 0xBF) || (at(1) == 0xBF && at(2) >= 0xBE)))
+        return 3;
+    return 0;
+}
+
 bool needsQuotes(std::string_view v)
 {
     if (v.empty())
@@ -41,63 +62,52 @@ bool needsQuotes(std::string_view v)
     if (v.find(": ") != std::string_view::npos || v.find(" #") != std::string_view::npos ||
         v.back() == ':')
         return true;
-    for (char c : v)
-        if (c == '\n' || c == '\r' || c == '\t' || (static_cast<unsigned char>(c) < 0x20))
+    // Plain text a reader takes for null must stay the text the user gave.
+    if (v == "~" || v == "null" || v == "Null" || v == "NULL")
+        return true;
+    for (std::size_t i = 0; i < v.size(); ++i)
+        if (specialAt(v, i))
             return true;
     return false;
 }
 
 std::string doubleQuoted(std::string_view v)
 {
+    static const char *hex = "0123456789abcdef";
     std::string out = "\"";
-    for (char c : v) {
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const char c = v[i];
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+            continue;
+        }
+        const std::size_t special = specialAt(v, i);
+        if (special == 0) {
+            out += c;
+            continue;
+        }
+        if (c == '\n') {
             out += "\\n";
-            break;
-        case '\r':
+        } else if (c == '\r') {
             out += "\\r";
-            break;
-        case '\t':
+        } else if (c == '\t') {
             out += "\\t";
-            break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                static const char *hex = "0123456789abcdef";
-                out += "\\x";
-                out += hex[(c >> 4) & 0xF];
-                out += hex[c & 0xF];
-            } else {
-                out += c;
-            }
+        } else {
+            // The code point, as \uXXXX (every special one fits in 16 bits).
+            unsigned cp = static_cast<unsigned char>(c);
+            if (special == 2)
+                cp = ((cp & 0x1F) << 6) | (static_cast<unsigned char>(v[i + 1]) & 0x3F);
+            else if (special == 3)
+                cp = ((cp & 0x0F) << 12) | ((static_cast<unsigned char>(v[i + 1]) & 0x3F) << 6) |
+                     (static_cast<unsigned char>(v[i + 2]) & 0x3F);
+            out += "\\u";
+            for (int shift = 12; shift >= 0; shift -= 4)
+                out += hex[(cp >> shift) & 0xF];
+            i += special - 1;
         }
     }
     return out + "\"";
-}
-
-// Offset of a ` #` comment on a single-line value, skipping quoted text.
-std::size_t commentStart(std::string_view line)
-{
-    char quote = 0;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        char c = line[i];
-        if (quote) {
-            if (c == quote)
-                quote = 0;
-            continue;
-        }
-        if (c == '"' || c == '\'')
-            quote = c;
-        else if (c == '#' && i > 0 && (line[i - 1] == ' ' || line[i - 1] == '\t'))
-            return i;
-    }
-    return std::string_view::npos;
 }
 
 } // namespace
@@ -133,11 +143,27 @@ std::string findFrontMatter(std::string_view text, FrontMatterSpan &span, int *e
     return "front matter opened with '---' is never closed";
 }
 
-std::string frontMatterYaml(std::string_view text, const FrontMatterSpan &span)
+FrontMatterYaml frontMatterYaml(std::string_view text, const FrontMatterSpan &span)
 {
-    std::string yaml(text.substr(span.yamlBegin, span.yamlEnd - span.yamlBegin));
-    yaml.erase(std::remove(yaml.begin(), yaml.end(), '\r'), yaml.end());
-    return yaml;
+    FrontMatterYaml out;
+    out.base = span.yamlBegin;
+    std::string_view raw = text.substr(span.yamlBegin, span.yamlEnd - span.yamlBegin);
+    out.yaml.reserve(raw.size());
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n') {
+            out.joinedBreaks.push_back(out.yaml.size());
+            continue;
+        }
+        out.yaml += raw[i];
+    }
+    return out;
+}
+
+std::size_t FrontMatterYaml::toFileOffset(std::size_t yamlOffset) const
+{
+    // Each joined break before the offset stood for two bytes in the file.
+    auto before = std::lower_bound(joinedBreaks.begin(), joinedBreaks.end(), yamlOffset);
+    return base + yamlOffset + static_cast<std::size_t>(before - joinedBreaks.begin());
 }
 
 std::string yamlScalar(std::string_view value)
@@ -152,74 +178,11 @@ std::string yamlFlowList(const std::vector<std::string> &items)
         if (i)
             out += ", ";
         const std::string &v = items[i];
-        bool flowUnsafe = v.find_first_of(",[]{}") != std::string::npos;
+        // Inside [ ] a comma, bracket, brace or colon would end or split a plain item.
+        bool flowUnsafe = v.find_first_of(",[]{}:") != std::string::npos;
         out += (flowUnsafe || needsQuotes(v)) ? doubleQuoted(v) : v;
     }
     return out + "]";
-}
-
-std::string setFrontMatterKey(std::string_view text, const FrontMatterSpan &span,
-                              std::string_view key, std::string_view yamlValue)
-{
-    const std::string eol = span.crlf ? "\r\n" : "\n";
-    std::string prefix(key);
-    prefix += ':';
-    std::size_t p = span.yamlBegin;
-    while (p < span.yamlEnd) {
-        Line l = lineAt(text, p);
-        std::string_view content = text.substr(l.begin, l.end - l.begin);
-        bool match = content.substr(0, prefix.size()) == prefix &&
-                     (content.size() == prefix.size() || content[prefix.size()] == ' ' ||
-                      content[prefix.size()] == '\t');
-        if (!match) {
-            p = l.next;
-            continue;
-        }
-        // The entry runs on over indented lines, blank lines and `- ` items at column 0.
-        std::size_t entryEnd = l.next;
-        std::size_t lastContentEnd = l.next;
-        while (entryEnd < span.yamlEnd) {
-            Line n = lineAt(text, entryEnd);
-            std::string_view c = text.substr(n.begin, n.end - n.begin);
-            bool blank = c.find_first_not_of(" \t") == std::string_view::npos;
-            bool continuation = !c.empty() && (c[0] == ' ' || c[0] == '\t' || c[0] == '-');
-            if (!blank && !continuation)
-                break;
-            entryEnd = n.next;
-            if (!blank)
-                lastContentEnd = n.next;
-        }
-        std::string comment;
-        if (lastContentEnd == l.next) { // single-line entry: keep its comment
-            std::string_view rest = content.substr(prefix.size());
-            std::size_t c = commentStart(rest);
-            if (c != std::string_view::npos) {
-                std::size_t ws = c; // keep the user's spacing before '#'
-                while (ws > 0 && (rest[ws - 1] == ' ' || rest[ws - 1] == '\t'))
-                    --ws;
-                comment = std::string(rest.substr(ws));
-            }
-        }
-        std::string out(text.substr(0, l.begin));
-        out += prefix;
-        if (!yamlValue.empty())
-            out += " ";
-        out += yamlValue;
-        out += comment;
-        out += eol;
-        out += text.substr(lastContentEnd);
-        return out;
-    }
-    std::string out(text.substr(0, span.yamlEnd));
-    if (span.yamlEnd > span.yamlBegin && text[span.yamlEnd - 1] != '\n')
-        out += eol;
-    out += prefix;
-    if (!yamlValue.empty())
-        out += " ";
-    out += yamlValue;
-    out += eol;
-    out += text.substr(span.yamlEnd);
-    return out;
 }
 
 std::string appendToBody(std::string_view text, std::string_view markdown, bool crlf)

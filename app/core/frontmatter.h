@@ -23,18 +23,20 @@ struct FrontMatterSpan {
 // is opened with `---` but never closed; an empty string otherwise.
 std::string findFrontMatter(std::string_view text, FrontMatterSpan &span, int *errorLine);
 
-// YAML text of the span with CRLF turned into LF, ready for the parser.
-std::string frontMatterYaml(std::string_view text, const FrontMatterSpan &span);
+// The YAML text of the span with each CRLF turned into LF, ready for the parser, and the
+// way back from its offsets to the file's.
+struct FrontMatterYaml {
+    std::string yaml;
+    std::vector<std::size_t> joinedBreaks; // offsets in `yaml` of each LF that had a CR
+    std::size_t base = 0;                  // the file offset of yaml[0]
+
+    std::size_t toFileOffset(std::size_t yamlOffset) const;
+};
+FrontMatterYaml frontMatterYaml(std::string_view text, const FrontMatterSpan &span);
 
 // A YAML value for a top-level key: a scalar or a flow list, quoted only where needed.
 std::string yamlScalar(std::string_view value);
 std::string yamlFlowList(const std::vector<std::string> &items);
-
-// Sets top-level `key` to an already-serialised YAML value, replacing the key's whole
-// entry (continuation lines included) and keeping a trailing comment; appends the key
-// at the end of the front matter when absent. Every other byte stays the same.
-std::string setFrontMatterKey(std::string_view text, const FrontMatterSpan &span,
-                              std::string_view key, std::string_view yamlValue);
 
 // Appends Markdown to the end of the file, separated by one blank line.
 std::string appendToBody(std::string_view text, std::string_view markdown, bool crlf);

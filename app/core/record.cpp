@@ -2,55 +2,12 @@
 
 #include "textcheck.h"
 
-#include <yaml-cpp/yaml.h>
+#include "yamlmap.h"
 
 #include <algorithm>
 
 namespace kb {
 namespace {
-
-// yaml-cpp recurses per nesting level; a hostile `[[[[...` would exhaust the stack.
-constexpr int kMaxNesting = 64;
-
-bool nestingTooDeep(std::string_view yaml)
-{
-    int depth = 0;
-    for (char c : yaml) {
-        if (c == '[' || c == '{') {
-            if (++depth > kMaxNesting)
-                return true;
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            --depth;
-        }
-    }
-    return false;
-}
-
-FieldValue toFieldValue(const YAML::Node &node, int line)
-{
-    FieldValue v;
-    v.line = line;
-    if (!node || node.IsNull()) {
-        v.kind = FieldValue::Kind::Null;
-    } else if (node.IsScalar()) {
-        v.kind = FieldValue::Kind::Scalar;
-        v.scalar = node.Scalar();
-    } else if (node.IsSequence()) {
-        v.kind = FieldValue::Kind::List;
-        for (const auto &item : node) {
-            if (item.IsScalar()) {
-                v.items.push_back(item.Scalar());
-            } else if (!item.IsNull()) {
-                v.kind = FieldValue::Kind::Nested;
-                v.items.clear();
-                break;
-            }
-        }
-    } else {
-        v.kind = FieldValue::Kind::Nested;
-    }
-    return v;
-}
 
 std::string firstHeading(std::string_view body)
 {
@@ -177,32 +134,14 @@ ParseResult parseRecord(std::string relPath, std::string text)
         return result;
     }
 
-    std::string yaml = frontMatterYaml(text, rec.span);
-    const int offset = rec.span.yamlFirstLine; // YAML mark lines are 0-based
-    if (nestingTooDeep(yaml))
-        return fail(offset,
-                    "front matter nests deeper than " + std::to_string(kMaxNesting) + " levels");
-    YAML::Node root;
-    try {
-        root = YAML::Load(yaml);
-    } catch (const YAML::Exception &e) {
-        return fail(offset + e.mark.line, "invalid YAML: " + e.msg);
-    }
-    if (root && !root.IsNull() && !root.IsMap())
-        return fail(offset, "front matter must be a mapping of `key: value` lines");
-    if (root && root.IsMap()) {
-        for (const auto &kv : root) {
-            if (!kv.first.IsScalar())
-                return fail(offset + kv.first.Mark().line, "front matter keys must be plain text");
-            std::string key = kv.first.Scalar();
-            int line = offset + kv.first.Mark().line;
-            auto dup = std::find_if(rec.fields.begin(), rec.fields.end(),
-                                    [&](const auto &f) { return f.first == key; });
-            if (dup != rec.fields.end())
-                return fail(line, "duplicate key '" + key + "' (first at line " +
-                                      std::to_string(dup->second.line) + ")");
-            rec.fields.emplace_back(key, toFieldValue(kv.second, line));
-        }
+    const FrontMatterYaml yaml = frontMatterYaml(text, rec.span);
+    YamlMap map;
+    if (auto problem = readYamlMap(yaml.yaml, rec.span.yamlFirstLine, &map))
+        return fail(problem->line, problem->message);
+    rec.fields.reserve(map.entries.size());
+    for (YamlEntry &e : map.entries) {
+        e.value.line = e.line;
+        rec.fields.emplace_back(std::move(e.key), std::move(e.value));
     }
     rec.body = text.substr(rec.span.closeEnd);
     rec.text = std::move(text);

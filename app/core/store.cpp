@@ -124,8 +124,12 @@ struct Walker {
         std::vector<std::pair<std::string, unsigned char>> names;
         while (dirent *e = ::readdir(d)) {
             std::string name = e->d_name;
-            if (name.empty() || name[0] == '.')
-                continue; // ., .., .kb, .git, editor temp files
+            if (name.empty() || name[0] == '.') {
+                // ., .., .kb, .git, editor temp files; a killed kb's own temporaries go.
+                if (const std::string abs = absDir + "/" + name; isStaleTemporary(abs))
+                    ::unlink(abs.c_str());
+                continue;
+            }
             names.emplace_back(std::move(name), e->d_type);
         }
         std::sort(names.begin(), names.end());
