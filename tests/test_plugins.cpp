@@ -142,9 +142,16 @@ public:
         << root.read(path);
     RunResult check = runProgram({installedKb, "check"}, root.path(), env);
     EXPECT_EQ(check.exitCode, 0) << check.out;
-    RunResult bad =
-        runProgram({installedKb, "edit", path.substr(6, path.size() - 9), "--set", "mood=bad"},
-                   root.path(), env);
+    // The plugin's rule says no: nothing is written unless the user insists.
+    const std::string memoId = path.substr(6, path.size() - 9);
+    const std::string filed = root.read(path);
+    RunResult refused =
+        runProgram({installedKb, "edit", memoId, "--set", "mood=bad"}, root.path(), env);
+    EXPECT_EQ(refused.exitCode, 1) << refused.err;
+    EXPECT_NE(refused.err.find("bad moods need a follow-up"), std::string::npos) << refused.err;
+    EXPECT_EQ(root.read(path), filed);
+    RunResult bad = runProgram({installedKb, "edit", memoId, "--set", "mood=bad", "--force"},
+                               root.path(), env);
     EXPECT_EQ(bad.exitCode, 0) << bad.err;
     check = runProgram({installedKb, "check"}, root.path(), env);
     EXPECT_EQ(check.exitCode, 1);

@@ -1,6 +1,7 @@
 #include "args.h"
 #include "atomicfile.h"
 #include "commands.h"
+#include "displaytext.h"
 #include "editor.h"
 #include "frontmatter.h"
 #include "output.h"
@@ -55,9 +56,10 @@ int editInEditor(Session &s, const Record &r)
             if (answer != "n" && answer != "N")
                 continue;
         }
-        if (!s.writeRecord(r.path, edited, false, &r.text, &error)) {
+        std::vector<Finding> refusedBy;
+        if (!s.writeRecord(r.path, edited, false, &r.text, &error, &refusedBy)) {
             printErr("kb edit: " + error + "; your edit is kept at " + tmp + "\n");
-            return 2;
+            return refusedBy.empty() ? 2 : 1;
         }
         ::unlink(tmp.c_str());
         printOut(r.path + "\n");
@@ -74,6 +76,7 @@ int runEdit(Session &s, const Args &args)
     const std::vector<OptionSpec> specs = {
         {"set", true, "FIELD=VALUE: set a front matter key without an editor (repeatable)"},
         {"append", true, "append Markdown to the end of the body"},
+        {"force", false, "write even when a rule of the type reports an error"},
     };
     if (!parseArgs(args, specs, false, &a, &error))
         return usageError("edit", error);
@@ -86,6 +89,7 @@ int runEdit(Session &s, const Args &args)
     }
     if (a.positional.size() != 1)
         return usageError("edit", "takes exactly one record ID");
+    s.forceRuleErrors = a.flag("force");
     if (!s.openRoot(&error))
         return environmentError(error);
     const Record *r = s.store().byId(a.positional[0]);
@@ -120,6 +124,8 @@ int runEdit(Session &s, const Args &args)
                 v.items = splitCommaList(value);
                 yaml = yamlFlowList(v.items);
             }
+            if (spec && sameFieldValue(*spec, v, r->field(key), s.vocab()))
+                continue; // already so: its bytes stay as written
             if (spec) {
                 std::string err = checkFieldValue(*spec, v, s.vocab());
                 if (!err.empty())
@@ -129,10 +135,22 @@ int runEdit(Session &s, const Args &args)
         }
     }
     std::string newText;
-    if (!editRecordText(r->text, changes, append, &newText, &error))
-        return environmentError(r->path + ": " + error);
-    if (!s.writeRecord(r->path, newText, false, &r->text, &error))
+    if (!editRecordText(r->text, changes, append, &newText, &error)) {
+        printErr("kb edit: " + displayLine(r->path) + ": " + displayLine(error) + "\n");
+        return 1;
+    }
+    if (newText == r->text) {
+        printErr("kb edit: no changes\n");
+        return 0;
+    }
+    std::vector<Finding> refusedBy;
+    if (!s.writeRecord(r->path, newText, false, &r->text, &error, &refusedBy)) {
+        if (!refusedBy.empty()) {
+            printErr("kb edit: " + error + "\n");
+            return 1;
+        }
         return environmentError(error);
+    }
     printOut(r->path + "\n");
     return 0;
 }

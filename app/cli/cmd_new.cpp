@@ -60,6 +60,7 @@ int runNew(Session &s, const Args &args)
         {"date", true, "date (YYYY-MM-DD), default today"},
         {"edit", false, "open an editor on the new record"},
         {"json", false, "print {\"id\", \"path\"} as JSON"},
+        {"force", false, "write even when a rule of the type reports an error"},
     };
     if (!parseArgs(args, specs, true, &a, &error))
         return usageError("new", error);
@@ -88,7 +89,12 @@ int runNew(Session &s, const Args &args)
         if (name != "title" && name != "date")
             request.values.emplace_back(name, given);
     NewRecordResult created;
+    s.forceRuleErrors = a.flag("force");
     if (!createRecord(s, schema, request, &created)) {
+        if (created.refusedByRules) {
+            printErr("kb new: " + created.error + "\n");
+            return 1;
+        }
         if (!created.problems.empty()) {
             const FieldProblem &p = created.problems.front();
             return usageError("new", "--" + p.field + ": " + p.message);

@@ -85,11 +85,19 @@ bool createRecord(Session &s, const TypeSchema &schema, const NewRecordRequest &
         const std::string content =
             renderRecordTemplate(schema, id, date, request.title, yaml, request.sections);
         error.clear();
-        if (s.writeRecord(rel, content, true, nullptr, &error)) {
+        std::vector<Finding> refusedBy;
+        if (s.writeRecord(rel, content, true, nullptr, &error, &refusedBy)) {
             result->id = id;
             result->path = rel;
             s.reloadStore();
             return true;
+        }
+        if (!refusedBy.empty()) {
+            for (const Finding &f : refusedBy)
+                result->problems.push_back({f.field, f.message});
+            result->refusedByRules = true;
+            result->error = error;
+            return false;
         }
         if (!std::filesystem::exists(s.root().dir + "/" + rel))
             break;

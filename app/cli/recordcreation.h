@@ -29,6 +29,7 @@ struct FieldProblem {
 struct NewRecordResult {
     std::string id, path;
     std::vector<FieldProblem> problems; // why nothing was written, per field
+    bool refusedByRules = false;        // the problems are the type's rules saying no
     std::string error;                  // an environment error (disk, lock ...)
 };
 

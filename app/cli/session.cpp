@@ -126,6 +126,17 @@ std::vector<Finding> Session::checkRecord(const Record &r)
         return out;
     }
     out = validateRecord(r, plugin->schema, vocab());
+    const std::vector<Finding> rules = ruleFindings(r);
+    out.insert(out.end(), rules.begin(), rules.end());
+    return out;
+}
+
+std::vector<Finding> Session::ruleFindings(const Record &r)
+{
+    std::vector<Finding> out;
+    const PluginInfo *plugin = r.plainNote ? nullptr : plugins().findRecordType(r.type());
+    if (!plugin)
+        return out;
     // The plugin's own rules; a throwing plugin is reported, not fatal.
     HostServices host(*this);
     try {
@@ -136,6 +147,9 @@ std::vector<Finding> Session::checkRecord(const Record &r)
             out.push_back(
                 {r.path, r.lineOf(field), field, issue.message.toStdString(), issue.warning});
         }
+    } catch (const std::exception &e) {
+        out.push_back({r.path, 0, {},
+                       "plugin '" + plugin->id + "' failed while validating: " + e.what()});
     } catch (...) {
         out.push_back({r.path, 0, {}, "plugin '" + plugin->id + "' failed while validating"});
     }
@@ -158,11 +172,25 @@ std::vector<Finding> Session::checkAll()
 }
 
 bool Session::writeRecord(const std::string &relPath, const std::string &content, bool createOnly,
-                          const std::string *expectedOld, std::string *error)
+                          const std::string *expectedOld, std::string *error,
+                          std::vector<Finding> *refusedBy)
 {
     std::string abs;
     if (!resolveInsideRoot(root_, relPath, &abs, error))
         return false;
+    if (!forceRuleErrors) {
+        std::vector<Finding> refusing = ruleErrorsIntroduced(relPath, content, expectedOld);
+        if (!refusing.empty()) {
+            const Finding &f = refusing.front();
+            *error = f.toString() + " (a rule of its type; nothing written" +
+                     (refusing.size() > 1 ? ", " + std::to_string(refusing.size() - 1) + " more"
+                                          : std::string()) +
+                     "; --force writes anyway)";
+            if (refusedBy)
+                *refusedBy = std::move(refusing);
+            return false;
+        }
+    }
     if (expectedOld) {
         std::string now, readError;
         if (!readWholeFile(abs, &now, &readError) || now != *expectedOld) {
@@ -178,6 +206,28 @@ bool Session::writeRecord(const std::string &relPath, const std::string &content
         return false;
     reindexFiles({relPath});
     return true;
+}
+
+std::vector<Finding> Session::ruleErrorsIntroduced(const std::string &relPath,
+                                                   const std::string &content,
+                                                   const std::string *oldContent)
+{
+    std::vector<Finding> introduced;
+    const ParseResult now = parseRecord(relPath, content);
+    if (!now.record)
+        return introduced;
+    std::vector<Finding> before;
+    if (oldContent)
+        if (const ParseResult old = parseRecord(relPath, *oldContent); old.record)
+            before = ruleFindings(*old.record);
+    for (Finding &f : ruleFindings(*now.record)) {
+        const bool known = std::any_of(before.begin(), before.end(), [&](const Finding &b) {
+            return b.field == f.field && b.message == f.message;
+        });
+        if (!f.warning && !known)
+            introduced.push_back(std::move(f));
+    }
+    return introduced;
 }
 
 std::string Session::today() const

@@ -47,11 +47,17 @@ public:
     // schema violations and the plugins' own rules. Sorted by path and line.
     std::vector<Finding> checkAll();
     std::vector<Finding> checkRecord(const Record &r);
+    // What the type's plugin rules (Kb::RecordType::validate) find in one record.
+    std::vector<Finding> ruleFindings(const Record &r);
 
     // Writes a record file under the root atomically. With `expectedOld`, refuses when the
-    // file changed on disk since it was read (another writer got there first).
+    // file changed on disk since it was read (another writer got there first). A plugin
+    // rule that finds an error the old version did not have refuses the write (listed in
+    // `refusedBy`, when given) unless `forceRuleErrors` is set (`--force`).
     bool writeRecord(const std::string &relPath, const std::string &content, bool createOnly,
-                     const std::string *expectedOld, std::string *error);
+                     const std::string *expectedOld, std::string *error,
+                     std::vector<Finding> *refusedBy = nullptr);
+    bool forceRuleErrors = false;
 
     std::string today() const;
 
@@ -62,6 +68,11 @@ public:
     void reindexFiles(const std::vector<std::string> &relPaths);
 
 private:
+    // Error findings of the plugin rules in `content` that `oldContent` did not have.
+    std::vector<Finding> ruleErrorsIntroduced(const std::string &relPath,
+                                              const std::string &content,
+                                              const std::string *oldContent);
+
     std::string cwd_, exeDir_;
     KbRoot root_;
     bool rootOpen_ = false;

@@ -134,4 +134,30 @@ std::vector<Finding> validateRecord(const Record &record, const TypeSchema &sche
     return out;
 }
 
+bool sameFieldValue(const FieldSpec &spec, const FieldValue &given, const FieldValue *current,
+                    const Vocabularies &vocab)
+{
+    if (!current || current->isNull())
+        return given.isNull();
+    if (given.isNull() || current->kind == FieldValue::Kind::Nested)
+        return false;
+    // A list written as one scalar (`tags: a`) holds the same as `[a]`.
+    const bool asList = spec.type == FieldType::List;
+    if (!asList && (given.kind != FieldValue::Kind::Scalar || current->kind != given.kind))
+        return false;
+    const std::vector<std::string> a = given.asList(), b = current->asList();
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (a[i] == b[i])
+            continue;
+        if (spec.vocabulary.empty())
+            return false;
+        const Term *x = vocab.lookup(spec.vocabulary, a[i]);
+        if (!x || x != vocab.lookup(spec.vocabulary, b[i]))
+            return false;
+    }
+    return true;
+}
+
 } // namespace kb

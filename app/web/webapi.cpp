@@ -504,8 +504,10 @@ ApiResponse WebApi::record(const std::string &id, const Access &a)
         for (const std::string &item : v->asList()) {
             QJsonObject o{{"value", q(item)}};
             if (!f.vocabulary.empty())
-                if (const Term *t = s_.vocab().lookup(f.vocabulary, item))
+                if (const Term *t = s_.vocab().lookup(f.vocabulary, item)) {
                     o["label"] = label(t->zh, t->en);
+                    o["term"] = q(t->id); // what a form selects for a label or alias
+                }
             if (auto named = f.valueLabels.find(item); named != f.valueLabels.end())
                 o["label"] = label(named->second.first, named->second.second);
             if (f.name == "type" && schema)
@@ -623,7 +625,11 @@ ApiResponse WebApi::createRecord(const QByteArray &body, const Access &a)
         QJsonObject byField;
         for (const FieldProblem &p : created.problems)
             byField[q(p.field)] = q(p.message);
-        return ApiResponse::error(422, "some fields need attention",
+        return ApiResponse::error(422,
+                                  created.refusedByRules
+                                      ? "a rule of this record type refuses it: " +
+                                            created.problems.front().message
+                                      : "some fields need attention",
                                   QJsonObject{{"fields", byField}});
     }
     std::vector<Finding> notes;
@@ -689,6 +695,8 @@ ApiResponse WebApi::updateRecord(const std::string &id, const QByteArray &body, 
             problems[it.key()] = "is required";
             continue;
         }
+        if (sameFieldValue(*spec, v, r->field(key), s_.vocab()))
+            continue; // unchanged: its bytes stay as the user wrote them
         if (!v.isNull())
             if (std::string err = checkFieldValue(*spec, v, s_.vocab()); !err.empty()) {
                 problems[it.key()] = q(err);
@@ -702,7 +710,10 @@ ApiResponse WebApi::updateRecord(const std::string &id, const QByteArray &body, 
     std::string text = r->text;
     if (in.contains("body")) {
         std::string newBody = in.value("body").toString().toStdString();
-        if (newBody != r->body) {
+        // A browser's textarea gives LF for the file's CRLF: that alone is no change.
+        std::string bodyAsLf = r->body;
+        bodyAsLf.erase(std::remove(bodyAsLf.begin(), bodyAsLf.end(), '\r'), bodyAsLf.end());
+        if (newBody != r->body && !(r->span.crlf && newBody == bodyAsLf)) {
             // Keep the file's line endings: a CRLF file gets CRLF in its new body too.
             if (r->span.crlf) {
                 std::string crlf;
@@ -727,8 +738,18 @@ ApiResponse WebApi::updateRecord(const std::string &id, const QByteArray &body, 
                                              {"version", q(version(r->text))},
                                              {"changed", false}});
     const std::string path = r->path, old = r->text;
-    if (!s_.writeRecord(path, newText, false, &old, &error))
-        return ApiResponse::error(409, error);
+    std::vector<Finding> refusedBy;
+    if (!s_.writeRecord(path, newText, false, &old, &error, &refusedBy)) {
+        if (refusedBy.empty())
+            return ApiResponse::error(409, error);
+        QJsonObject byField;
+        for (const Finding &f : refusedBy)
+            byField[q(f.field)] = q(f.message);
+        return ApiResponse::error(422,
+                                  "a rule of this record type refuses the change: " +
+                                      refusedBy.front().message,
+                                  QJsonObject{{"fields", byField}});
+    }
     stale_ = true; // the store catches up on its next use
     std::vector<Finding> notes;
     if (const ParseResult after = parseRecord(path, newText); after.record)
