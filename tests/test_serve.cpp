@@ -696,3 +696,90 @@ TEST_F(ServeTest, RankingAndCountsMatchTheCliOnAGeneratedRoot)
 }
 
 } // namespace
+
+namespace {
+
+// The shipped content/ copied into `to` (its index left behind): records the team wrote by
+// hand over the years, labels and aliases in vocabulary fields included.
+void copyShippedContent(const std::string &to)
+{
+    namespace fs = std::filesystem;
+    for (const auto &e : fs::recursive_directory_iterator(KB_SOURCE_DIR "/content")) {
+        const fs::path rel = fs::relative(e.path(), KB_SOURCE_DIR "/content");
+        if (rel.begin()->string() == ".kb")
+            continue;
+        if (e.is_directory())
+            fs::create_directories(fs::path(to) / rel);
+        else
+            fs::copy_file(e.path(), fs::path(to) / rel, fs::copy_options::overwrite_existing);
+    }
+}
+
+std::map<std::string, std::string> filesUnder(const std::string &root)
+{
+    std::map<std::string, std::string> out;
+    for (const auto &e : std::filesystem::recursive_directory_iterator(root))
+        if (e.is_regular_file() && e.path().extension() == ".md") {
+            std::ifstream in(e.path(), std::ios::binary);
+            out[e.path().string()] = std::string(std::istreambuf_iterator<char>(in), {});
+        }
+    return out;
+}
+
+} // namespace
+
+// A client that sends every value back as the API gave it (a form saved unchanged, or a
+// script that round-trips records) must not change a byte of any shipped record.
+TEST(ServeRoundTrip, EveryShippedRecordSavedUnchangedStaysByteForByte)
+{
+    TempDir root;
+    copyShippedContent(root.path());
+    const auto before = filesUnder(root.path());
+    ServeProcess server(root.path());
+    httplib::Client c("127.0.0.1", server.port());
+    const QJsonArray list =
+        QJsonDocument::fromJson(QByteArray::fromStdString(runKb({"list", "--json"}, root.path()).out))
+            .array();
+    ASSERT_GE(list.size(), 30);
+    int saved = 0;
+    for (const auto &item : list) {
+        const std::string id = item.toObject()["id"].toString().toStdString();
+        auto got = c.Get(("/api/records/" + id).c_str());
+        ASSERT_TRUE(got && got->status == 200) << id;
+        const QJsonObject rec = parse(got->body);
+        if (!rec["editable"].toBool())
+            continue;
+        QJsonObject fields = rec["values"].toObject();
+        for (const char *fixed : {"id", "type", "updated"})
+            fields.remove(fixed);
+        const QJsonObject edit{{"version", rec["version"]}, {"fields", fields}, {"body", rec["body"]}};
+        auto put = c.Put(("/api/records/" + id).c_str(), {{"X-KB-Request", "1"}}, compact(edit),
+                         "application/json");
+        ASSERT_TRUE(put) << id;
+        EXPECT_EQ(put->status, 200) << id << ": " << put->body;
+        EXPECT_FALSE(parse(put->body)["changed"].toBool()) << id << ": " << put->body;
+        ++saved;
+    }
+    EXPECT_GE(saved, 30);
+    const auto after = filesUnder(root.path());
+    for (const auto &[path, text] : before)
+        EXPECT_EQ(after.at(path), text) << path;
+}
+
+TEST_F(ServeTest, APluginRuleThatSaysNoRefusesTheWebWriteByField)
+{
+    ServeProcess server(dir.path());
+    httplib::Client c("127.0.0.1", server.port());
+    const QJsonObject rec = parse(c.Get(("/api/records/" + improvementId).c_str())->body);
+    const std::string path = rec["path"].toString().toStdString();
+    const std::string before = dir.read(path);
+    // Rejecting a proposal needs a reason (the improvements rules).
+    const QJsonObject edit{{"version", rec["version"]},
+                           {"fields", QJsonObject{{"status", "rejected"}}}};
+    auto r = c.Put(("/api/records/" + improvementId).c_str(), writeHeaders(), compact(edit),
+                   "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 422) << r->body;
+    EXPECT_TRUE(parse(r->body)["fields"].toObject().contains("rejection_reason")) << r->body;
+    EXPECT_EQ(dir.read(path), before);
+}

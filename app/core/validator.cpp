@@ -137,9 +137,14 @@ std::vector<Finding> validateRecord(const Record &record, const TypeSchema &sche
 bool sameFieldValue(const FieldSpec &spec, const FieldValue &given, const FieldValue *current,
                     const Vocabularies &vocab)
 {
-    if (!current || current->isNull())
-        return given.isNull();
-    if (given.isNull() || current->kind == FieldValue::Kind::Nested)
+    // Absent, `key:`, `key: ""` and `key: []` all hold nothing.
+    auto empty = [](const FieldValue *v) {
+        return !v || v->isNull() || (v->kind == FieldValue::Kind::Scalar && v->scalar.empty()) ||
+               (v->kind == FieldValue::Kind::List && v->items.empty());
+    };
+    if (empty(current) || empty(&given))
+        return empty(current) && empty(&given);
+    if (current->kind == FieldValue::Kind::Nested)
         return false;
     // A list written as one scalar (`tags: a`) holds the same as `[a]`.
     const bool asList = spec.type == FieldType::List;

@@ -16,7 +16,10 @@ const STRINGS = {
     findings: '检查发现', save: '保存', saving: '正在保存…', cancel: '取消', title: '标题', date: '日期',
     body: '正文 (Markdown)', chooseType: '选择要新建的记录类型', required: '必填',
     saved: p => `已保存: ${p}`, fixFields: '请修改标注的字段。', notFound: '页面不存在。',
-    conflict: '这条记录在你打开之后被别人修改过。请重新加载后再改。', reload: '重新加载',
+    conflict: '这条记录在你打开之后被别人修改过。下面列出双方的改动,你输入的内容都还在:选择保留哪一方,再保存。', reload: '放弃我的修改并重新加载',
+    yours: '我的', theirs: '对方的', merged: '合并', base: '打开时', keepMine: '保留我的', takeTheirs: '采用对方的',
+    onlyTheirs: '只有对方修改(保留对方的)', onlyMine: '只有我修改(保留我的)', saveChoices: '按以上选择保存',
+    mergeHint: '合并结果可直接编辑;<<<<<<< 与 >>>>>>> 之间是双方都改了的地方。', bodyDiff: '正文的改动',
     owner: '负责人', all: '全部', overdue: '已逾期', due: '截止', move: '移动到', note: '备注(可选)',
     moved: m => `已更新: ${m}`, noCards: '(无)', choose: '请选择', show: '查看',
     token: '令牌', tokenPrompt: '输入服务器令牌(写入和受限记录需要)', tokenSet: '已设置令牌',
@@ -35,7 +38,10 @@ const STRINGS = {
     findings: 'Findings', save: 'Save', saving: 'Saving…', cancel: 'Cancel', title: 'Title', date: 'Date',
     body: 'Body (Markdown)', chooseType: 'Choose the type of record to file', required: 'required',
     saved: p => `Saved: ${p}`, fixFields: 'Please fix the marked fields.', notFound: 'Page not found.',
-    conflict: 'Someone else changed this record after you opened it. Reload, then apply your change again.', reload: 'Reload',
+    conflict: 'Someone else changed this record after you opened it. Both sides\' changes are below and nothing you typed is lost: choose which to keep, then save.', reload: 'Discard mine and reload',
+    yours: 'Mine', theirs: 'Theirs', merged: 'Merged', base: 'When opened', keepMine: 'Keep mine', takeTheirs: 'Take theirs',
+    onlyTheirs: 'changed only by them (theirs kept)', onlyMine: 'changed only by me (mine kept)', saveChoices: 'Save with these choices',
+    mergeHint: 'The merge can be edited; between <<<<<<< and >>>>>>> both sides changed the same lines.', bodyDiff: 'Changes to the body',
     owner: 'Owner', all: 'All', overdue: 'overdue', due: 'due', move: 'Move to', note: 'Note (optional)',
     moved: m => `Updated: ${m}`, noCards: '(none)', choose: 'Choose', show: 'Show',
     token: 'Token', tokenPrompt: 'Server token (needed to write and to read restricted records)', tokenSet: 'Token set',
@@ -320,14 +326,19 @@ async function renderRecordPage(app, id) {
 
 // ---------------------------------------------------------------- forms
 
-function fieldInput(f, value) {
+// `value` as stored; `chosen`, where given, the vocabulary entries it names (a label or
+// alias written in the file selects its entry, so an unchanged form writes nothing).
+function fieldInput(f, value, chosen) {
   const name = 'f.' + f.name;
   const terms = f.vocabulary && state.schema.vocabularies[f.vocabulary];
   const named = f.value_labels || {};
   const options = f.values ? f.values.map(v => ({id: v, text: named[v] ? L(named[v], v) + ' (' + v + ')' : v}))
     : terms ? terms.map(x => ({id: x.id, text: (state.lang === 'en' ? x.en || x.zh : x.zh || x.en) + ' (' + x.id + ')'})) : null;
   const isList = f.type === 'list';
-  const vals = value === undefined || value === null ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
+  const vals = chosen ? chosen.map(String)
+    : value === undefined || value === null ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
+  // A value the options do not know is offered as itself, never shown blank and lost.
+  if (options) for (const v of vals) if (!options.some(o => o.id === v)) options.push({id: v, text: v});
   if (options && isList) {
     return h('div', {class: 'checks', id: name, role: 'group'}, ...options.map(o =>
       h('label', {class: 'check'}, h('input', {type: 'checkbox', name, value: o.id, checked: vals.includes(o.id)}), ' ' + o.text)));
@@ -347,7 +358,9 @@ function fieldInput(f, value) {
     sel.value = vals[0] || '';
     return sel;
   }
-  const type = f.type === 'date' ? 'date' : f.type === 'number' ? 'number' : 'text';
+  // A stored value a date or number box cannot hold (2010-3-1, "about 5") stays text.
+  const fits = !vals[0] || (f.type === 'date' ? /^\d{4}-\d{2}-\d{2}$/.test(vals[0]) : /^-?\d+(\.\d+)?$/.test(vals[0]));
+  const type = f.type === 'date' && fits ? 'date' : f.type === 'number' && fits ? 'number' : 'text';
   return h('input', {id: name, name, type, value: isList ? vals.join(', ') : (vals[0] || f.default || ''),
     placeholder: isList ? t('addValue') : ''});
 }
@@ -390,18 +403,33 @@ function renderNewChooser(app) {
       link('/new/' + ty.type, h('span', {class: 'tile'}, L(ty.label, ty.type))))));
 }
 
+// What every input of the form shows, by name: an edit sends only what the user changed.
+function formState(form) {
+  const st = {};
+  for (const el of form.elements) {
+    if (!el.name) continue;
+    if (el.type === 'checkbox') st[el.name] = (st[el.name] || '') + (el.checked ? el.value + '\u0001' : '');
+    else st[el.name] = el.value;
+  }
+  return st;
+}
+
 function renderForm(app, ty, record) {
   const editing = !!record;
   const values = editing ? record.values : {};
+  // Vocabulary entries of each field as the server resolved them (label or alias -> id).
+  const chosen = Object.fromEntries((editing ? record.fields : []).map(x => [x.name, x.items.map(i => i.term || i.value)]));
   const form = h('form', {class: 'recordform', id: 'record-form', novalidate: true});
   const common = Object.fromEntries(state.schema.common_fields.map(f => [f.name, f]));
   const title = h('input', {id: 'f.title', name: 'f.title', value: editing ? record.title : ''});
   form.append(fieldRow('title', L(common.title && common.title.label, t('title')), true, title));
-  const date = h('input', {id: 'f.date', name: 'f.date', type: 'date', value: editing ? (values.date || '') : state.info.today});
+  const storedDate = editing ? (values.date || '') : state.info.today;
+  const date = h('input', {id: 'f.date', name: 'f.date', type: /^\d{4}-\d{2}-\d{2}$|^$/.test(storedDate) ? 'date' : 'text', value: storedDate});
   form.append(fieldRow('date', L(common.date && common.date.label, t('date')), true, date));
-  if (common.tags) form.append(fieldRow('tags', L(common.tags.label, 'tags'), false, fieldInput(common.tags, values.tags)));
+  const pick = f => (chosen[f.name] && (f.vocabulary || f.values) ? chosen[f.name] : undefined);
+  if (common.tags) form.append(fieldRow('tags', L(common.tags.label, 'tags'), false, fieldInput(common.tags, values.tags, pick(common.tags))));
   for (const f of ty.fields)
-    form.append(fieldRow(f.name, L(f.label, f.name), f.required, fieldInput(f, values[f.name]), f.help));
+    form.append(fieldRow(f.name, L(f.label, f.name), f.required, fieldInput(f, values[f.name], pick(f)), f.help));
   if (editing) {
     form.append(fieldRow('body', t('body'), false, h('textarea', {id: 'f.body', name: 'f.body', rows: 16}, record.body)));
   } else {
@@ -412,46 +440,182 @@ function renderForm(app, ty, record) {
   const status = h('p', {class: 'formstatus', role: 'status'});
   form.append(h('div', {class: 'actions'}, submit,
     link(editing ? '/record/' + encodeURIComponent(record.id) : '/', h('span', {class: 'button secondary'}, t('cancel'))), status));
+  const all = [...(common.tags ? [common.tags] : []), ...ty.fields];
+  const initial = formState(form);
+  // The user's changes: fields (and title, date, body) whose inputs differ from how they opened.
+  const changes = () => {
+    const now = formState(form), fields = {};
+    for (const f of all) {
+      const v = readInput(form, f);
+      if (!editing) { if (v !== undefined && v !== '' && !(Array.isArray(v) && !v.length)) fields[f.name] = v; continue; }
+      if (now['f.' + f.name] !== initial['f.' + f.name]) fields[f.name] = v;
+    }
+    const mine = {fields};
+    if (editing) {
+      if (now['f.title'] !== initial['f.title']) fields.title = title.value.trim();
+      if (now['f.date'] !== initial['f.date']) fields.date = date.value;
+      if (now['f.body'] !== initial['f.body']) mine.body = form.elements['f.body'].value;
+    }
+    return mine;
+  };
   form.addEventListener('submit', async e => {
     e.preventDefault();
     submit.disabled = true;
     status.textContent = t('saving');
-    const fields = {};
-    const all = [...(common.tags ? [common.tags] : []), ...ty.fields];
-    for (const f of all) {
-      const v = readInput(form, f);
-      if (!editing) { if (v !== undefined && v !== '' && !(Array.isArray(v) && !v.length)) fields[f.name] = v; continue; }
-      const old = values[f.name];
-      const same = JSON.stringify(Array.isArray(v) ? v : v || '') ===
-        JSON.stringify(Array.isArray(old) ? old.map(String) : old === undefined || old === null ? (Array.isArray(v) ? [] : '') : String(old));
-      if (!same) fields[f.name] = v;
-    }
+    const mine = changes();
     let r;
     if (editing) {
-      if (title.value.trim() !== record.title) fields.title = title.value.trim();
-      if (date.value !== (values.date || '')) fields.date = date.value;
       r = await api('/api/records/' + encodeURIComponent(record.id), {method: 'PUT',
-        body: {version: record.version, fields, body: form.elements['f.body'].value}});
+        body: {version: record.version, fields: mine.fields, ...(mine.body !== undefined ? {body: mine.body} : {})}});
     } else {
       const sections = ty.sections.map((_, i) => form.elements['f.section' + i].value);
       r = await api('/api/records', {method: 'POST',
-        body: {type: ty.type, title: title.value.trim(), date: date.value, fields, sections}});
+        body: {type: ty.type, title: title.value.trim(), date: date.value, fields: mine.fields, sections}});
     }
     submit.disabled = false;
     if (r.ok) {
       notice(t('saved', r.data.path));
       return navigate('/record/' + encodeURIComponent(r.data.id));
     }
-    if (r.status === 409) {
-      put(status, h('span', {class: 'error', id: 'conflict'}, t('conflict') + ' (' + r.data.error + ') '),
-        h('button', {type: 'button', onclick: () => route()}, t('reload')));
-      return;
+    if (r.status === 409 && editing) {
+      put(status, h('span', {class: 'error'}, t('conflict')));
+      return showConflict(form, status, record, mine, ty);
     }
-    put(status, h('span', {class: 'error'}, r.data.fields ? t('fixFields') : r.data.error));
+    put(status, h('span', {class: 'error'}, r.data.fields ? t('fixFields') + ' ' + (r.data.error || '') : r.data.error));
     showFieldErrors(form, r.data.fields);
   });
   put(app, h('h1', {}, (editing ? t('edit') : t('file')) + ' · ' + L(ty.label, ty.type)), form);
   title.focus();
+}
+
+// ---------------------------------------------------------------- edit conflicts
+
+const lf = s => String(s || '').replace(/\r\n/g, '\n');
+const shownValue = v => v === undefined || v === null ? '' : Array.isArray(v) ? v.map(String).join(', ') : String(v);
+const fieldOf = (rec, name) => name === 'title' ? rec.title : rec.values[name];
+
+// Hunks turning lines `a` into lines `b`: [{start, end, lines}] over `a` (LCS).
+function diffLines(a, b) {
+  const n = a.length, m = b.length;
+  if (n * m > 4e6) return n === m && a.every((x, i) => x === b[i]) ? [] : [{start: 0, end: n, lines: b}];
+  const dp = Array.from({length: n + 1}, () => new Int32Array(m + 1));
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      dp[i][j] = a[i] === b[j] ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
+  const hunks = [];
+  let i = 0, j = 0, cur = null;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] === b[j]) { if (cur) hunks.push(cur); cur = null; i++; j++; continue; }
+    cur = cur || {start: i, end: i, lines: []};
+    if (j < m && (i === n || dp[i][j + 1] >= dp[i + 1][j])) cur.lines.push(b[j++]);
+    else cur.end = ++i;
+  }
+  if (cur) hunks.push(cur);
+  return hunks;
+}
+
+// A three-way merge by lines: a change on one side applies; where both sides changed the
+// same lines differently, both versions stay, between conflict markers.
+function merge3(base, mine, theirs) {
+  const b = lf(base).split('\n'), A = diffLines(b, lf(mine).split('\n')), B = diffLines(b, lf(theirs).split('\n'));
+  const out = [];
+  let pos = 0, ia = 0, ib = 0, clean = true;
+  while (ia < A.length || ib < B.length) {
+    const first = ib >= B.length || (ia < A.length && A[ia].start <= B[ib].start) ? A[ia] : B[ib];
+    const start = first.start, ga = [], gb = [];
+    let end = first.end, grew = true;
+    while (grew) {
+      grew = false;
+      while (ia < A.length && A[ia].start <= end) { ga.push(A[ia]); end = Math.max(end, A[ia++].end); grew = true; }
+      while (ib < B.length && B[ib].start <= end) { gb.push(B[ib]); end = Math.max(end, B[ib++].end); grew = true; }
+    }
+    const side = g => { const r = []; let p = start; for (const x of g) { r.push(...b.slice(p, x.start), ...x.lines); p = x.end; } r.push(...b.slice(p, end)); return r; };
+    out.push(...b.slice(pos, start));
+    const ma = side(ga), mb = side(gb);
+    if (!gb.length || ma.join('\n') === mb.join('\n')) out.push(...ma);
+    else if (!ga.length) out.push(...mb);
+    else { clean = false; out.push('<<<<<<< ' + t('yours'), ...ma, '=======', ...mb, '>>>>>>> ' + t('theirs')); }
+    pos = end;
+  }
+  out.push(...b.slice(pos));
+  return {text: out.join('\n'), clean};
+}
+
+function diffView(from, to, id) {
+  const a = lf(from).split('\n');
+  const lines = [];
+  for (const x of diffLines(a, lf(to).split('\n'))) {
+    lines.push(h('span', {class: 'diff-at'}, '@@ ' + (x.start + 1) + '\n'));
+    for (const l of a.slice(x.start, x.end)) lines.push(h('span', {class: 'diff-del'}, '- ' + l + '\n'));
+    for (const l of x.lines) lines.push(h('span', {class: 'diff-add'}, '+ ' + l + '\n'));
+  }
+  return h('pre', {class: 'diff', id}, ...lines);
+}
+
+// A stale save: the record as it is now beside what this user typed, field by field and
+// the body as diffs; per field the user keeps theirs or mine, the body can be merged.
+async function showConflict(form, status, base, mine, ty) {
+  const spec = name => [...ty.fields, ...state.schema.common_fields].find(x => x.name === name);
+  const r = await api('/api/records/' + encodeURIComponent(base.id));
+  if (!r.ok) return put(status, h('span', {class: 'error'}, r.data.error));
+  const now = r.data;
+  const old = document.getElementById('conflict');
+  if (old) old.remove();
+  const panel = h('div', {class: 'conflict', id: 'conflict', role: 'region'});
+  const choose = {}; // field -> 'mine' | 'theirs'
+  const rows = [];
+  const names = new Set(['title', ...Object.keys(mine.fields), ...Object.keys(now.values), ...Object.keys(base.values)]);
+  for (const name of names) {
+    const b = shownValue(fieldOf(base, name)), n = shownValue(fieldOf(now, name));
+    const typed = name in mine.fields;
+    const m = typed ? shownValue(mine.fields[name]) : b;
+    if (name === 'updated' || (n === b && !typed) || (typed && m === n)) continue;
+    const row = h('tr', {dataset: {field: name}}, h('th', {}, spec(name) ? L(spec(name).label, name) : name), h('td', {class: 'base'}, b),
+      h('td', {class: 'theirs'}, n), h('td', {class: 'mine'}, m));
+    if (!typed) row.append(h('td', {}, t('onlyTheirs')));
+    else if (n === b) { choose[name] = 'mine'; row.append(h('td', {}, t('onlyMine'))); }
+    else {
+      choose[name] = 'mine';
+      row.append(h('td', {}, ...['mine', 'theirs'].map(side => h('label', {class: 'check'},
+        h('input', {type: 'radio', name: 'pick.' + name, value: side, checked: side === 'mine', onchange: () => { choose[name] = side; }}),
+        ' ' + t(side === 'mine' ? 'keepMine' : 'takeTheirs')))));
+    }
+    rows.push(row);
+  }
+  if (rows.length)
+    panel.append(h('table', {class: 'conflict-fields'},
+      h('tr', {}, h('th', {}, ''), h('th', {}, t('base')), h('th', {}, t('theirs')), h('th', {}, t('yours')), h('th', {}, '')), ...rows));
+  let bodyChoice = mine.body === undefined ? 'theirs' : lf(now.body) === lf(base.body) ? 'mine' : 'merge';
+  const merged = mine.body === undefined ? null : merge3(base.body, mine.body, now.body);
+  const mergeBox = h('textarea', {id: 'conflict-merged', rows: 12}, merged ? merged.text : '');
+  if (bodyChoice === 'merge') {
+    panel.append(h('h3', {}, t('bodyDiff')),
+      h('div', {class: 'diffs'},
+        h('div', {}, h('h4', {}, t('theirs')), diffView(base.body, now.body, 'diff-theirs')),
+        h('div', {}, h('h4', {}, t('yours')), diffView(base.body, mine.body, 'diff-mine'))),
+      h('div', {class: 'row'}, ...[['mine', 'keepMine'], ['theirs', 'takeTheirs'], ['merge', 'merged']].map(([side, label]) =>
+        h('label', {class: 'check'},
+          h('input', {type: 'radio', name: 'pick.body', value: side, checked: side === 'merge',
+            onchange: () => { bodyChoice = side; mergeBox.hidden = side !== 'merge'; }}),
+          ' ' + t(label)))),
+      h('small', {class: 'muted'}, t('mergeHint')), mergeBox);
+  }
+  const save = h('button', {type: 'button', id: 'conflict-save'}, t('saveChoices'));
+  save.addEventListener('click', async () => {
+    const fields = {};
+    for (const [name, side] of Object.entries(choose)) if (side === 'mine') fields[name] = mine.fields[name];
+    const body = bodyChoice === 'mine' ? mine.body : bodyChoice === 'merge' ? mergeBox.value : undefined;
+    const res = await api('/api/records/' + encodeURIComponent(base.id), {method: 'PUT',
+      body: {version: now.version, fields, ...(body !== undefined ? {body} : {})}});
+    if (res.ok) { notice(t('saved', res.data.path)); return navigate('/record/' + encodeURIComponent(res.data.id)); }
+    if (res.status === 409) return showConflict(form, status, now, mine, ty); // changed again meanwhile
+    put(status, h('span', {class: 'error'}, res.data.fields ? t('fixFields') + ' ' + (res.data.error || '') : res.data.error));
+    showFieldErrors(form, res.data.fields);
+  });
+  panel.append(h('div', {class: 'actions'}, save,
+    h('button', {type: 'button', class: 'secondary', id: 'conflict-reload', onclick: () => route()}, t('reload'))));
+  form.append(panel);
+  panel.scrollIntoView({block: 'start'});
 }
 
 async function renderEdit(app, id) {
