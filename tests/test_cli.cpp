@@ -195,3 +195,34 @@ TEST(Cli, EditAppendsAndRefusesIdChanges)
     EXPECT_EQ(runKb({"edit", "x", "--set", "outcome=great"}, d.path()).exitCode, 2);
     EXPECT_EQ(runKb({"edit", "x"}, d.path()).exitCode, 2); // no terminal, no --set
 }
+
+TEST(Cli, InitMakesARootThatWorksFromTheFirstCommand)
+{
+    TempDir d;
+    RunResult init = runKb({"init", d.path()}, d.path());
+    ASSERT_EQ(init.exitCode, 0) << init.err;
+    for (const char *vocab : {"touchpoints", "principles", "glossary", "customers", "regions",
+                              "competitors"})
+        EXPECT_TRUE(std::filesystem::exists(d.file(std::string("vocab/") + vocab + ".yaml")))
+            << vocab;
+    // A lesson naming a touchpoint passes check; the glossary makes 割接 and cutover one.
+    RunResult filed = runKb({"new", "lesson", "--title", "核心网割接复盘", "--touchpoint",
+                             "tp07-install-cutover"},
+                            d.path());
+    ASSERT_EQ(filed.exitCode, 0) << filed.err;
+    RunResult check = runKb({"check"}, d.path());
+    EXPECT_EQ(check.exitCode, 0) << check.out << check.err;
+    RunResult found = runKb({"search", "--json", "cutover"}, d.path());
+    EXPECT_EQ(found.exitCode, 0) << found.out << found.err;
+    EXPECT_EQ(json(found.out).object()["total"].toInt(), 1) << found.out;
+    // The starter lists are empty until the team fills them, and say how.
+    EXPECT_NE(d.read("vocab/customers.yaml").find("# - {id:"), std::string::npos);
+
+    TempDir bare;
+    ASSERT_EQ(runKb({"init", "--bare", bare.path()}, bare.path()).exitCode, 0);
+    EXPECT_TRUE(std::filesystem::is_empty(bare.file("vocab")));
+    ASSERT_EQ(runKb({"new", "lesson", "--title", "x", "--touchpoint", "tp07-install-cutover"},
+                    bare.path())
+                  .exitCode,
+              2); // no such vocabulary in a bare root
+}

@@ -8,6 +8,7 @@
 #include <QJsonObject>
 
 #include <filesystem>
+#include <fstream>
 
 using namespace kbtest;
 namespace fs = std::filesystem;
@@ -115,9 +116,15 @@ public:
         runProgram({KB_CMAKE_COMMAND, "--build", work.file("build")}, work.path(), {}, "", 300);
     ASSERT_EQ(build.exitCode, 0) << build.out << build.err;
 
+    const std::string installedKb = prefix + "/bin/kb";
+    // The installed kb makes a root with the shared vocabularies installed beside it.
+    TempDir fresh;
+    ASSERT_EQ(runProgram({installedKb, "init", fresh.path()}, fresh.path()).exitCode, 0);
+    std::ifstream shipped(KB_SOURCE_DIR "/content/vocab/glossary.yaml", std::ios::binary);
+    EXPECT_EQ(fresh.read("vocab/glossary.yaml"),
+              std::string(std::istreambuf_iterator<char>(shipped), {}));
     TempDir root;
     initRoot(root);
-    const std::string installedKb = prefix + "/bin/kb";
     RunResult plugins = runProgram(
         {installedKb, "--plugin-path", work.file("build"), "plugins", "--json"}, root.path());
     ASSERT_EQ(plugins.exitCode, 0) << plugins.err;

@@ -477,6 +477,7 @@ TEST_F(ServeTest, FilesChangedOutsideAppearWithinTwoSeconds)
 
 TEST_F(ServeTest, VocabulariesChangedWhileServingTakeEffectWithoutARestart)
 {
+    std::filesystem::remove(dir.file("vocab/glossary.yaml")); // `kb init` installs one
     ServeProcess server(dir.path());
     httplib::Client c("127.0.0.1", server.port());
     ASSERT_EQ(total(c, "fallback"), 0) << "no record says fallback, and no glossary says 回退";

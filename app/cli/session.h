@@ -34,6 +34,7 @@ public:
     bool stdinIsTty = false;
 
     const std::string &cwd() const { return cwd_; }
+    const std::string &exeDir() const { return exeDir_; }
     // Locates the root; prints nothing, returns false with the reason.
     bool openRoot(std::string *error);
     const KbRoot &root() const { return root_; }

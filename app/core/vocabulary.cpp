@@ -25,6 +25,10 @@ VocabSnapshot parseVocabFiles(const VocabFiles &files)
         }
         try {
             YAML::Node root = YAML::Load(text);
+            if (root.IsNull()) { // only comments yet: a starter file `kb init` wrote
+                out.lists[stem] = {};
+                continue;
+            }
             YAML::Node list = root.IsMap() ? root["terms"] : root;
             if (!list.IsSequence()) {
                 findings.push_back({rel, 1, {}, "vocabulary must be a list of terms"});
