@@ -1,5 +1,6 @@
 #include "searcher.h"
 
+#include "conceptterms.h"
 #include "docidsample.h"
 #include "documentbuilder.h"
 #include "facetcodes.h"
@@ -580,8 +581,9 @@ SearchResult Searcher::search(std::string_view query, const SearchOptions &optio
     r.relaxed = true;
     r.facetsSampled = r.facetsSampled || e.facetsSampled;
     for (auto &[name, values] : e.facets) {
+        const std::string &facet = name; // clang 14 cannot capture a structured binding
         auto own = std::find_if(r.facets.begin(), r.facets.end(),
-                                [&](const auto &f) { return f.first == name; });
+                                [&](const auto &f) { return f.first == facet; });
         if (own == r.facets.end()) {
             r.facets.emplace_back(name, values);
             continue;
@@ -596,12 +598,18 @@ SearchResult Searcher::search(std::string_view query, const SearchOptions &optio
         }
         std::stable_sort(own->second.begin(), own->second.end(),
                          [&](const FacetCount &a, const FacetCount &b) {
-                             return name == "year" ? a.value > b.value : a.count > b.count;
+                             return facet == "year" ? a.value > b.value : a.count > b.count;
                          });
     }
     return r;
 }
 
+// Records like one: the words and glossary concepts it shares with at least one other
+// record, weighted by how much they weigh in it (the impact the index stores) and how
+// rare they are, plus the values of its shared fields (vocabulary and list fields: the
+// customer, touchpoints, tags, competitor, principles, linked records). A term only this
+// record has cannot find a neighbour, and one in most records tells nothing; both are
+// left out, so a single document is enough to pick from.
 SearchResult Searcher::similar(std::string_view id, const SearchOptions &options)
 {
     return d_->withRetry([&](Xapian::Database &db) {
@@ -610,28 +618,64 @@ SearchResult Searcher::similar(std::string_view id, const SearchOptions &options
         if (p == db.postlist_end(idTerm))
             throw QueryError("no record with id '" + std::string(id) + "' in the index",
                              "check the id with kb list, or run kb index");
-        Xapian::Enquire enquire(db);
-        Xapian::RSet rset;
-        rset.add_document(*p);
-        enquire.set_query(Xapian::Query(idTerm));
+        const double records = std::max(2u, db.get_doccount());
+        std::vector<std::string> sharedPrefixes;
+        for (const IndexedField &f : d_->schema.fields())
+            if (!f.prefix.empty() &&
+                (!f.spec.vocabulary.empty() || f.spec.type == FieldType::List))
+                sharedPrefixes.push_back(f.prefix);
+        struct Pick {
+            std::string term;
+            double weight;
+        };
+        std::vector<Pick> words, fields;
         TopicTermDecider decider;
-        Xapian::ESet eset = enquire.get_eset(30, rset, &decider);
-        std::vector<std::string> topTerms(eset.begin(), eset.end());
-        std::vector<Xapian::Query> terms;
-        for (const std::string &t : topTerms)
-            terms.emplace_back(t);
+        const Xapian::Document doc = db.get_document(*p);
+        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+            const std::string &term = *t;
+            const double df = t.get_termfreq();
+            if (df < 2)
+                continue;
+            const double rarity = std::log(1.0 + records / df);
+            const bool isConcept = term.rfind(kConceptPrefix, 0) == 0;
+            if (decider(term) || isConcept) {
+                if (records >= 20 && df > records / 2)
+                    continue;
+                words.push_back({term, (1.0 + std::log(1.0 + t.get_wdf())) * rarity});
+                continue;
+            }
+            for (const std::string &prefix : sharedPrefixes)
+                if (term.rfind(prefix, 0) == 0 && term.size() > prefix.size()) {
+                    fields.push_back({term, std::min(2.0, 0.5 * (1.0 + rarity))});
+                    break;
+                }
+        }
+        std::sort(words.begin(), words.end(),
+                  [](const Pick &a, const Pick &b) { return a.weight > b.weight; });
+        if (words.size() > 40)
+            words.resize(40);
+        std::vector<Xapian::Query> parts;
+        const double top = words.empty() ? 1.0 : words.front().weight;
+        for (const Pick &w : words)
+            parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(w.term),
+                               w.weight / top);
+        // Field terms carry no weight of their own: a fixed one per shared value.
+        for (const Pick &f : fields)
+            parts.emplace_back(Xapian::Query::OP_AND, Xapian::Query(f.term),
+                               Xapian::Query((new Xapian::FixedWeightPostingSource(f.weight))
+                                                 ->release()));
         Xapian::Query q =
-            terms.empty()
+            parts.empty()
                 ? Xapian::Query::MatchNothing
                 : Xapian::Query(Xapian::Query::OP_AND_NOT,
-                                Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+                                Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end()),
                                 Xapian::Query(idTerm));
         ParsedQuery parsed;
         parsed.hasText = true;
-        for (const std::string &t : topTerms)
-            parsed.highlight.push_back(t[0] == 'Z' ? t.substr(1) : t);
-        SearchResult r = d_->run(q, &parsed, options, std::string("similar:") + std::string(id));
-        return r;
+        for (const Pick &w : words)
+            if (w.term.rfind(kConceptPrefix, 0) != 0)
+                parsed.highlight.push_back(w.term[0] == 'Z' ? w.term.substr(1) : w.term);
+        return d_->run(q, &parsed, options, std::string("similar:") + std::string(id));
     });
 }
 

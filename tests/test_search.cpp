@@ -722,3 +722,50 @@ TEST_F(Search, EstimatesHoldWhenSimilarRecordsSitTogetherOnDisk)
         EXPECT_NEAR(v.toObject()["count"].toDouble(), 400, 100)
             << v.toObject()["value"].toString().toStdString();
 }
+
+// The recurrence check works on the records people actually file: every shipped record
+// has neighbours, and filing one names the closest existing records.
+TEST(Similar, EveryShippedRecordHasAtLeastThreeNeighboursAndFilingNamesThem)
+{
+    TempDir root;
+    for (const auto &e : fs::recursive_directory_iterator(KB_SOURCE_DIR "/content")) {
+        const fs::path rel = fs::relative(e.path(), KB_SOURCE_DIR "/content");
+        if (rel.begin()->string() == ".kb")
+            continue;
+        if (e.is_directory())
+            fs::create_directories(fs::path(root.path()) / rel);
+        else
+            fs::copy_file(e.path(), fs::path(root.path()) / rel);
+    }
+    ASSERT_EQ(runKb({"index"}, root.path()).exitCode, 0);
+    const QJsonArray list =
+        QJsonDocument::fromJson(QByteArray::fromStdString(runKb({"list", "--json"}, root.path()).out))
+            .array();
+    ASSERT_GE(list.size(), 30);
+    for (const auto &item : list) {
+        const std::string id = item.toObject()["id"].toString().toStdString();
+        RunResult r = runKb({"similar", "--json", id}, root.path());
+        const QJsonArray hits = json(r.out)["hits"].toArray();
+        EXPECT_GE(hits.size(), 3) << id;
+        for (const auto &h : hits)
+            EXPECT_NE(h.toObject()["id"].toString().toStdString(), id) << "itself";
+    }
+    // The README's example: a failed cutover's neighbours are the rollback drill it led to.
+    RunResult cutover = runKb({"similar", "--json", "les-20170922-cutover-rollback"}, root.path());
+    std::vector<std::string> top;
+    for (const auto &h : json(cutover.out)["hits"].toArray())
+        top.push_back(h.toObject()["id"].toString().toStdString());
+    ASSERT_FALSE(top.empty());
+    EXPECT_EQ(top.front(), "imp-20171010-cutover-dryrun");
+
+    RunResult filed = runKb({"new", "lesson", "--json", "--title", "割接失败后回退的复盘",
+                             "--touchpoint", "tp07-install-cutover"},
+                            root.path());
+    ASSERT_EQ(filed.exitCode, 0) << filed.err;
+    const QJsonArray similar = json(filed.out)["similar"].toArray();
+    ASSERT_EQ(similar.size(), 3) << filed.out;
+    bool named = false;
+    for (const auto &s : similar)
+        named = named || s.toObject()["id"].toString() == "les-20170922-cutover-rollback";
+    EXPECT_TRUE(named) << filed.out;
+}

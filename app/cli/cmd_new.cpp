@@ -1,10 +1,12 @@
 #include "args.h"
 #include "commands.h"
+#include "displaytext.h"
 #include "editor.h"
 #include "output.h"
 #include "recordcreation.h"
 #include "session.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -135,13 +137,29 @@ int runNew(Session &s, const Args &args)
     if (auto parsed = loadRecordFile(s.root(), rel); parsed.record)
         for (const auto &f : s.checkRecord(*parsed.record))
             printErr("note: " + f.toString() + "\n");
+    // The recurrence check: has this happened before? The three closest existing records.
+    const std::vector<SimilarRecord> similar = similarRecords(s, id, 3);
     if (a.flag("json")) {
         QJsonObject o;
         o["id"] = QString::fromStdString(id);
         o["path"] = QString::fromStdString(rel);
+        QJsonArray like;
+        for (const SimilarRecord &r : similar)
+            like.append(QJsonObject{{"id", QString::fromStdString(r.id)},
+                                    {"type", QString::fromStdString(r.type)},
+                                    {"title", QString::fromStdString(r.title)},
+                                    {"date", QString::fromStdString(r.date)}});
+        o["similar"] = like;
         printJson(QJsonDocument(o));
     } else {
         printOut(rel + "\n");
+        if (!similar.empty()) {
+            printErr("Similar records already filed (has this happened before?):\n");
+            for (const SimilarRecord &r : similar)
+                printErr("  " + displayLine(r.id) + "  " + displayLine(r.type) + "  " +
+                         (r.date.empty() ? "" : displayLine(r.date) + "  ") +
+                         displayLine(r.title) + "\n");
+        }
     }
     return 0;
 }

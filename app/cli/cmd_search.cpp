@@ -229,6 +229,27 @@ int runSearch(Session &s, const Args &args)
     return runQuery(s, "search", args, false);
 }
 
+std::vector<SimilarRecord> similarRecords(Session &s, const std::string &id, int limit)
+{
+    std::vector<SimilarRecord> out;
+    if (search::IndexLocation(s.root().dir).current().empty())
+        return out; // a first index build is not the filing's business
+    try {
+        search::Searcher searcher(s.root(), s.indexSchema(), s.lexicon());
+        std::string error;
+        if (!searcher.open(&error))
+            return out;
+        search::SearchOptions o;
+        o.limit = limit;
+        o.facets = o.snippets = false;
+        for (const search::SearchHit &h : searcher.similar(id, o).hits)
+            out.push_back({h.id, h.type, h.title, h.date});
+    } catch (const std::exception &) {
+        out.clear();
+    }
+    return out;
+}
+
 int runSimilar(Session &s, const Args &args)
 {
     return runQuery(s, "similar", args, true);

@@ -21,6 +21,12 @@ int runIndex(Session &s, const Args &args);
 bool ensureIndex(Session &s, bool announce, std::string *error);
 int runSearch(Session &s, const Args &args);
 int runSimilar(Session &s, const Args &args);
+// The records most like `id` (`kb similar`), for the recurrence check when filing: empty
+// when there is no index yet or anything fails (it must never fail the filing).
+struct SimilarRecord {
+    std::string id, type, title, date;
+};
+std::vector<SimilarRecord> similarRecords(Session &s, const std::string &id, int limit);
 // `kb <plugin> <verb> ...`: a verb a plugin declares in its manifest.
 int runPluginVerb(Session &s, const PluginInfo &plugin, const std::string &invokedAs,
                   const Args &args);
