@@ -12,7 +12,7 @@
 namespace kb::search {
 
 // Bump when the analysis or the document layout changes.
-constexpr const char *kIndexFormat = "kb-index-9";
+constexpr const char *kIndexFormat = "kb-index-10"; // 10: spelling table
 
 std::string termPrefix(const std::string &declared)
 {

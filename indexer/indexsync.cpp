@@ -5,6 +5,7 @@
 #include "impactweight.h"
 #include "indexlocation.h"
 #include "indexschema.h"
+#include "spelling.h"
 #include "store.h"
 #include "storeddata.h"
 
@@ -299,6 +300,7 @@ void buildInShards(const KbRoot &root, const IndexSchema &schema,
                     if (racilyClean(work[i], runStartNs))
                         d.doc.add_value(kSlotSignature, "0:" + std::to_string(work[i].size));
                     finishDocument(d, codes, referenceLength);
+                    addSpellings(db, d.doc);
                     db.add_document(d.doc);
                     pendingBytes += d.textBytes;
                     if (pendingBytes >= kFlushBytes / std::size_t(shards)) {
@@ -417,6 +419,7 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
         std::size_t k = 0;
         for (const FileEntry &f : scan.files) {
             while (k < indexed.size() && indexed[k].path < f.path) {
+                removeSpellings(*db, db->get_document(indexed[k].docid));
                 db->delete_document(indexed[k++].docid);
                 ++report->removed;
             }
@@ -433,6 +436,7 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
             work.push_back(f);
         }
         for (; k < indexed.size(); ++k) {
+            removeSpellings(*db, db->get_document(indexed[k].docid));
             db->delete_document(indexed[k].docid);
             ++report->removed;
         }
@@ -461,6 +465,9 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
             if (racilyClean(work[i], runStartNs))
                 d.doc.add_value(kSlotSignature, "0:" + std::to_string(work[i].size));
             finishDocument(d, codes, referenceLength);
+            if (!rebuild)
+                removeSpellingsOf(*db, pathTerm(d.path));
+            addSpellings(*db, d.doc);
             if (rebuild)
                 db->add_document(d.doc);
             else
@@ -533,6 +540,7 @@ bool updateIndexedFiles(const KbRoot &root, const IndexSchema &schema,
             struct stat st {};
             const std::string abs = root.dir + "/" + path;
             if (::stat(abs.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+                removeSpellingsOf(db, pathTerm(path));
                 db.delete_document(pathTerm(path));
                 continue;
             }
@@ -543,6 +551,8 @@ bool updateIndexedFiles(const KbRoot &root, const IndexSchema &schema,
             if (racilyClean(f, runStartNs))
                 d.doc.add_value(kSlotSignature, "0:" + std::to_string(f.size));
             finishDocument(d, codes, referenceLength);
+            removeSpellingsOf(db, pathTerm(path));
+            addSpellings(db, d.doc);
             db.replace_document(pathTerm(path), d.doc);
         }
         db.set_metadata(kFacetCodesMetadataKey, codes.serialize());

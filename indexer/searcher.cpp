@@ -14,9 +14,11 @@
 #include "postingcache.h"
 #include "querybuilder.h"
 #include "snippet.h"
+#include "spelling.h"
 #include "storeddata.h"
 #include "suggest.h"
 #include "textanalysis.h"
+#include "vocabulary.h"
 
 #include <xapian.h>
 
@@ -539,6 +541,88 @@ std::vector<std::string> Searcher::sortNames() const
 }
 
 SearchResult Searcher::search(std::string_view query, const SearchOptions &options)
+{
+    SearchResult r = searchWords(query, options);
+    if (r.exactTotal == 0)
+        r.suggestion = suggest(query);
+    return r;
+}
+
+namespace {
+
+bool isCjkWord(std::string_view word)
+{
+    return !word.empty() && static_cast<unsigned char>(word[0]) >= 0xE3;
+}
+
+// A Chinese word records hold: every character pair of it is an indexed bigram.
+bool cjkWordIndexed(const Xapian::Database &db, std::string_view word)
+{
+    std::vector<std::string> chars;
+    for (std::size_t i = 0; i < word.size();) {
+        const std::size_t start = i;
+        decodeUtf8(word, i);
+        chars.push_back(std::string(word.substr(start, i - start)));
+    }
+    if (chars.size() < 2)
+        return db.term_exists(chars.empty() ? std::string() : chars.front());
+    for (std::size_t i = 0; i + 1 < chars.size(); ++i)
+        if (!db.term_exists(chars[i] + chars[i + 1]))
+            return false;
+    return true;
+}
+
+} // namespace
+
+std::string Searcher::suggest(std::string_view query)
+{
+    // Candidates for Chinese words: every label and alias of the vocabularies.
+    std::vector<std::string> labels;
+    const Vocabularies &vocab = d_->schema.vocab();
+    for (const std::string &name : vocab.names())
+        if (const auto *terms = vocab.get(name))
+            for (const Term &t : *terms) {
+                labels.push_back(foldText(t.zh));
+                for (const std::string &a : t.aliases)
+                    if (isCjkWord(a))
+                        labels.push_back(foldText(a));
+            }
+    return d_->withRetry([&](Xapian::Database &db) {
+        std::string out;
+        bool changed = false;
+        std::size_t pos = 0;
+        const std::string text(query);
+        while (pos < text.size()) {
+            const std::size_t start = text.find_first_not_of(' ', pos);
+            if (start == std::string::npos)
+                break;
+            std::size_t end = text.find(' ', start);
+            if (end == std::string::npos)
+                end = text.size();
+            std::string word = text.substr(start, end - start);
+            pos = end;
+            // Operators, field:value, phrases and exclusions are the user's syntax: kept.
+            const bool plain = word.find_first_of(":\"()-") == std::string::npos &&
+                               word != "OR" && word != "AND" && word != "NOT";
+            const std::string folded = foldText(word);
+            std::string better;
+            if (plain && isSpellingWord(folded)) {
+                if (!db.term_exists(folded))
+                    better = db.get_spelling_suggestion(folded, 2);
+            } else if (plain && isCjkWord(folded) && !cjkWordIndexed(db, folded)) {
+                better = closestMatch(folded, labels, 1);
+            }
+            if (!better.empty() && better != folded) {
+                word = better;
+                changed = true;
+            }
+            out += (out.empty() ? "" : " ") + word;
+        }
+        return changed ? out : std::string();
+    });
+}
+
+SearchResult Searcher::searchWords(std::string_view query, const SearchOptions &options)
 {
     const ParsedQuery parsed = QueryBuilder(d_->schema, d_->lexicon).parse(query);
     if (parsed.question && parsed.relaxable && !parsed.cannotMatch) {

@@ -52,6 +52,9 @@ struct SearchResult {
     std::vector<std::pair<std::string, std::vector<FacetCount>>> facets;
     bool facetsSampled = false;     // large results: counts estimated from a uniform sample
     std::vector<std::string> notes; // why nothing can match, how the query was read
+    // "Did you mean": the query with each word no record holds replaced by the closest one
+    // the records do hold; set only when no record has every word. Empty when none.
+    std::string suggestion;
 };
 
 // Runs queries against the live index of a root. Reopens and retries when a writer
@@ -71,6 +74,8 @@ public:
     // Records like the one with `id` (its most telling terms, itself left out). Throws
     // QueryError when the id is not in the index.
     SearchResult similar(std::string_view id, const SearchOptions &options);
+    // The "did you mean" for a query (see SearchResult::suggestion).
+    std::string suggest(std::string_view query);
     std::vector<std::string> sortNames() const;
     // Which committed state of the index is open (folder and revision): results for the
     // same version and query are the same, so they may be cached under it.
@@ -83,6 +88,7 @@ public:
     std::string storedScanDigest() const;
 
 private:
+    SearchResult searchWords(std::string_view query, const SearchOptions &options);
     std::string metadata(const char *key) const; // "" when absent or unreadable
 
     struct Impl;

@@ -769,3 +769,29 @@ TEST(Similar, EveryShippedRecordHasAtLeastThreeNeighboursAndFilingNamesThem)
         named = named || s.toObject()["id"].toString() == "les-20170922-cutover-rollback";
     EXPECT_TRUE(named) << filed.out;
 }
+
+TEST(DidYouMean, ATypoGetsASuggestionFromWordsTheRecordsHold)
+{
+    TempDir d;
+    initRoot(d);
+    d.write("a.md", lesson("a", "Core cutover retrospective", "The rollback plan worked."));
+    d.write("b.md", lesson("b", "Microwave acceptance", "Hops failed the acceptance test."));
+    d.write("vocab/customers.yaml", "- {id: tm, zh: 马来西亚电信, en: Telekom Malaysia}\n");
+    RunResult typo = runKb({"search", "--json", "cutovr"}, d.path());
+    EXPECT_EQ(typo.exitCode, 1);
+    EXPECT_EQ(json(typo.out)["suggestion"].toString(), "cutover") << typo.out;
+    RunResult human = runKb({"search", "rolback", "plan"}, d.path());
+    EXPECT_NE(human.out.find("Did you mean: rollback plan ?"), std::string::npos) << human.out;
+    // Operators and field filters are kept as typed; only the misspelt word changes.
+    RunResult mixed = runKb({"search", "--json", "type:lesson", "acceptanse"}, d.path());
+    EXPECT_EQ(json(mixed.out)["suggestion"].toString(), "type:lesson acceptance") << mixed.out;
+    // A Chinese name one character off a vocabulary label.
+    RunResult zh = runKb({"search", "--json", "马来西亚电讯"}, d.path());
+    EXPECT_EQ(json(zh.out)["suggestion"].toString(), "马来西亚电信") << zh.out;
+    // A correct query gets none; a word gone with its record is no longer proposed.
+    EXPECT_EQ(json(runKb({"search", "--json", "cutover"}, d.path()).out)["suggestion"].toString(),
+              "");
+    fs::remove(d.file("b.md"));
+    RunResult gone = runKb({"search", "--json", "microwaev"}, d.path());
+    EXPECT_EQ(json(gone.out)["suggestion"].toString(), "") << gone.out;
+}

@@ -40,10 +40,13 @@ void printHuman(Session &s, const search::SearchResult &r, const search::SearchO
     std::string out;
     for (const std::string &n : r.notes)
         out += "note: " + displayLine(n) + "\n";
+    const std::string didYouMean =
+        r.suggestion.empty() ? "" : "Did you mean: " + displayLine(r.suggestion) + " ?\n";
     if (r.total == 0) {
-        printOut(out + "No records match.\n");
+        printOut(out + "No records match.\n" + didYouMean);
         return;
     }
+    out += didYouMean;
     const std::string about = r.totalEstimated ? "about " : "";
     if (r.relaxed)
         out += about + std::to_string(r.exactTotal) + " matching every word, " +

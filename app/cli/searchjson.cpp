@@ -45,6 +45,7 @@ std::string searchResultJson(Session &s, const search::SearchResult &r,
         .field("total", r.total)
         .field("exact_total", r.exactTotal)
         .field("relaxed", r.relaxed)
+        .field("suggestion", r.suggestion)
         .field("total_estimated", r.totalEstimated)
         .field("facets_estimated", r.facetsSampled)
         .field("offset", o.offset)

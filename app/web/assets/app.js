@@ -26,7 +26,7 @@ const STRINGS = {
     readOnly: '只读: 写入需要令牌', restrictedHidden: '受限记录需要令牌', loading: '加载中…',
     journeyHint: '点击任意数字查看对应记录', error: '出错了', path: '文件', type: '类型',
     addValue: '多个值用逗号分隔', language: 'English', stale: '已过期',
-    pickParam: '请在上方选择,页面随即生成。', partialBelow: '以下记录只包含部分词语',
+    pickParam: '请在上方选择,页面随即生成。', partialBelow: '以下记录只包含部分词语', didYouMean: '你是不是要找:',
   },
   en: {
     search: 'Search', file: 'New record', placeholder: 'Search cases, lessons, intel, improvements… (Chinese or English)',
@@ -48,7 +48,7 @@ const STRINGS = {
     readOnly: 'Read-only: writing needs a token', restrictedHidden: 'Restricted records need a token', loading: 'Loading…',
     journeyHint: 'Click a number to see the records behind it', error: 'Error', path: 'File', type: 'Type',
     addValue: 'separate several values with commas', language: '中文', stale: 'stale',
-    pickParam: 'Choose above; the page is drawn at once.', partialBelow: 'Below: records with only some of the words',
+    pickParam: 'Choose above; the page is drawn at once.', partialBelow: 'Below: records with only some of the words', didYouMean: 'Did you mean:',
   },
 };
 
@@ -233,7 +233,10 @@ async function runSearch(results, facets, box, offset) {
   const pager = h('div', {class: 'pager'});
   if (d.offset > 0) pager.append(h('button', {type: 'button', onclick: () => pageTo(Math.max(0, d.offset - d.limit))}, t('prev')));
   if (d.offset + d.hits.length < d.total) pager.append(h('button', {type: 'button', onclick: () => pageTo(d.offset + d.limit)}, t('next')));
-  put(results, 
+  const suggestion = d.suggestion ? h('p', {class: 'suggestion', id: 'did-you-mean'}, t('didYouMean') + ' ',
+    h('a', {href: '/search?q=' + encodeURIComponent(d.suggestion), onclick: e => {
+      e.preventDefault(); box.value = d.suggestion; box.dispatchEvent(new Event('input')); }}, d.suggestion)) : null;
+  put(results, suggestion,
     ...d.notes.map(n => h('p', {class: 'note'}, n)),
     h('p', {class: 'count', id: 'result-count'}, d.total ? head : t('none')),
     list, pager);
