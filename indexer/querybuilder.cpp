@@ -605,7 +605,16 @@ private:
                 if (segments.size() > 1 && s.group < 0 && s.chars.size() == 1 &&
                     Lexicon::isFunctionChar(s.chars[0]))
                     continue; // "和" between two known words
-                if (s.group >= 0) {
+                if (s.group >= 0 && relaxed && s.chars.size() > 2) {
+                    // A compound concept (割接演练) in a relaxed query: records with only
+                    // part of it (割接) follow those with the concept, at a lower weight.
+                    out_.relaxable = true;
+                    std::vector<Q> grams;
+                    for (std::size_t i = 0; i + 1 < s.chars.size(); ++i)
+                        grams.emplace_back(cjkTerm(s.chars, i, 2));
+                    pieces.push_back(Q(Q::OP_OR, groupQuery(s.group),
+                                       Q(Q::OP_SCALE_WEIGHT, *combine(Q::OP_OR, grams), 0.5)));
+                } else if (s.group >= 0) {
                     pieces.push_back(groupQuery(s.group));
                 } else if (relaxed && s.chars.size() > 2) {
                     out_.relaxable = true;

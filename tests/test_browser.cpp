@@ -128,6 +128,14 @@ TEST_F(BrowserTest, FileALessonThroughTheFormAndFindIt)
     ASSERT_TRUE(browser.waitFor("document.querySelector('#record-form')"));
     // Saving with the required touchpoint missing shows the error next to that field.
     browser.type("#f\\.title", "海缆登陆站割接演练总结");
+    // While the title is typed, the existing cutover lesson is offered (seen before?).
+    EXPECT_TRUE(browser.waitFor("!document.querySelector('#recurrence').hidden && "
+                                "document.querySelector('#recurrence').textContent.includes("
+                                "'核心网割接失败后回退成功')"))
+        << browser.eval("document.querySelector('#recurrence') ? "
+                        "document.querySelector('#recurrence').outerHTML : 'no box'")
+               .toString()
+               .toStdString();
     browser.click("#save");
     ASSERT_TRUE(browser.waitFor(
         "document.querySelector(\".field-error[data-for='touchpoint']\").textContent.length > 0"));

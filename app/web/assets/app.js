@@ -26,7 +26,7 @@ const STRINGS = {
     readOnly: '只读: 写入需要令牌', restrictedHidden: '受限记录需要令牌', loading: '加载中…',
     journeyHint: '点击任意数字查看对应记录', error: '出错了', path: '文件', type: '类型',
     addValue: '多个值用逗号分隔', language: 'English', stale: '已过期',
-    pickParam: '请在上方选择,页面随即生成。', partialBelow: '以下记录只包含部分词语', didYouMean: '你是不是要找:',
+    pickParam: '请在上方选择,页面随即生成。', partialBelow: '以下记录只包含部分词语', didYouMean: '你是不是要找:', seenBefore: '以前有过类似的吗?这些已有记录与你正在填写的相近:',
   },
   en: {
     search: 'Search', file: 'New record', placeholder: 'Search cases, lessons, intel, improvements… (Chinese or English)',
@@ -48,7 +48,7 @@ const STRINGS = {
     readOnly: 'Read-only: writing needs a token', restrictedHidden: 'Restricted records need a token', loading: 'Loading…',
     journeyHint: 'Click a number to see the records behind it', error: 'Error', path: 'File', type: 'Type',
     addValue: 'separate several values with commas', language: '中文', stale: 'stale',
-    pickParam: 'Choose above; the page is drawn at once.', partialBelow: 'Below: records with only some of the words', didYouMean: 'Did you mean:',
+    pickParam: 'Choose above; the page is drawn at once.', partialBelow: 'Below: records with only some of the words', didYouMean: 'Did you mean:', seenBefore: 'Has this happened before? Existing records close to what you are writing:',
   },
 };
 
@@ -487,8 +487,36 @@ function renderForm(app, ty, record) {
     put(status, h('span', {class: 'error'}, r.data.fields ? t('fixFields') + ' ' + (r.data.error || '') : r.data.error));
     showFieldErrors(form, r.data.fields);
   });
+  if (!editing) watchForRecurrence(form, title);
   put(app, h('h1', {}, (editing ? t('edit') : t('file')) + ' · ' + L(ty.label, ty.type)), form);
   title.focus();
+}
+
+// The recurrence check while filing: as the title and first section are typed, the closest
+// existing records appear under the title (has this happened before?).
+function watchForRecurrence(form, title) {
+  const box = h('div', {class: 'recurrence', id: 'recurrence', 'aria-live': 'polite', hidden: true});
+  title.parentElement.append(box);
+  const first = form.elements['f.section0'];
+  let timer = 0, asked = '';
+  const ask = async () => {
+    // Words only: query syntax typed into a title must not become operators.
+    const words = (title.value + ' ' + (first ? first.value.slice(0, 300) : ''))
+      .replace(/[:"()\-]/g, ' ').split(/\s+/).filter(w => w && !/^(AND|OR|NOT)$/.test(w)).slice(0, 30).join(' ');
+    if (words === asked) return;
+    asked = words;
+    if (words.length < 2) { box.hidden = true; return; }
+    const r = await api('/api/search?' + new URLSearchParams({q: words, limit: 3, facets: 0}));
+    if (words !== asked) return; // a newer text is on its way
+    if (!r.ok || !r.data.hits.length) { box.hidden = true; return; }
+    put(box, h('p', {class: 'muted'}, t('seenBefore')), h('ul', {}, ...r.data.hits.map(hit =>
+      h('li', {}, link('/record/' + encodeURIComponent(hit.id), hit.title || hit.id),
+        ' ', h('span', {class: 'muted'}, [typeLabel(hit.type), hit.date].filter(Boolean).join(' · '))))));
+    box.hidden = false;
+  };
+  const later = () => { clearTimeout(timer); timer = setTimeout(ask, 400); };
+  title.addEventListener('input', later);
+  if (first) first.addEventListener('input', later);
 }
 
 // ---------------------------------------------------------------- edit conflicts
