@@ -365,3 +365,15 @@ TEST(RecordEdit, GeneratedFrontMatterKeepsThePromiseUnderASecondParser)
     EXPECT_LT(skipped, rounds / 10)
         << "the generator mostly writes YAML both parsers read the same";
 }
+
+// Found by fuzz_record_edit: Markdown appended to a note without front matter was only
+// checked to keep the old text as its start, so invalid UTF-8 or a NUL in it made the note
+// unreadable.
+TEST(RecordEdit, AppendingToANoteKeepsItAReadableNote)
+{
+    std::string out = "unchanged", error;
+    EXPECT_FALSE(editRecordText("# note\n", {}, "bad \xC3(", &out, &error));
+    EXPECT_NE(error.find("unreadable"), std::string::npos) << error;
+    EXPECT_EQ(out, "unchanged");
+    EXPECT_EQ(edited("# note\n", {}, "more"), "# note\n\nmore\n");
+}

@@ -24,12 +24,20 @@ std::string proveRecordEdit(const std::string &before, const std::string &after,
                             const std::vector<std::pair<std::string, std::string>> &sets,
                             bool appended)
 {
+    ParseResult parsed = parseRecord("", after);
+    if (!parsed.record)
+        return "the edit would leave the record unreadable (" +
+               (parsed.findings.empty() ? std::string("unknown reason")
+                                        : parsed.findings.front().message) +
+               ")";
     FrontMatterSpan plain;
     int line = 0;
     if (findFrontMatter(before, plain, &line).empty() && !plain.present) {
-        // A note without front matter can only grow at its end.
+        // A note without front matter can only grow at its end, and stay a note.
         if (!sets.empty())
             return "the file has no front matter to set keys in";
+        if (!parsed.record->plainNote)
+            return "the appended text would turn the note into front matter";
         return appended && after.compare(0, before.size(), before) == 0
                    ? std::string()
                    : "the edit would change the note's text";
@@ -39,12 +47,6 @@ std::string proveRecordEdit(const std::string &before, const std::string &after,
         return "the record cannot be read before the edit (" + err + ")";
     if (std::string err = readFrontMatterMap(after, &now); !err.empty())
         return "the edit would leave the record unreadable (" + err + ")";
-    ParseResult parsed = parseRecord("", after);
-    if (!parsed.record)
-        return "the edit would leave the record unreadable (" +
-               (parsed.findings.empty() ? std::string("unknown reason")
-                                        : parsed.findings.front().message) +
-               ")";
     if (before.compare(0, old.span.yamlBegin, after, 0, now.span.yamlBegin) != 0)
         return "the edit would change the bytes before the front matter";
 
