@@ -427,7 +427,7 @@ public:
             return phraseQuery(n.text, "");
         case Node::Group:
             out_.hasText = true;
-            return groupQuery(n.group);
+            return relaxed ? relaxedGroup(n.group, n.text) : groupQuery(n.group);
         case Node::Field:
             return fieldQuery(n.field, n.text);
         case Node::Not: {
@@ -535,6 +535,8 @@ private:
                 Node g;
                 g.kind = Node::Group;
                 g.group = group;
+                for (int k = 0; k < matched; ++k) // the words as typed, for relaxing
+                    g.text += (k ? " " : "") + kids[i + k].text;
                 out.push_back(g);
                 i += matched;
             } else {
@@ -579,7 +581,7 @@ private:
             for (const Token &t : tokens)
                 key += (key.empty() ? "" : " ") + t.text;
             if (const int group = lexicon_.latinGroup(key); group >= 0)
-                return groupQuery(group);
+                return relaxed ? relaxedGroup(group, key) : groupQuery(group);
         }
         for (const Token &t : tokens) {
             if (t.kind == TokenKind::Word) {
@@ -667,6 +669,21 @@ private:
     // Any form of a glossary or vocabulary entry, in either language: the entry's concept
     // term, which the indexer adds wherever one of its forms occurs (see ConceptTerms),
     // weighted as one term since the entry is one concept. Every form is highlighted.
+    // A multi-word glossary entry in a relaxed query: records with its words apart
+    // ("customs" ... "clearance") follow those with the concept, at a lower weight.
+    Q relaxedGroup(int group, const std::string &words)
+    {
+        std::vector<Q> parts;
+        for (const Token &t : tokenize(words))
+            if (t.kind == TokenKind::Word && !Lexicon::isStopWord(t.text))
+                parts.push_back(wordQuery(t.text));
+        if (parts.size() < 2)
+            return groupQuery(group);
+        out_.relaxable = true;
+        return Q(Q::OP_OR, groupQuery(group),
+                 Q(Q::OP_SCALE_WEIGHT, *combine(Q::OP_AND, parts), 0.5));
+    }
+
     Q groupQuery(int group)
     {
         const SynonymGroup &g = lexicon_.groups()[group];
