@@ -363,7 +363,7 @@ TEST_F(ServeTest, HostileRequestsGetJsonErrorsAndTheServerStaysUp)
     };
     const auto before = lessons();
     for (
-        const std::string &body :
+        const char *body :
         {R"({"type":"lesson","title":"t","fields":{"touchpoint":["tp01-proposal"],"owner":["a","b"]}})",
          R"({"type":"lesson","title":"t","fields":{"touchpoint":["tp01-proposal"],"kind":{"x":1}}})",
          R"({"type":"lesson","title":"t","fields":{"touchpoint":[["tp01-proposal"]]}})",

@@ -208,9 +208,11 @@ TEST(Writes, KilledWritersAndRebuildsLeaveNothingTheNextRunDoesNotClean)
     std::vector<std::string> left = leftovers(d.path());
     ASSERT_EQ(left.size(), 1u) << (left.empty() ? "" : left.front());
     EXPECT_NE(left.front().find(".fresh.md.tmp.abc123"), std::string::npos);
-    for (const auto &e : fs::directory_iterator(d.file(".kb")))
-        if (e.is_directory())
+    for (const auto &e : fs::directory_iterator(d.file(".kb"))) {
+        if (e.is_directory()) {
             EXPECT_EQ(e.path().filename().string().rfind("db-", 0), 0u);
+        }
+    }
     RunResult s = runKb({"search", "--json", "回退"}, d.path());
     EXPECT_EQ(s.exitCode, 0) << s.err;
 }

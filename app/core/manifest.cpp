@@ -102,14 +102,20 @@ bool parseViews(const QJsonObject &m, TypeSchema *s, std::string *error)
 {
     for (const auto &v : m.value(QLatin1String("Views")).toArray()) {
         const QJsonObject o = v.toObject();
-        ViewSpec view{str(o, "Name"), str(o, "Kind"), str(o, "Verb"), str(o, "Move")};
+        ViewSpec view;
+        view.name = str(o, "Name");
+        view.kind = str(o, "Kind");
+        view.verb = str(o, "Verb");
+        view.move = str(o, "Move");
         view.restrictedFlag = str(o, "Restricted");
         labels(o, &view.labelZh, &view.labelEn);
         for (const auto &a : o.value(QLatin1String("Args")).toArray())
             view.args.push_back(a.toString().toStdString());
         for (const auto &p : o.value(QLatin1String("Params")).toArray()) {
             const QJsonObject po = p.toObject();
-            ViewParam param{str(po, "Flag"), str(po, "Vocabulary")};
+            ViewParam param;
+            param.flag = str(po, "Flag");
+            param.vocabulary = str(po, "Vocabulary");
             labels(po, &param.labelZh, &param.labelEn);
             view.params.push_back(std::move(param));
         }
