@@ -12,6 +12,8 @@ class Vocabularies;
 
 namespace kb::search {
 
+class Dictionary;
+
 // Every form of one vocabulary entry (zh, en, aliases), folded: a synonym group.
 struct SynonymGroup {
     std::string source; // "glossary/g012"
@@ -46,12 +48,17 @@ public:
     // dictionary words ("铁路和客户").
     static bool isFunctionChar(std::uint32_t cp);
 
+    // The general dictionary for words the glossary lacks (may be absent: nullptr).
+    void setDictionary(const Dictionary *d) { dictionary_ = d; }
+    const Dictionary *dictionary() const { return dictionary_; }
+
 private:
     std::vector<SynonymGroup> groups_;
     std::map<std::string, int, std::less<>> latin_; // folded words joined by ' '
     std::map<std::string, int, std::less<>> cjk_;   // folded CJK form
     std::size_t maxCjkChars_ = 0;
     int maxLatinWords_ = 1;
+    const Dictionary *dictionary_ = nullptr;
 };
 
 } // namespace kb::search

@@ -1,6 +1,7 @@
 #include "querybuilder.h"
 
 #include "conceptterms.h"
+#include "dictionary.h"
 #include "indexschema.h"
 #include "lexicon.h"
 #include "suggest.h"
@@ -562,6 +563,70 @@ private:
         return Q(Q::OP_PHRASE, grams.begin(), grams.end(), Xapian::termcount(grams.size()));
     }
 
+    // How much a dictionary translation weighs beside the word as typed (tuning half of
+    // the judged set: 0.25 -> 0.768, 0.5 -> 0.770, 1.0 -> 0.773 but English 0.925 -> 0.877).
+    static constexpr double kTranslationWeight = 0.5;
+
+    // An English word the glossary lacks: the Chinese words the dictionary gives for it.
+    std::optional<Q> chineseTranslations(const std::string &word)
+    {
+        const Dictionary *dict = lexicon_.dictionary();
+        if (!dict)
+            return std::nullopt;
+        std::vector<Q> alts;
+        for (const std::string &zh : dict->chineseFor(word)) {
+            std::vector<std::uint32_t> chars;
+            for (std::size_t i = 0; i < zh.size();)
+                chars.push_back(decodeUtf8(zh, i));
+            highlightCjk(chars);
+            alts.push_back(cjkExact(chars, ""));
+        }
+        if (alts.empty())
+            return std::nullopt;
+        return Q(Q::OP_SCALE_WEIGHT, *combine(Q::OP_OR, alts), kTranslationWeight);
+    }
+
+    // A Chinese run the glossary lacks: split into dictionary words, each standing for its
+    // English glosses; every word found must be matched (as the run itself must be).
+    std::optional<Q> englishTranslations(const std::vector<std::uint32_t> &run)
+    {
+        const Dictionary *dict = lexicon_.dictionary();
+        if (!dict || run.size() < 2)
+            return std::nullopt;
+        std::vector<std::string> chars;
+        for (std::uint32_t cp : run) {
+            std::string c;
+            appendUtf8(c, cp);
+            chars.push_back(std::move(c));
+        }
+        std::vector<Q> words;
+        for (std::size_t i = 0; i < chars.size();) {
+            const std::size_t n = dict->longestWordAt(chars, i);
+            if (n == 0) {
+                ++i;
+                continue;
+            }
+            std::string zh;
+            for (std::size_t k = i; k < i + n; ++k)
+                zh += chars[k];
+            i += n;
+            std::vector<Q> glosses;
+            for (const std::string &gloss : dict->englishFor(zh)) {
+                std::vector<Q> parts;
+                for (const Token &t : tokenize(gloss))
+                    if (t.kind == TokenKind::Word && !Lexicon::isStopWord(t.text))
+                        parts.push_back(wordQuery(t.text));
+                if (!parts.empty())
+                    glosses.push_back(*combine(Q::OP_AND, parts));
+            }
+            if (!glosses.empty())
+                words.push_back(*combine(Q::OP_OR, glosses));
+        }
+        if (words.empty())
+            return std::nullopt;
+        return Q(Q::OP_SCALE_WEIGHT, *combine(Q::OP_AND, words), kTranslationWeight);
+    }
+
     Q wordQuery(const std::string &word)
     {
         out_.highlight.push_back(word);
@@ -593,7 +658,13 @@ private:
                 }
                 ++out_.contentPieces;
                 const int group = lexicon_.latinGroup(t.text);
-                parts.push_back(group >= 0 ? groupQuery(group) : wordQuery(t.text));
+                if (group >= 0) {
+                    parts.push_back(groupQuery(group));
+                } else if (auto zh = chineseTranslations(t.text)) {
+                    parts.push_back(Q(Q::OP_OR, wordQuery(t.text), *zh));
+                } else {
+                    parts.push_back(wordQuery(t.text));
+                }
                 continue;
             }
             bool droppedStops = false;
@@ -628,7 +699,10 @@ private:
                     pieces.push_back(*combine(Q::OP_OR, grams));
                 } else {
                     highlightCjk(s.chars);
-                    pieces.push_back(cjkExact(s.chars, ""));
+                    Q exact = cjkExact(s.chars, "");
+                    if (auto en = englishTranslations(s.chars))
+                        exact = Q(Q::OP_OR, exact, *en);
+                    pieces.push_back(exact);
                 }
             }
             if (pieces.size() > 1)

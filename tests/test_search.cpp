@@ -1,5 +1,6 @@
 // Search as a user sees it: `kb index`, `kb search`, `kb similar` on small roots made
 // here. The index itself is read only to prove crash recovery gives a rebuild's result.
+#include "dictionary.h"
 #include "kbrunner.h"
 
 #include <gtest/gtest.h>
@@ -794,4 +795,28 @@ TEST(DidYouMean, ATypoGetsASuggestionFromWordsTheRecordsHold)
     fs::remove(d.file("b.md"));
     RunResult gone = runKb({"search", "--json", "microwaev"}, d.path());
     EXPECT_EQ(json(gone.out)["suggestion"].toString(), "") << gone.out;
+}
+
+// The general dictionary is two sorted files searched in place: every key is found, from
+// the first line to the last, and a key that is absent or only a prefix is not.
+TEST(Dictionary, LooksUpBothDirectionsFromSortedFiles)
+{
+    TempDir d;
+    d.write("zh-en.tsv", "安全\tsafe|safety\n海关\tcustoms\n防雷\tlightning protection\n");
+    d.write("en-zh.tsv", "accident\t事故\ncustoms\t海关\nzone\t区域|地带\n");
+    kb::search::Dictionary dict;
+    ASSERT_TRUE(dict.open(d.path()));
+    EXPECT_EQ(dict.englishFor("安全"), (std::vector<std::string>{"safe", "safety"}));
+    EXPECT_EQ(dict.englishFor("防雷"), (std::vector<std::string>{"lightning protection"}));
+    EXPECT_EQ(dict.chineseFor("accident"), (std::vector<std::string>{"事故"}));
+    EXPECT_EQ(dict.chineseFor("zone"), (std::vector<std::string>{"区域", "地带"}));
+    EXPECT_TRUE(dict.chineseFor("custom").empty());
+    EXPECT_TRUE(dict.chineseFor("zzz").empty());
+    EXPECT_TRUE(dict.englishFor("海").empty());
+    const std::vector<std::string> run = {"海", "关", "扣", "货"};
+    EXPECT_EQ(dict.longestWordAt(run, 0), 2u);
+    EXPECT_EQ(dict.longestWordAt(run, 2), 0u);
+    kb::search::Dictionary missing;
+    EXPECT_FALSE(missing.open(d.file("nowhere")));
+    EXPECT_TRUE(missing.empty());
 }

@@ -5,6 +5,7 @@
 #include "indexlocation.h"
 #include "indexschema.h"
 #include "indexsync.h"
+#include "dictionary.h"
 #include "lexicon.h"
 #include "output.h"
 #include "recordbridge.h"
@@ -55,6 +56,10 @@ const search::Lexicon &Session::lexicon()
     if (!lexicon_) {
         lexicon_ = std::make_unique<search::Lexicon>();
         lexicon_->build(vocab());
+        // CC-CEDICT, installed beside kb when ./dev fetched it; search works without.
+        dictionary_ = std::make_unique<search::Dictionary>();
+        if (dictionary_->open(exeDir_ + "/../share/kb/cedict"))
+            lexicon_->setDictionary(dictionary_.get());
     }
     return *lexicon_;
 }

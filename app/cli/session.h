@@ -13,6 +13,7 @@
 
 namespace kb {
 namespace search {
+class Dictionary;
 class IndexSchema;
 class Lexicon;
 } // namespace search
@@ -83,6 +84,7 @@ private:
     std::unique_ptr<Store> store_;
     std::unique_ptr<search::IndexSchema> indexSchema_;
     std::unique_ptr<search::Lexicon> lexicon_;
+    std::unique_ptr<search::Dictionary> dictionary_;
 };
 
 } // namespace kb
