@@ -569,6 +569,7 @@ private:
     // half to 0.770 rather than 0.765, but MemoryMatcher cannot scale weights, so every
     // such query would leave kb serve's in-memory ranking.
     static constexpr double kTranslationWeight = 0.5;
+    static constexpr std::size_t kMaxGlosses = 2;
 
     // An English word the glossary lacks: the Chinese words the dictionary gives for it.
     std::optional<Q> chineseTranslations(const std::string &word)
@@ -614,7 +615,10 @@ private:
                 zh += chars[k];
             i += n;
             std::vector<Q> glosses;
-            for (const std::string &gloss : dict->englishFor(zh)) {
+            std::vector<std::string> senses = dict->englishFor(zh);
+            if (senses.size() > kMaxGlosses) // the first senses are the common ones
+                senses.resize(kMaxGlosses);
+            for (const std::string &gloss : senses) {
                 std::vector<Q> parts;
                 for (const Token &t : tokenize(gloss))
                     if (t.kind == TokenKind::Word && !Lexicon::isStopWord(t.text))
