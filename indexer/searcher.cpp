@@ -545,6 +545,16 @@ SearchResult Searcher::search(std::string_view query, const SearchOptions &optio
     SearchResult r = searchWords(query, options);
     if (r.exactTotal == 0)
         r.suggestion = suggest(query);
+    if (!r.suggestion.empty() && !options.excludeTerms.empty()) {
+        // The spelling table knows words of records this reader may not see: a
+        // suggestion is only offered when it finds a record the reader may see.
+        SearchOptions probe = options;
+        probe.limit = 0;
+        probe.offset = 0;
+        probe.facets = probe.snippets = false;
+        if (searchWords(r.suggestion, probe).total == 0)
+            r.suggestion.clear();
+    }
     return r;
 }
 
@@ -602,8 +612,8 @@ std::string Searcher::suggest(std::string_view query)
             std::string word = text.substr(start, end - start);
             pos = end;
             // Operators, field:value, phrases and exclusions are the user's syntax: kept.
-            const bool plain = word.find_first_of(":\"()-") == std::string::npos &&
-                               word != "OR" && word != "AND" && word != "NOT";
+            const bool plain = word.find_first_of(":\"()-") == std::string::npos && word != "OR" &&
+                               word != "AND" && word != "NOT";
             const std::string folded = foldText(word);
             std::string better;
             if (plain && isSpellingWord(folded)) {
@@ -705,8 +715,7 @@ SearchResult Searcher::similar(std::string_view id, const SearchOptions &options
         const double records = std::max(2u, db.get_doccount());
         std::vector<std::string> sharedPrefixes;
         for (const IndexedField &f : d_->schema.fields())
-            if (!f.prefix.empty() &&
-                (!f.spec.vocabulary.empty() || f.spec.type == FieldType::List))
+            if (!f.prefix.empty() && (!f.spec.vocabulary.empty() || f.spec.type == FieldType::List))
                 sharedPrefixes.push_back(f.prefix);
         struct Pick {
             std::string term;
@@ -745,9 +754,9 @@ SearchResult Searcher::similar(std::string_view id, const SearchOptions &options
                                w.weight / top);
         // Field terms carry no weight of their own: a fixed one per shared value.
         for (const Pick &f : fields)
-            parts.emplace_back(Xapian::Query::OP_AND, Xapian::Query(f.term),
-                               Xapian::Query((new Xapian::FixedWeightPostingSource(f.weight))
-                                                 ->release()));
+            parts.emplace_back(
+                Xapian::Query::OP_AND, Xapian::Query(f.term),
+                Xapian::Query((new Xapian::FixedWeightPostingSource(f.weight))->release()));
         Xapian::Query q =
             parts.empty()
                 ? Xapian::Query::MatchNothing

@@ -784,3 +784,32 @@ TEST_F(ServeTest, APluginRuleThatSaysNoRefusesTheWebWriteByField)
     EXPECT_TRUE(parse(r->body)["fields"].toObject().contains("rejection_reason")) << r->body;
     EXPECT_EQ(dir.read(path), before);
 }
+
+// Found by a newcomer: "did you mean" confirmed words that only restricted records hold,
+// and a PUT with a non-text body wiped the body.
+TEST_F(ServeTest, NoSuggestionRevealsRestrictedWordsAndABodyMustBeText)
+{
+    const std::string token = "s3cret-token-for-tests-0123456789";
+    dir.write("token.txt", token + "\n");
+    ServeProcess server(dir.path(), {"--host", "0.0.0.0", "--token-file", dir.file("token.txt")});
+    httplib::Client c("127.0.0.1", server.port());
+    const QJsonObject hidden = parse(c.Get("/api/search?q=secretwrod")->body);
+    EXPECT_EQ(hidden["suggestion"].toString(), "") << compact(hidden);
+    httplib::Headers withToken{{"Authorization", "Bearer " + token}};
+    const QJsonObject cleared = parse(c.Get("/api/search?q=secretwrod", withToken)->body);
+    EXPECT_EQ(cleared["suggestion"].toString(), "secretword") << compact(cleared);
+
+    const QJsonObject rec =
+        parse(c.Get(("/api/records/" + lessonId).c_str(), withToken)->body);
+    const std::string path = rec["path"].toString().toStdString();
+    const std::string before = dir.read(path);
+    for (const char *body : {"null", "123", "false", "[\"a\"]", "{\"a\":1}"}) {
+        const std::string edit = "{\"version\":\"" + rec["version"].toString().toStdString() +
+                                 "\",\"fields\":{},\"body\":" + body + "}";
+        auto r = c.Put(("/api/records/" + lessonId).c_str(), writeHeaders(token), edit,
+                       "application/json");
+        ASSERT_TRUE(r);
+        EXPECT_EQ(r->status, 422) << body << ": " << r->body;
+    }
+    EXPECT_EQ(dir.read(path), before);
+}

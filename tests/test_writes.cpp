@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <fcntl.h>
 #include <csignal>
@@ -215,4 +216,59 @@ TEST(Writes, KilledWritersAndRebuildsLeaveNothingTheNextRunDoesNotClean)
     }
     RunResult s = runKb({"search", "--json", "回退"}, d.path());
     EXPECT_EQ(s.exitCode, 0) << s.err;
+}
+
+// Found by a newcomer: four `kb edit --append` at once reported success for edits the
+// file then did not hold (both passed "unchanged since read", the second rename won).
+TEST(Writes, ConcurrentEditsNeverLoseOneThatReportedSuccess)
+{
+    TempDir d;
+    initRoot(d);
+    d.write("lessons/busy.md", "---\nid: busy\ntype: lesson\ntitle: Busy\ndate: 2020-01-01\n"
+                               "touchpoint: [tp01-proposal]\n---\nBody\n");
+    std::atomic<int> succeeded{0};
+    std::vector<std::thread> writers;
+    for (int w = 0; w < 4; ++w)
+        writers.emplace_back([&, w] {
+            for (int i = 0; i < 8; ++i)
+                if (runKb({"edit", "busy", "--append", "line-" + std::to_string(w) + "-" +
+                                                          std::to_string(i)},
+                          d.path())
+                        .exitCode == 0)
+                    ++succeeded;
+        });
+    for (auto &t : writers)
+        t.join();
+    const std::string text = d.read("lessons/busy.md");
+    int lines = 0;
+    for (std::size_t at = 0; (at = text.find("line-", at)) != std::string::npos; ++at)
+        ++lines;
+    EXPECT_GT(succeeded.load(), 0);
+    EXPECT_EQ(lines, succeeded.load()) << text;
+}
+
+// A write is proven before it lands: what kb would write must read back as a record and
+// fit max_file_bytes, or nothing is written.
+TEST(Writes, AWriteKbCouldNotReadBackIsRefused)
+{
+    TempDir d;
+    initRoot(d);
+    RunResult bad = runKb({"new", "lesson", "--title", "a\xff" "b", "--touchpoint",
+                           "tp01-proposal"},
+                          d.path());
+    EXPECT_NE(bad.exitCode, 0);
+    EXPECT_NE(bad.err.find("invalid UTF-8"), std::string::npos) << bad.err;
+    EXPECT_FALSE(fs::exists(d.file("lessons")) && !fs::is_empty(d.file("lessons")));
+
+    d.write("kb.yaml", "max_file_bytes: 2000\n");
+    d.write("lessons/small.md", "---\nid: small\ntype: lesson\ntitle: Small\ndate: 2020-01-01\n"
+                                "touchpoint: [tp01-proposal]\n---\nBody\n");
+    const std::string before = d.read("lessons/small.md");
+    RunResult big = runKb({"edit", "small", "--append", std::string(3000, 'x')}, d.path());
+    EXPECT_NE(big.exitCode, 0);
+    EXPECT_NE(big.err.find("max_file_bytes"), std::string::npos) << big.err;
+    EXPECT_EQ(d.read("lessons/small.md"), before);
+    RunResult type = runKb({"edit", "small", "--set", "type=case"}, d.path());
+    EXPECT_EQ(type.exitCode, 2);
+    EXPECT_EQ(d.read("lessons/small.md"), before);
 }

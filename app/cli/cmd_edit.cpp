@@ -94,7 +94,7 @@ int runEdit(Session &s, const Args &args)
         return environmentError(error);
     const Record *r = s.store().byId(a.positional[0]);
     if (!r) {
-        printErr("kb edit: no record with id '" + a.positional[0] + "'\n");
+        printErr("kb edit: no record with id '" + displayLine(a.positional[0]) + "'\n");
         return 1;
     }
     auto sets = a.values.find("set");
@@ -114,6 +114,9 @@ int runEdit(Session &s, const Args &args)
             std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
             if (key == "id")
                 return usageError("edit", "the id of a record cannot change");
+            if (key == "type")
+                return usageError("edit", "the type of a record cannot change (file a new "
+                                          "record of the other type instead)");
             const FieldSpec *spec = plugin ? plugin->schema.find(key) : nullptr;
             FieldValue v;
             v.kind = FieldValue::Kind::Scalar;

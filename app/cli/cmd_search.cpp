@@ -240,7 +240,7 @@ std::vector<SimilarRecord> similarRecords(Session &s, const std::string &id, int
     try {
         search::Searcher searcher(s.root(), s.indexSchema(), s.lexicon());
         std::string error;
-        if (!searcher.open(&error))
+        if (!openSearcher(s, searcher, &error)) // a small root is synced first, as for search
             return out;
         search::SearchOptions o;
         o.limit = limit;

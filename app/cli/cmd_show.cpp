@@ -1,6 +1,6 @@
-#include "displaytext.h"
 #include "args.h"
 #include "commands.h"
+#include "displaytext.h"
 #include "output.h"
 #include "recordbridge.h"
 #include "session.h"
@@ -29,7 +29,7 @@ int runShow(Session &s, const Args &args)
         return environmentError(error);
     const Record *r = s.store().byId(a.positional[0]);
     if (!r) {
-        printErr("kb show: no record with id '" + a.positional[0] + "'\n");
+        printErr("kb show: no record with id '" + displayLine(a.positional[0]) + "'\n");
         return 1;
     }
     if (!a.flag("json")) {

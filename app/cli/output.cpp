@@ -1,5 +1,7 @@
 #include "output.h"
 
+#include "displaytext.h"
+
 #include <QJsonDocument>
 
 #include <cstdio>
@@ -25,13 +27,14 @@ void printJson(const QJsonDocument &doc)
 
 int usageError(const std::string &command, const std::string &message)
 {
-    printErr("kb " + command + ": " + message + "\nTry 'kb " + command + " --help'.\n");
+    printErr("kb " + displayLine(command) + ": " + displayLine(message) + "\nTry 'kb " +
+             displayLine(command) + " --help'.\n");
     return 2;
 }
 
 int environmentError(const std::string &message)
 {
-    printErr("kb: " + message + "\n");
+    printErr("kb: " + displayLine(message) + "\n");
     return 2;
 }
 

@@ -1,11 +1,11 @@
 #include "session.h"
 
 #include "atomicfile.h"
+#include "dictionary.h"
 #include "hostservices.h"
 #include "indexlocation.h"
 #include "indexschema.h"
 #include "indexsync.h"
-#include "dictionary.h"
 #include "lexicon.h"
 #include "output.h"
 #include "recordbridge.h"
@@ -14,10 +14,15 @@
 #include <kb/recordtype.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <fcntl.h>
 #include <filesystem>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace kb {
 
@@ -153,8 +158,8 @@ std::vector<Finding> Session::ruleFindings(const Record &r)
                 {r.path, r.lineOf(field), field, issue.message.toStdString(), issue.warning});
         }
     } catch (const std::exception &e) {
-        out.push_back({r.path, 0, {},
-                       "plugin '" + plugin->id + "' failed while validating: " + e.what()});
+        out.push_back(
+            {r.path, 0, {}, "plugin '" + plugin->id + "' failed while validating: " + e.what()});
     } catch (...) {
         out.push_back({r.path, 0, {}, "plugin '" + plugin->id + "' failed while validating"});
     }
@@ -176,6 +181,34 @@ std::vector<Finding> Session::checkAll()
     return out;
 }
 
+namespace {
+
+// An exclusive flock on <root>/.kb/write.lock for the check-and-replace of one write.
+class RecordWriteLock {
+public:
+    explicit RecordWriteLock(const std::string &rootDir)
+    {
+        const std::string dir = rootDir + "/.kb";
+        ::mkdir(dir.c_str(), 0755);
+        fd_ = ::open((dir + "/write.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd_ >= 0)
+            while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+            }
+    }
+    ~RecordWriteLock()
+    {
+        if (fd_ >= 0)
+            ::close(fd_);
+    }
+    RecordWriteLock(const RecordWriteLock &) = delete;
+    RecordWriteLock &operator=(const RecordWriteLock &) = delete;
+
+private:
+    int fd_ = -1;
+};
+
+} // namespace
+
 bool Session::writeRecord(const std::string &relPath, const std::string &content, bool createOnly,
                           const std::string *expectedOld, std::string *error,
                           std::vector<Finding> *refusedBy)
@@ -183,6 +216,19 @@ bool Session::writeRecord(const std::string &relPath, const std::string &content
     std::string abs;
     if (!resolveInsideRoot(root_, relPath, &abs, error))
         return false;
+    // What is written must be what kb reads back: a record, within max_file_bytes.
+    if (content.size() > root_.maxFileBytes) {
+        *error = relPath + ": the record would be " + std::to_string(content.size()) +
+                 " bytes, over the " + std::to_string(root_.maxFileBytes) +
+                 "-byte limit (max_file_bytes in kb.yaml); nothing written";
+        return false;
+    }
+    if (const ParseResult readBack = parseRecord(relPath, content); !readBack.record) {
+        *error = (readBack.findings.empty() ? relPath + ": unreadable"
+                                            : readBack.findings.front().toString()) +
+                 " (in what would be written; nothing written)";
+        return false;
+    }
     if (!forceRuleErrors) {
         std::vector<Finding> refusing = ruleErrorsIntroduced(relPath, content, expectedOld);
         if (!refusing.empty()) {
@@ -196,6 +242,9 @@ bool Session::writeRecord(const std::string &relPath, const std::string &content
             return false;
         }
     }
+    // One writer at a time in a root, so "unchanged since read" still holds at the rename:
+    // two edits of one file never both pass the check and lose one another.
+    RecordWriteLock lock(root_.dir);
     if (expectedOld) {
         std::string now, readError;
         if (!readWholeFile(abs, &now, &readError) || now != *expectedOld) {

@@ -48,6 +48,21 @@ std::string display(std::string_view text, bool keepLines)
                 continue;
             }
         }
+        // Bidirectional overrides and isolates (U+202A..U+202E, U+2066..U+2069) make a
+        // line read differently from what it holds.
+        if (c == 0xE2 && i + 2 < text.size()) {
+            const auto b1 = static_cast<unsigned char>(text[i + 1]);
+            const auto b2 = static_cast<unsigned char>(text[i + 2]);
+            if ((b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) ||
+                (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9)) {
+                const unsigned cp = 0x2000u | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
+                out += "\\u";
+                for (int shift = 12; shift >= 0; shift -= 4)
+                    out += "0123456789abcdef"[(cp >> shift) & 0xF];
+                i += 2;
+                continue;
+            }
+        }
         out += static_cast<char>(c);
     }
     return out;

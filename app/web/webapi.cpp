@@ -707,6 +707,10 @@ ApiResponse WebApi::updateRecord(const std::string &id, const QByteArray &body, 
     if (!problems.isEmpty())
         return ApiResponse::error(422, "some fields need attention",
                                   QJsonObject{{"fields", problems}});
+    if (in.contains("body") && !in.value("body").isString())
+        return ApiResponse::error(422, "body must be a string (the Markdown after the front "
+                                       "matter); leave it out to keep the body",
+                                  QJsonObject{{"fields", QJsonObject{{"body", "must be text"}}}});
     std::string text = r->text;
     if (in.contains("body")) {
         std::string newBody = in.value("body").toString().toStdString();
