@@ -64,42 +64,47 @@ bool ReferenceLength::outgrown(std::size_t documents) const
 
 void storeImpacts(Xapian::Document &doc, double referenceLength)
 {
-    // One walk collects the weighted terms and the length (the term list must not change
-    // while it is walked); the impacts follow from both.
-    struct Weighted {
-        std::string term;
-        Xapian::termcount wdf;
-    };
-    std::vector<Weighted> terms;
+    // The term list must not change while it is walked: one walk for the length, a second
+    // for the impacts (and the positions of the terms whose wdf goes down), then the
+    // changes. Positions are read in the walk because a document's TermIterator::skip_to
+    // steps from the first term: one per lowered term was quadratic in a large file.
     double length = 0;
     for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t)
-        if (const Xapian::termcount wdf = t.get_wdf(); wdf > 0) {
-            terms.push_back({*t, wdf});
-            length += wdf;
-        }
+        length += t.get_wdf();
     const double normLength = std::max(length / std::max(1.0, referenceLength), kMinNormLength);
     const double lengthPart = kK1 * (normLength * kB + (1 - kB));
-    for (const Weighted &w : terms) {
-        const double part = double(w.wdf) / (lengthPart + double(w.wdf));
+    struct Change {
+        std::string term;
+        Xapian::termcount wdf, impact;
+        std::vector<Xapian::termpos> positions; // only when the wdf goes down
+    };
+    std::vector<Change> changes;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        const Xapian::termcount wdf = t.get_wdf();
+        if (wdf == 0)
+            continue;
+        const double part = double(wdf) / (lengthPart + double(wdf));
         const auto impact =
             Xapian::termcount(std::clamp(std::lround(part * kImpactScale), 1L, long(kImpactScale)));
-        if (impact > w.wdf) {
-            doc.add_term(w.term, impact - w.wdf); // in place, positions untouched
+        if (impact == wdf)
+            continue;
+        Change c{*t, wdf, impact, {}};
+        if (impact < wdf)
+            for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
+                c.positions.push_back(*p);
+        changes.push_back(std::move(c));
+    }
+    for (const Change &c : changes) {
+        if (c.impact > c.wdf) {
+            doc.add_term(c.term, c.impact - c.wdf); // in place, positions untouched
             continue;
         }
-        if (impact == w.wdf)
-            continue;
         // Lowering a wdf (only terms repeated about a hundred times) takes the term out
         // and back with its positions: Xapian has no call that lowers wdf alone.
-        std::vector<Xapian::termpos> positions;
-        auto t = doc.termlist_begin();
-        t.skip_to(w.term);
-        for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
-            positions.push_back(*p);
-        doc.remove_term(w.term);
-        for (Xapian::termpos p : positions)
-            doc.add_posting(w.term, p, 0);
-        doc.add_term(w.term, impact);
+        doc.remove_term(c.term);
+        for (Xapian::termpos p : c.positions)
+            doc.add_posting(c.term, p, 0);
+        doc.add_term(c.term, c.impact);
     }
 }
 
