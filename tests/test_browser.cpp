@@ -360,19 +360,13 @@ TEST(BrowserRoundTrip, EveryShippedRecordSavedUnchangedThroughTheFormStaysByteFo
 {
     namespace fs = std::filesystem;
     TempDir root;
+    copyShippedContent(root);
     std::map<std::string, std::string> before;
-    for (const auto &e : fs::recursive_directory_iterator(KB_SOURCE_DIR "/content")) {
-        const fs::path rel = fs::relative(e.path(), KB_SOURCE_DIR "/content");
-        if (rel.begin()->string() == ".kb")
-            continue;
-        if (e.is_directory()) {
-            fs::create_directories(fs::path(root.path()) / rel);
-        } else {
-            fs::copy_file(e.path(), fs::path(root.path()) / rel);
-            if (rel.extension() == ".md")
-                before[rel.string()] = root.read(rel.string());
+    for (const auto &e : fs::recursive_directory_iterator(root.path()))
+        if (e.path().extension() == ".md") {
+            const std::string rel = fs::relative(e.path(), root.path()).string();
+            before[rel] = root.read(rel);
         }
-    }
     const QJsonArray list =
         QJsonDocument::fromJson(QByteArray::fromStdString(runKb({"list", "--json"}, root.path()).out))
             .array();

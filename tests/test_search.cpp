@@ -729,15 +729,7 @@ TEST_F(Search, EstimatesHoldWhenSimilarRecordsSitTogetherOnDisk)
 TEST(Similar, EveryShippedRecordHasAtLeastThreeNeighboursAndFilingNamesThem)
 {
     TempDir root;
-    for (const auto &e : fs::recursive_directory_iterator(KB_SOURCE_DIR "/content")) {
-        const fs::path rel = fs::relative(e.path(), KB_SOURCE_DIR "/content");
-        if (rel.begin()->string() == ".kb")
-            continue;
-        if (e.is_directory())
-            fs::create_directories(fs::path(root.path()) / rel);
-        else
-            fs::copy_file(e.path(), fs::path(root.path()) / rel);
-    }
+    copyShippedContent(root);
     ASSERT_EQ(runKb({"index"}, root.path()).exitCode, 0);
     const QJsonArray list =
         QJsonDocument::fromJson(QByteArray::fromStdString(runKb({"list", "--json"}, root.path()).out))

@@ -11,7 +11,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <map>
 #include <thread>
 
 using namespace kbtest;
@@ -700,22 +702,6 @@ TEST_F(ServeTest, RankingAndCountsMatchTheCliOnAGeneratedRoot)
 
 namespace {
 
-// The shipped content/ copied into `to` (its index left behind): records the team wrote by
-// hand over the years, labels and aliases in vocabulary fields included.
-void copyShippedContent(const std::string &to)
-{
-    namespace fs = std::filesystem;
-    for (const auto &e : fs::recursive_directory_iterator(KB_SOURCE_DIR "/content")) {
-        const fs::path rel = fs::relative(e.path(), KB_SOURCE_DIR "/content");
-        if (rel.begin()->string() == ".kb")
-            continue;
-        if (e.is_directory())
-            fs::create_directories(fs::path(to) / rel);
-        else
-            fs::copy_file(e.path(), fs::path(to) / rel, fs::copy_options::overwrite_existing);
-    }
-}
-
 std::map<std::string, std::string> filesUnder(const std::string &root)
 {
     std::map<std::string, std::string> out;
@@ -734,7 +720,7 @@ std::map<std::string, std::string> filesUnder(const std::string &root)
 TEST(ServeRoundTrip, EveryShippedRecordSavedUnchangedStaysByteForByte)
 {
     TempDir root;
-    copyShippedContent(root.path());
+    copyShippedContent(root);
     const auto before = filesUnder(root.path());
     ServeProcess server(root.path());
     httplib::Client c("127.0.0.1", server.port());

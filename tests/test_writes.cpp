@@ -6,8 +6,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <fcntl.h>
 #include <csignal>
+#include <fcntl.h>
 #include <filesystem>
 #include <random>
 #include <sys/stat.h>
@@ -51,7 +51,8 @@ TEST(Writes, EditOfAHandWrittenRecordChangesOnlyTheKeyAndStaysFindable)
     TempDir d;
     initRoot(d);
     d.write("lessons/hand.md", kHandWritten);
-    RunResult r = runKb({"edit", "hand", "--set", "owner=王工", "--set", "outcome=mixed"}, d.path());
+    RunResult r =
+        runKb({"edit", "hand", "--set", "owner=王工", "--set", "outcome=mixed"}, d.path());
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_EQ(d.read("lessons/hand.md"),
               "---\nid: hand\ntype: lesson\ntitle: 割接复盘\n  (second line)\n"
@@ -99,9 +100,8 @@ TEST(Writes, ARuleThatFindsAnErrorRefusesTheWriteUnlessForced)
     EXPECT_NE(refused.err.find("owner"), std::string::npos) << refused.err;
     EXPECT_FALSE(fs::exists(d.file("improvements")) && !fs::is_empty(d.file("improvements")));
 
-    RunResult ok = runKb({"new", "improvement", "--title", "Spare parts on site", "--source",
-                          "internal"},
-                         d.path());
+    RunResult ok = runKb(
+        {"new", "improvement", "--title", "Spare parts on site", "--source", "internal"}, d.path());
     ASSERT_EQ(ok.exitCode, 0) << ok.err;
     const std::string rel = ok.out.substr(0, ok.out.find('\n'));
     const std::string id = fs::path(rel).stem().string();
@@ -137,7 +137,8 @@ TEST(Writes, RecordTextIsShownNeverObeyedByTheTerminal)
             EXPECT_NE(r.out.find("notes/two\\nlines.md:"), std::string::npos) << r.out;
             for (std::size_t at = 0, next; at < r.out.size(); at = next + 1) {
                 next = r.out.find('\n', at);
-                EXPECT_EQ(r.out.compare(at, 6, "notes/") == 0 || r.out.compare(at, 8, "lessons/") == 0,
+                EXPECT_EQ(r.out.compare(at, 6, "notes/") == 0 ||
+                              r.out.compare(at, 8, "lessons/") == 0,
                           true)
                     << "a line that is not a finding: " << r.out.substr(at, next - at);
             }
@@ -231,8 +232,8 @@ TEST(Writes, ConcurrentEditsNeverLoseOneThatReportedSuccess)
     for (int w = 0; w < 4; ++w)
         writers.emplace_back([&, w] {
             for (int i = 0; i < 8; ++i)
-                if (runKb({"edit", "busy", "--append", "line-" + std::to_string(w) + "-" +
-                                                          std::to_string(i)},
+                if (runKb({"edit", "busy", "--append",
+                           "line-" + std::to_string(w) + "-" + std::to_string(i)},
                           d.path())
                         .exitCode == 0)
                     ++succeeded;
@@ -253,8 +254,10 @@ TEST(Writes, AWriteKbCouldNotReadBackIsRefused)
 {
     TempDir d;
     initRoot(d);
-    RunResult bad = runKb({"new", "lesson", "--title", "a\xff" "b", "--touchpoint",
-                           "tp01-proposal"},
+    RunResult bad = runKb({"new", "lesson", "--title",
+                           "a\xff"
+                           "b",
+                           "--touchpoint", "tp01-proposal"},
                           d.path());
     EXPECT_NE(bad.exitCode, 0);
     EXPECT_NE(bad.err.find("invalid UTF-8"), std::string::npos) << bad.err;

@@ -152,4 +152,20 @@ void initRoot(const TempDir &dir)
     dir.write("vocab/regions.yaml", "- {id: apac, zh: 亚太, en: Asia Pacific}\n");
 }
 
+void copyShippedContent(const TempDir &dir)
+{
+    namespace fs = std::filesystem;
+    const fs::path from = KB_SOURCE_DIR "/content";
+    for (const auto &e : fs::recursive_directory_iterator(from)) {
+        const fs::path rel = fs::relative(e.path(), from);
+        if (rel.begin()->string() == ".kb")
+            continue;
+        if (e.is_directory())
+            fs::create_directories(fs::path(dir.path()) / rel);
+        else
+            fs::copy_file(e.path(), fs::path(dir.path()) / rel,
+                          fs::copy_options::overwrite_existing);
+    }
+}
+
 } // namespace kbtest

@@ -41,5 +41,9 @@ private:
 // A kb root made by `kb init` with the vocabularies the shipped plugins use.
 void initRoot(const TempDir &dir);
 
+// The shipped content/ copied into `dir` (its index left behind): records the team wrote
+// by hand over the years, for tests that must hold on every one of them.
+void copyShippedContent(const TempDir &dir);
+
 std::string kbExe();
 } // namespace kbtest
