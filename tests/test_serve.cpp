@@ -243,8 +243,9 @@ TEST_F(ServeTest, EditKeepsUntouchedBytesAndRefusesAStaleVersion)
         return out;
     };
     int changed = 0;
+    const std::vector<std::string> old = lines(before); // one vector, not three temporaries
     for (const auto &l : lines(after))
-        changed += std::find(lines(before).begin(), lines(before).end(), l) == lines(before).end();
+        changed += std::find(old.begin(), old.end(), l) == old.end();
     EXPECT_LE(changed, 2) << after;
 
     // A second editor still holding the old version is told, and loses nothing.
@@ -724,9 +725,9 @@ TEST(ServeRoundTrip, EveryShippedRecordSavedUnchangedStaysByteForByte)
     const auto before = filesUnder(root.path());
     ServeProcess server(root.path());
     httplib::Client c("127.0.0.1", server.port());
-    const QJsonArray list =
-        QJsonDocument::fromJson(QByteArray::fromStdString(runKb({"list", "--json"}, root.path()).out))
-            .array();
+    const QJsonArray list = QJsonDocument::fromJson(QByteArray::fromStdString(
+                                                        runKb({"list", "--json"}, root.path()).out))
+                                .array();
     ASSERT_GE(list.size(), 30);
     int saved = 0;
     for (const auto &item : list) {
@@ -739,7 +740,8 @@ TEST(ServeRoundTrip, EveryShippedRecordSavedUnchangedStaysByteForByte)
         QJsonObject fields = rec["values"].toObject();
         for (const char *fixed : {"id", "type", "updated"})
             fields.remove(fixed);
-        const QJsonObject edit{{"version", rec["version"]}, {"fields", fields}, {"body", rec["body"]}};
+        const QJsonObject edit{
+            {"version", rec["version"]}, {"fields", fields}, {"body", rec["body"]}};
         auto put = c.Put(("/api/records/" + id).c_str(), {{"X-KB-Request", "1"}}, compact(edit),
                          "application/json");
         ASSERT_TRUE(put) << id;
@@ -785,8 +787,7 @@ TEST_F(ServeTest, NoSuggestionRevealsRestrictedWordsAndABodyMustBeText)
     const QJsonObject cleared = parse(c.Get("/api/search?q=secretwrod", withToken)->body);
     EXPECT_EQ(cleared["suggestion"].toString(), "secretword") << compact(cleared);
 
-    const QJsonObject rec =
-        parse(c.Get(("/api/records/" + lessonId).c_str(), withToken)->body);
+    const QJsonObject rec = parse(c.Get(("/api/records/" + lessonId).c_str(), withToken)->body);
     const std::string path = rec["path"].toString().toStdString();
     const std::string before = dir.read(path);
     for (const char *body : {"null", "123", "false", "[\"a\"]", "{\"a\":1}"}) {

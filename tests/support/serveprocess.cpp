@@ -2,10 +2,12 @@
 
 #include "kbrunner.h"
 
+#include <csignal>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdexcept>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +22,9 @@ ServeProcess::ServeProcess(const std::string &root, const std::vector<std::strin
         throw std::runtime_error("pipe failed");
     pid_ = ::fork();
     if (pid_ == 0) {
+        // The server goes when the test does, even when the test crashes: an orphan would
+        // hold ctest's pipe open until the test's timeout.
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
         ::dup2(out[1], 1);
         ::close(out[0]);
         ::close(out[1]);

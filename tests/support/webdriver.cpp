@@ -2,7 +2,9 @@
 
 #include "serveprocess.h"
 
+#include <csignal>
 #include <httplib.h>
+#include <sys/prctl.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -41,6 +43,8 @@ Browser::Browser()
     port_ = freePort();
     driver_ = ::fork();
     if (driver_ == 0) {
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM); // never outlives a crashed test
+
         const std::string portArg = "--port=" + std::to_string(port_);
         ::execl("/usr/bin/chromedriver", "chromedriver", portArg.c_str(), "--silent",
                 static_cast<char *>(nullptr));
