@@ -400,6 +400,16 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
                 report->rebuildReason = "the index could not be opened (" + e.get_msg() + ")";
             }
         }
+        ScanResult scan = scanMarkdownFiles(root);
+        report->findings = scan.findings;
+        // The calibration must fit the root as it will be after this sync, not as it was:
+        // 30 records added to an index made empty were otherwise weighed as if alone, and
+        // only a later sync (by luck, a search of racily clean files) recalibrated.
+        if (!rebuild && reference.outgrown(scan.files.size())) {
+            rebuild = true;
+            report->rebuildReason = "the root grew well past the records its ranking was "
+                                    "calibrated on";
+        }
         if (rebuild) {
             db.reset();
             where.removeStale();
@@ -409,8 +419,6 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
         report->rebuilt = rebuild;
         FacetCodes codes = FacetCodes::deserialize(db->get_metadata(kFacetCodesMetadataKey));
 
-        ScanResult scan = scanMarkdownFiles(root);
-        report->findings = scan.findings;
         const std::vector<Indexed> indexed = rebuild ? std::vector<Indexed>{} : indexedFiles(*db);
 
         // Both lists are sorted by path: one merge finds new, changed and deleted files.
