@@ -14,7 +14,6 @@
 #include <cstdio>
 #include <functional>
 #include <set>
-#include <unordered_set>
 
 namespace kb::search {
 
@@ -58,17 +57,10 @@ void indexRecord(const Record &r, const IndexSchema &schema, Xapian::Document &d
     const std::string id = Store::effectiveId(r);
     const std::string title = r.title();
     const std::string date = r.value("date");
-    // Each value once: a record that repeats a list item still counts once in its facet.
-    std::unordered_set<std::string> seenFacets;
-    const auto addFacet = [&](const std::string &name, const std::string &value) {
-        std::string entry = packFacet(name, value);
-        if (seenFacets.insert(entry).second)
-            facets += entry;
-    };
 
     doc.add_boolean_term(booleanTerm("Q", id));
     doc.add_boolean_term(booleanTerm("XTYPE:", typeName));
-    addFacet("type", typeName);
+    facets += packFacet("type", typeName);
     data.set("id", id);
     data.set("type", typeName);
     data.set("title", title);
@@ -79,12 +71,12 @@ void indexRecord(const Record &r, const IndexSchema &schema, Xapian::Document &d
         addDate(doc, "D", key);
         addDate(doc, "M", key.substr(0, 6));
         addDate(doc, "Y", key.substr(0, 4));
-        addFacet("year", key.substr(0, 4));
+        facets += packFacet("year", key.substr(0, 4));
     }
     for (const std::string &tag :
          r.field("tags") ? r.field("tags")->asList() : std::vector<std::string>{}) {
         doc.add_boolean_term(booleanTerm("K", tag));
-        addFacet("tags", foldText(tag));
+        facets += packFacet("tags", foldText(tag));
     }
 
     // Title counts three times over body text, and can be searched on its own.
@@ -124,7 +116,7 @@ void indexRecord(const Record &r, const IndexSchema &schema, Xapian::Document &d
                 if (!f->prefix.empty())
                     doc.add_boolean_term(booleanTerm(f->prefix, canonical));
                 if (f->facet)
-                    addFacet(f->name, foldText(canonical));
+                    facets += packFacet(f->name, foldText(canonical));
                 if (f->freeText) {
                     text.addText(item);
                     if (term) {

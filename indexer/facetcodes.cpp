@@ -1,5 +1,7 @@
 #include "facetcodes.h"
 
+#include <algorithm>
+
 namespace kb::search {
 
 FacetCodes::FacetCodes(FacetCodes &&other) noexcept
@@ -21,7 +23,7 @@ FacetCodes &FacetCodes::operator=(FacetCodes &&other) noexcept
 
 std::string FacetCodes::encode(std::string_view packed)
 {
-    std::string out;
+    std::vector<std::uint32_t> found;
     std::lock_guard lock(mutex_);
     while (!packed.empty()) {
         const std::size_t end = packed.find('\x1e');
@@ -38,12 +40,18 @@ std::string FacetCodes::encode(std::string_view packed)
         } else {
             code = it->second;
         }
+        found.push_back(code);
+    }
+    // Each code once: a record that repeats a list item still counts once in its facet.
+    std::sort(found.begin(), found.end());
+    found.erase(std::unique(found.begin(), found.end()), found.end());
+    std::string out;
+    for (std::uint32_t code : found)
         do {
             unsigned char b = code & 0x7F;
             code >>= 7;
             out += char(b | (code ? 0x80 : 0));
         } while (code);
-    }
     return out;
 }
 

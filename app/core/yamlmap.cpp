@@ -332,14 +332,19 @@ std::optional<YamlProblem> readYamlMap(std::string_view yaml, int firstLine, Yam
         if (auto [it, fresh] = keyLines.emplace(entry.key, line); !fresh)
             return YamlProblem{line, "duplicate key '" + entry.key + "' (first at line " +
                                          std::to_string(it->second) + ")"};
-        std::size_t lineStart = entry.keyBegin;
-        while (lineStart > 0 && yaml[lineStart - 1] != '\n')
-            --lineStart;
-        for (std::size_t i = lineStart; i < entry.keyBegin; ++i)
-            if (yaml[i] == '?')
-                out->explicitKeys = true;
-        if (out->entries.empty())
+        // `? key`: only the blanks just before the key are looked at, so a one-line flow
+        // mapping of many keys is not rescanned from its start for each one (quadratic).
+        std::size_t before = entry.keyBegin;
+        while (before > 0 && (yaml[before - 1] == ' ' || yaml[before - 1] == '\t'))
+            --before;
+        if (before > 0 && yaml[before - 1] == '?')
+            out->explicitKeys = true;
+        if (out->entries.empty()) {
+            std::size_t lineStart = entry.keyBegin;
+            while (lineStart > 0 && yaml[lineStart - 1] != '\n')
+                --lineStart;
             out->keyColumn = entry.keyBegin - lineStart;
+        }
 
         ValueBuilder value{entry, toByte, yaml, scalarAnchors};
         for (;;) {
