@@ -223,14 +223,15 @@ bool Session::writeRecord(const std::string &relPath, const std::string &content
                  "-byte limit (max_file_bytes in kb.yaml); nothing written";
         return false;
     }
-    if (const ParseResult readBack = parseRecord(relPath, content); !readBack.record) {
+    const ParseResult readBack = parseRecord(relPath, content);
+    if (!readBack.record) {
         *error = (readBack.findings.empty() ? relPath + ": unreadable"
                                             : readBack.findings.front().toString()) +
                  " (in what would be written; nothing written)";
         return false;
     }
     if (!forceRuleErrors) {
-        std::vector<Finding> refusing = ruleErrorsIntroduced(relPath, content, expectedOld);
+        std::vector<Finding> refusing = ruleErrorsIntroduced(*readBack.record, expectedOld);
         if (!refusing.empty()) {
             const Finding &f = refusing.front();
             *error = f.toString() + " (a rule of its type; nothing written" +
@@ -262,19 +263,14 @@ bool Session::writeRecord(const std::string &relPath, const std::string &content
     return true;
 }
 
-std::vector<Finding> Session::ruleErrorsIntroduced(const std::string &relPath,
-                                                   const std::string &content,
-                                                   const std::string *oldContent)
+std::vector<Finding> Session::ruleErrorsIntroduced(const Record &now, const std::string *oldContent)
 {
     std::vector<Finding> introduced;
-    const ParseResult now = parseRecord(relPath, content);
-    if (!now.record)
-        return introduced;
     std::vector<Finding> before;
     if (oldContent)
-        if (const ParseResult old = parseRecord(relPath, *oldContent); old.record)
+        if (const ParseResult old = parseRecord(now.path, *oldContent); old.record)
             before = ruleFindings(*old.record);
-    for (Finding &f : ruleFindings(*now.record)) {
+    for (Finding &f : ruleFindings(now)) {
         const bool known = std::any_of(before.begin(), before.end(), [&](const Finding &b) {
             return b.field == f.field && b.message == f.message;
         });

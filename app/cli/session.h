@@ -70,10 +70,9 @@ public:
     void reindexFiles(const std::vector<std::string> &relPaths);
 
 private:
-    // Error findings of the plugin rules in `content` that `oldContent` did not have.
-    std::vector<Finding> ruleErrorsIntroduced(const std::string &relPath,
-                                              const std::string &content,
-                                              const std::string *oldContent);
+    // Error findings of the plugin rules in `now` (what is about to be written) that
+    // `oldContent` did not have.
+    std::vector<Finding> ruleErrorsIntroduced(const Record &now, const std::string *oldContent);
 
     std::string cwd_, exeDir_;
     KbRoot root_;
