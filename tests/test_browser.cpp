@@ -286,7 +286,8 @@ TEST_F(BrowserTest, EditARecordKeepingUntouchedBytesAndRefusingAStaleSave)
 TEST_F(BrowserTest, BeyondLoopbackATokenTypedIntoThePromptUnlocksWriting)
 {
     const std::string token = "board-token-0123456789";
-    ServeProcess guarded(dir.path(), {"--host", "0.0.0.0"}, {{"KB_SERVE_TOKEN", token}});
+    ServeProcess guarded(dir.path(), {"--host", "0.0.0.0", "--public-url", "http://kb.test"},
+                          {{"KB_SERVE_TOKEN", token}});
     browser.open(guarded.url() + "/view/improvements/board");
     const std::string card = ".card[data-id='" + improvementId + "']";
     ASSERT_TRUE(browser.waitFor("document.querySelector(" + js(card) + ")"));

@@ -298,8 +298,8 @@ TEST_F(ServeTest, BeyondLoopbackWritesAndRestrictedReadsNeedTheToken)
     const std::string token = "s3cret-token-for-tests-0123456789";
     dir.write("token.txt", token + "\n");
     {
-        ServeProcess server(dir.path(),
-                            {"--host", "0.0.0.0", "--token-file", dir.file("token.txt")});
+        ServeProcess server(dir.path(), {"--host", "0.0.0.0", "--public-url", "http://kb.test",
+                                         "--token-file", dir.file("token.txt")});
         httplib::Client c("127.0.0.1", server.port());
         const std::string body =
             R"({"type":"lesson","title":"tok","fields":{"touchpoint":["tp01-proposal"]}})";
@@ -320,7 +320,7 @@ TEST_F(ServeTest, BeyondLoopbackWritesAndRestrictedReadsNeedTheToken)
     }
     {
         // No token configured: such a server is read-only.
-        ServeProcess server(dir.path(), {"--host", "0.0.0.0"});
+        ServeProcess server(dir.path(), {"--host", "0.0.0.0", "--public-url", "http://kb.test"});
         httplib::Client c("127.0.0.1", server.port());
         auto r =
             c.Post("/api/records", writeHeaders(),
@@ -580,7 +580,8 @@ TEST_F(ServeTest, ViewsShowRestrictedRecordsOnlyToReadersCleared)
     }
     const std::string token = "view-token-for-tests-0123456789";
     dir.write("token.txt", token + "\n");
-    ServeProcess server(dir.path(), {"--host", "0.0.0.0", "--token-file", dir.file("token.txt")});
+    ServeProcess server(dir.path(), {"--host", "0.0.0.0", "--public-url", "http://kb.test",
+                                     "--token-file", dir.file("token.txt")});
     httplib::Client c("127.0.0.1", server.port());
     for (const auto &[path, hidden] : views) {
         const std::string anon = html(c, path, {});
@@ -779,7 +780,8 @@ TEST_F(ServeTest, NoSuggestionRevealsRestrictedWordsAndABodyMustBeText)
 {
     const std::string token = "s3cret-token-for-tests-0123456789";
     dir.write("token.txt", token + "\n");
-    ServeProcess server(dir.path(), {"--host", "0.0.0.0", "--token-file", dir.file("token.txt")});
+    ServeProcess server(dir.path(), {"--host", "0.0.0.0", "--public-url", "http://kb.test",
+                                     "--token-file", dir.file("token.txt")});
     httplib::Client c("127.0.0.1", server.port());
     const QJsonObject hidden = parse(c.Get("/api/search?q=secretwrod")->body);
     EXPECT_EQ(hidden["suggestion"].toString(), "") << compact(hidden);

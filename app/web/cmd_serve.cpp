@@ -38,13 +38,19 @@ int runServe(Session &s, const std::vector<std::string> &args)
         {"token-file", true,
          "file holding the token that writes and restricted reads need when the host is not "
          "loopback (also KB_SERVE_TOKEN)"},
+        {"public-url", true,
+         "the URL people reach the server by (serve: public_url in kb.yaml); needed with a "
+         "--host beyond loopback: requests naming any other host get 421"},
+        {"tls-cert", true, "PEM certificate (chain) file: serve HTTPS (serve: tls_cert)"},
+        {"tls-key", true, "PEM private key file of --tls-cert (serve: tls_key)"},
     };
     ParsedArgs a;
     std::string error;
     if (!parseArgs(args, specs, false, &a, &error))
         return usageError("serve", error);
     if (a.help) {
-        printOut("Usage: kb serve [--host ADDR] [--port N] [--token-file FILE]\n\n"
+        printOut("Usage: kb serve [--host ADDR] [--port N] [--token-file FILE] [--public-url URL]\n"
+                 "                [--tls-cert FILE --tls-key FILE]\n\n"
                  "The web app: search, records, filing forms, the improvements board, the "
                  "touchpoint journey and briefs, over a JSON API. Files changed by other "
                  "programs show up within a second or two.\n\n" +
@@ -72,6 +78,25 @@ int runServe(Session &s, const std::vector<std::string> &args)
                                    "16 characters");
     if (!s.openRoot(&error))
         return environmentError(error);
+    if (!web::readServeSettings(s.root().dir, &config, &error))
+        return environmentError(error);
+    if (!a.value("public-url").empty()) {
+        if (web::urlAuthority(a.value("public-url"), &error).empty())
+            return usageError("serve", "--public-url: " + error);
+        config.publicUrls = {a.value("public-url")};
+    }
+    if (!a.value("tls-cert").empty())
+        config.tlsCertFile = a.value("tls-cert");
+    if (!a.value("tls-key").empty())
+        config.tlsKeyFile = a.value("tls-key");
+    if (config.tlsCertFile.empty() != config.tlsKeyFile.empty())
+        return usageError("serve", "--tls-cert and --tls-key go together");
+    if (!config.loopback() && config.publicUrls.empty())
+        return usageError("serve", "--host " + config.host +
+                                       " listens beyond loopback: give --public-url URL (or "
+                                       "serve: public_url in kb.yaml), the address people "
+                                       "use, so requests under other names (DNS rebinding) "
+                                       "are refused");
 
     // Ctrl-C and SIGTERM stop the server cleanly: a thread waits for them.
     sigset_t stopSignals;
@@ -86,7 +111,8 @@ int runServe(Session &s, const std::vector<std::string> &args)
         return environmentError(error);
     const std::string host =
         config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
-    std::printf("kb serve: http://%s:%d/  (Ctrl-C to stop)\n", host.c_str(), server.port());
+    std::printf("kb serve: %s://%s:%d/  (Ctrl-C to stop)\n", config.tls() ? "https" : "http",
+                host.c_str(), server.port());
     if (!config.loopback())
         std::printf("kb serve: listening beyond loopback; %s\n",
                     config.token.empty() ? "read-only and restricted records hidden (no token)"
@@ -97,10 +123,10 @@ int runServe(Session &s, const std::vector<std::string> &args)
         sigwait(&stopSignals, &sig);
         server.stop();
     });
-    server.run();
+    const bool served = server.run(&error);
     pthread_kill(stopper.native_handle(), SIGTERM);
     stopper.join();
-    return 0;
+    return served ? 0 : environmentError(error);
 }
 
 } // namespace kb

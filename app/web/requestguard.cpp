@@ -19,20 +19,76 @@ bool isWrite(const std::string &method)
     return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
 
-} // namespace
-
-bool ServeConfig::loopback() const
+// host[:port] as RFC 9110 allows it: a reg-name of letters, digits, '.', '-', or an IPv4
+// literal, or a bracketed IPv6 literal; then an optional port of digits.
+bool wellFormedHost(const std::string &h)
 {
-    if (host == "localhost")
+    if (h.empty() || h.size() > 300)
+        return false;
+    std::size_t portStart = std::string::npos;
+    if (h[0] == '[') {
+        const std::size_t close = h.find(']');
+        if (close == std::string::npos)
+            return false;
+        in6_addr v6{};
+        if (inet_pton(AF_INET6, h.substr(1, close - 1).c_str(), &v6) != 1)
+            return false;
+        if (close + 1 < h.size()) {
+            if (h[close + 1] != ':')
+                return false;
+            portStart = close + 2;
+        }
+    } else {
+        const std::size_t colon = h.find(':');
+        const std::string name = h.substr(0, colon);
+        if (name.empty() || !std::all_of(name.begin(), name.end(), [](unsigned char c) {
+                return std::isalnum(c) || c == '.' || c == '-';
+            }))
+            return false;
+        if (colon != std::string::npos)
+            portStart = colon + 1;
+    }
+    if (portStart == std::string::npos)
         return true;
+    const std::string port = h.substr(portStart);
+    return !port.empty() && port.size() <= 5 &&
+           std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+// The host part of a well-formed host[:port] and whether it is an IP literal.
+bool isIpLiteral(const std::string &h)
+{
+    if (h[0] == '[')
+        return true;
+    const std::string name = h.substr(0, h.find(':'));
     in_addr v4{};
-    if (inet_pton(AF_INET, host.c_str(), &v4) == 1)
-        return (ntohl(v4.s_addr) >> 24) == 127;
-    in6_addr v6{};
-    if (inet_pton(AF_INET6, host.c_str(), &v6) == 1)
-        return IN6_IS_ADDR_LOOPBACK(&v6);
+    return inet_pton(AF_INET, name.c_str(), &v4) == 1;
+}
+
+bool knownHost(const ServeConfig &config, int boundPort, const std::string &host)
+{
+    const std::string port = ":" + std::to_string(boundPort);
+    if (host == "127.0.0.1" + port || host == "localhost" + port || host == "[::1]" + port ||
+        host == lower(config.host) + port)
+        return true;
+    // A rebinding page reaches the server under its own DNS name, never an IP literal.
+    if (!config.loopback() && isIpLiteral(host))
+        return true;
+    // The names people reach it by, directly or through a reverse proxy on loopback.
+    for (const std::string &url : config.publicUrls) {
+        std::string error;
+        const std::string authority = urlAuthority(url, &error);
+        if (host == authority)
+            return true;
+        // "https://kb.example.com" is reached as Host kb.example.com or kb.example.com:443.
+        if (authority.find(':') == std::string::npos &&
+            (host == authority + ":443" || host == authority + ":80"))
+            return true;
+    }
     return false;
 }
+
+} // namespace
 
 bool sameSecret(const std::string &given, const std::string &secret)
 {
@@ -47,16 +103,21 @@ bool sameSecret(const std::string &given, const std::string &secret)
 Verdict judge(const ServeConfig &config, int boundPort, const RequestFacts &r)
 {
     Verdict v;
-    const std::string host = lower(r.host);
-    if (config.loopback()) {
-        const std::string port = ":" + std::to_string(boundPort);
-        const bool known = host == "127.0.0.1" + port || host == "localhost" + port ||
-                           host == "[::1]" + port || host == lower(config.host) + port;
-        if (!known) {
-            v.status = 421;
-            v.message = "this server answers only to 127.0.0.1" + port + " and localhost" + port;
-            return v;
-        }
+    if (r.hosts.size() != 1 || !wellFormedHost(r.hosts[0])) {
+        v.status = 400;
+        v.message = r.hosts.empty()      ? "the request has no Host header"
+                    : r.hosts.size() > 1 ? "the request has more than one Host header"
+                                         : "the Host header is not a host name and port";
+        return v;
+    }
+    const std::string host = lower(r.hosts[0]);
+    if (!knownHost(config, boundPort, host)) {
+        v.status = 421;
+        v.message = config.loopback()
+                        ? "this server answers only to 127.0.0.1:" + std::to_string(boundPort) +
+                              " and localhost:" + std::to_string(boundPort)
+                        : "this server answers only to the names of its public URL";
+        return v;
     }
     std::string token;
     if (r.authorization.rfind("Bearer ", 0) == 0)
@@ -78,7 +139,9 @@ Verdict judge(const ServeConfig &config, int boundPort, const RequestFacts &r)
         v.message = "cross-site request refused";
         return v;
     }
-    if (!r.origin.empty() && lower(r.origin) != "http://" + host) {
+    // The scheme may differ from the server's own: a TLS proxy in front serves https.
+    const std::string origin = lower(r.origin);
+    if (!origin.empty() && origin != "http://" + host && origin != "https://" + host) {
         v.status = 403;
         v.message = "cross-origin request refused (Origin " + r.origin + ")";
         return v;

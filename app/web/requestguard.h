@@ -1,22 +1,18 @@
 #pragma once
 
+#include "serveconfig.h"
+
 #include <string>
+#include <vector>
 
 namespace kb::web {
-
-// How the server was started: where it listens and the token, if one was configured.
-struct ServeConfig {
-    std::string host = "127.0.0.1";
-    int port = 8080; // 0: any free port
-    std::string token;
-    bool loopback() const;
-};
 
 // The safety rules every request passes before a handler runs. Kept free of HTTP
 // library types so each rule is a plain function of the request's headers.
 struct RequestFacts {
-    std::string method, path, host, origin, secFetchSite, contentType, authorization;
-    std::string requestedWith; // X-KB-Request
+    std::string method, path, origin, secFetchSite, contentType, authorization;
+    std::vector<std::string> hosts; // every Host header, as sent (a NUL byte included)
+    std::string requestedWith;      // X-KB-Request
 };
 
 struct Verdict {
@@ -25,7 +21,11 @@ struct Verdict {
     bool write = false, restricted = false; // what an allowed request may do
 };
 
-// - Host must name this server when bound to loopback (defeats DNS rebinding).
+// - Exactly one Host header, a well-formed host[:port]: otherwise 400.
+// - Host must be one of the server's own names (defeats DNS rebinding, which always
+//   arrives under the attacker's name): on loopback 127.0.0.1, localhost and [::1] with the
+//   bound port; beyond loopback also the host names of the public URLs and IP literals.
+//   Any other name is 421.
 // - Writes (POST/PUT/PATCH/DELETE) must be same-origin JSON carrying X-KB-Request: a form
 //   or a cross-site script cannot send that without a CORS preflight, which is refused.
 // - Bound beyond loopback, writes and restricted reads need the configured token; with no

@@ -1,27 +1,39 @@
 #include "webserver.h"
 
 #include "configsignature.h"
+#include "connectiondeadlines.h"
+#include "httptarget.h"
 #include "indexwatcher.h"
+#include "requestguard.h"
 #include "session.h"
 #include "webapi.h"
 #include "webassets.h"
 
-#include <httplib.h>
+#include <microhttpd.h>
 
 #include <QJsonObject>
 
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <fstream>
 #include <functional>
 #include <mutex>
+#include <optional>
+#include <sstream>
 #include <thread>
 
 namespace kb::web {
 namespace {
-
-constexpr std::size_t kMaxBodyBytes = 1 << 20; // a record form is a few KB
 
 // Paths the single-page app draws itself; anything else is a 404 page.
 bool isAppPath(const std::string &path)
@@ -36,30 +48,138 @@ bool isAppPath(const std::string &path)
     return false;
 }
 
-std::string statusText(int status)
+bool isAssetName(const std::string &name)
 {
-    switch (status) {
-    case 400:
-        return "bad request";
-    case 404:
-        return "not found";
-    case 405:
-        return "method not allowed";
-    case 413:
-        return "request body too large (at most 1 MiB)";
-    case 414:
-        return "request URI too long";
-    case 431:
-        return "request headers too large";
-    default:
-        return "request refused (HTTP " + std::to_string(status) + ")";
-    }
+    return !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '.' || c == '_' || c == '-';
+    });
 }
 
-void send(httplib::Response &res, const ApiResponse &r)
+// How far past max_body_bytes a body is still read (and dropped) so that its sender
+// gets the 413 rather than a reset connection.
+constexpr std::size_t kDiscardFactor = 16;
+
+std::string lowerCase(std::string s)
 {
-    res.status = r.status;
-    res.set_content(r.body.constData(), std::size_t(r.body.size()), r.contentType.c_str());
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    return s;
+}
+
+// What kb answers to one request, with the headers that depend on it.
+struct Answer {
+    ApiResponse response;
+    std::string cacheControl = "no-store";
+    std::string allow;       // for 405
+    bool closeAfter = false; // refused before the body was read, or over the connection cap
+    bool retryLater = false; // 503
+};
+
+Answer answer(ApiResponse r)
+{
+    Answer a;
+    a.response = std::move(r);
+    return a;
+}
+
+Answer refusal(int status, const std::string &message)
+{
+    Answer a = answer(ApiResponse::error(status, message));
+    a.closeAfter = true;
+    return a;
+}
+
+// What one request gathers while the library reads it.
+struct PendingRequest {
+    std::string rawTarget;
+    bool started = false;
+    bool bodyTooLarge = false;
+    std::string body;
+    std::size_t received = 0;                                 // body bytes, kept or dropped
+    std::vector<std::pair<std::string, std::string>> headers; // names in lower case
+    std::size_t headerBytes = 0;
+    std::size_t receivedHeaderBytes = 0; // request line and headers as they came in
+    Verdict verdict;
+
+    // The request line and headers written the way browsers and HTTP libraries write
+    // them ("Name: value" lines); the library parses more forms, and more bytes came in
+    // when a value held a NUL byte (the library cuts it there), padding or folded lines.
+    std::size_t plainFormBytes(const std::string &method, const std::string &version) const
+    {
+        std::size_t n = method.size() + 1 + rawTarget.size() + 1 + version.size() + 2 + 2;
+        for (const auto &[k, v] : headers)
+            n += k.size() + 2 + v.size() + 2;
+        return n;
+    }
+
+    std::string header(const std::string &name) const
+    {
+        for (const auto &[k, v] : headers)
+            if (k == name)
+                return v;
+        return {};
+    }
+};
+
+MHD_Result collectHeader(void *cls, MHD_ValueKind, const char *key, std::size_t keySize,
+                         const char *value, std::size_t valueSize)
+{
+    auto *req = static_cast<PendingRequest *>(cls);
+    std::string name = lowerCase(std::string(key, keySize));
+    req->headerBytes += keySize + valueSize;
+    req->headers.emplace_back(std::move(name), std::string(value ? value : "", valueSize));
+    return MHD_YES;
+}
+
+bool readFile(const std::string &path, std::string *out)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return false;
+    std::ostringstream s;
+    s << in.rdbuf();
+    *out = s.str();
+    return true;
+}
+
+// A listening socket on host:port (port 0: any free one); the port it got.
+int listenOn(const std::string &host, int port, int *boundPort, std::string *error)
+{
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    addrinfo *found = nullptr;
+    const std::string service = std::to_string(port);
+    if (int rc = getaddrinfo(host.c_str(), service.c_str(), &hints, &found); rc != 0) {
+        *error = "cannot listen on " + host + ": " + gai_strerror(rc);
+        return -1;
+    }
+    int fd = -1;
+    for (addrinfo *a = found; a && fd < 0; a = a->ai_next) {
+        fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0)
+            continue;
+        const int on = 1;
+        ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+        if (::bind(fd, a->ai_addr, a->ai_addrlen) != 0 || ::listen(fd, 1024) != 0) {
+            ::close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(found);
+    if (fd < 0) {
+        *error = "cannot listen on " + host + ":" + std::to_string(port) +
+                 " (in use? try --port 0 for any free port)";
+        return -1;
+    }
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len);
+    *boundPort = addr.ss_family == AF_INET6
+                     ? ntohs(reinterpret_cast<sockaddr_in6 *>(&addr)->sin6_port)
+                     : ntohs(reinterpret_cast<sockaddr_in *>(&addr)->sin_port);
+    return fd;
 }
 
 } // namespace
@@ -99,11 +219,21 @@ struct Generation {
     }
 };
 
+// The HTTP side is libmicrohttpd with epoll in a pool of threads: an idle or slow
+// connection costs a socket and a few kilobytes, never a thread, so it cannot hold up
+// anybody else's request (cpp-httplib gave each connection a thread while it waited).
 struct WebServer::Impl {
     ServeConfig config;
     std::atomic<std::shared_ptr<Generation>> current;
-    httplib::Server http;
+    int listenFd = -1;
     int port = 0;
+    std::string tlsCert, tlsKey; // PEM, alive as long as the daemon
+    MHD_Daemon *daemon = nullptr;
+    std::unique_ptr<ConnectionDeadlines> deadlines;
+
+    std::mutex stopMutex;
+    std::condition_variable stopWake;
+    bool stopRequested = false;
 
     // Reloads run on a thread of their own: a file event, or every few seconds for
     // plugins (they live outside the watched root), compares the configuration.
@@ -115,6 +245,14 @@ struct WebServer::Impl {
     Impl(Session &origin, ServeConfig c) : config(std::move(c))
     {
         current.store(makeGeneration(origin.freshCopy()));
+    }
+
+    ~Impl()
+    {
+        if (daemon)
+            MHD_stop_daemon(daemon);
+        if (listenFd >= 0)
+            ::close(listenFd);
     }
 
     // nullptr when the root cannot be opened (gone since the server started).
@@ -179,130 +317,264 @@ struct WebServer::Impl {
             reloader.join();
     }
 
-    RequestFacts facts(const httplib::Request &req) const
+    // The checks made as soon as the headers are in, before any body is read: a refusal
+    // here answers at once and closes the connection.
+    std::optional<Answer> screen(const char *method, const char *version, PendingRequest &req) const
     {
-        return {req.method,
-                req.path,
-                req.get_header_value("Host"),
-                req.get_header_value("Origin"),
-                req.get_header_value("Sec-Fetch-Site"),
-                req.get_header_value("Content-Type"),
-                req.get_header_value("Authorization"),
-                req.get_header_value("X-KB-Request")};
-    }
-
-    Access access(const httplib::Request &req) const
-    {
-        const Verdict v = judge(config, port, facts(req));
-        return {v.write, v.restricted};
-    }
-
-    static Params params(const httplib::Request &req)
-    {
-        return Params(req.params.begin(), req.params.end());
-    }
-
-    static QByteArray body(const httplib::Request &req)
-    {
-        return QByteArray::fromStdString(req.body);
-    }
-
-    void routes()
-    {
-        using Req = const httplib::Request &;
-        using Res = httplib::Response &;
-        http.Get("/api/info", [this](Req q, Res r) { send(r, live()->api.info(access(q))); });
-        http.Get("/api/schema", [this](Req, Res r) { send(r, live()->api.schema()); });
-        http.Get("/api/search",
-                 [this](Req q, Res r) { send(r, live()->api.search(params(q), access(q))); });
-        http.Get("/api/similar",
-                 [this](Req q, Res r) { send(r, live()->api.similar(params(q), access(q))); });
-        http.Get("/api/records",
-                 [this](Req q, Res r) { send(r, live()->api.listRecords(params(q), access(q))); });
-        http.Post("/api/records",
-                  [this](Req q, Res r) { send(r, live()->api.createRecord(body(q), access(q))); });
-        http.Get(R"(/api/records/([^/]+))",
-                 [this](Req q, Res r) { send(r, live()->api.record(q.matches[1], access(q))); });
-        http.Put(R"(/api/records/([^/]+))", [this](Req q, Res r) {
-            send(r, live()->api.updateRecord(q.matches[1], body(q), access(q)));
-        });
-        http.Get(R"(/api/views/([^/]+)/([^/]+))", [this](Req q, Res r) {
-            send(r, live()->api.view(q.matches[1], q.matches[2], params(q), access(q)));
-        });
-        http.Post(R"(/api/views/([^/]+)/([^/]+)/move)", [this](Req q, Res r) {
-            send(r, live()->api.moveCard(q.matches[1], q.matches[2], body(q), access(q)));
-        });
-        http.Get("/api/plugins", [this](Req, Res r) { send(r, live()->api.plugins()); });
-        http.Get("/api/check", [this](Req, Res r) { send(r, live()->api.check()); });
-        http.Get(R"(/assets/([A-Za-z0-9._-]+))", [](Req q, Res r) {
-            const WebAsset *a = findAsset(q.matches[1].str());
-            if (!a) {
-                send(r, ApiResponse::error(404, "no such asset"));
-                return;
+        const ServeLimits &l = config.limits;
+        if (deadlines->open() > l.maxConnections) {
+            Answer a = refusal(503, "the server is at its connection limit (max_connections " +
+                                        std::to_string(l.maxConnections) + "); try again shortly");
+            a.retryLater = true;
+            return a;
+        }
+        if (req.headers.size() > l.maxHeaders)
+            return refusal(431, "more than " + std::to_string(l.maxHeaders) +
+                                    " request headers (max_headers)");
+        if (req.headerBytes > l.maxHeaderBytes)
+            return refusal(431, "request headers over " + std::to_string(l.maxHeaderBytes) +
+                                    " bytes (max_header_bytes)");
+        if (req.rawTarget.size() > l.maxUriBytes)
+            return refusal(414, "request URI over " + std::to_string(l.maxUriBytes) +
+                                    " bytes (max_uri_bytes)");
+        // Where parsers disagree on a request (a NUL byte, padded or folded headers), a
+        // proxy in front and kb could read two different requests: refuse it.
+        if (req.receivedHeaderBytes > req.plainFormBytes(method, version))
+            return refusal(400, "the request headers are not plain \"Name: value\" lines "
+                                "(a NUL byte, padding or a folded line)");
+        RequestFacts facts{method,
+                           req.rawTarget,
+                           req.header("origin"),
+                           req.header("sec-fetch-site"),
+                           req.header("content-type"),
+                           req.header("authorization"),
+                           {},
+                           req.header("x-kb-request")};
+        for (const auto &[k, v] : req.headers)
+            if (k == "host")
+                facts.hosts.push_back(v);
+        req.verdict = judge(config, port, facts);
+        if (req.verdict.status != 0)
+            return refusal(req.verdict.status, req.verdict.message);
+        const std::string length = req.header("content-length");
+        if (!length.empty()) {
+            const bool digits = std::all_of(length.begin(), length.end(),
+                                            [](unsigned char c) { return std::isdigit(c); });
+            const unsigned long long declared =
+                digits && length.size() <= 12 ? std::stoull(length) : ~0ull;
+            // A client waiting for "100 Continue", or one announcing an absurd size, is
+            // answered at once. Any other sends its body anyway and would miss an answer
+            // sent before it finished (the close resets the connection under it), so a
+            // body of up to kDiscardFactor times the cap is read, dropped, then refused.
+            if (declared > l.maxBodyBytes) {
+                if (declared > kDiscardFactor * l.maxBodyBytes ||
+                    lowerCase(req.header("expect")) == "100-continue")
+                    return tooLarge();
+                req.bodyTooLarge = true;
             }
-            r.set_header("Cache-Control", "no-cache");
-            r.set_content(a->bytes, a->mimeType);
-        });
-        http.Get(R"(/.*)", [](Req q, Res r) {
-            const WebAsset *page = findAsset("index.html");
-            if (q.path.rfind("/api/", 0) == 0 || q.path.rfind("/assets/", 0) == 0 || !page) {
-                send(r, ApiResponse::error(404, "no such endpoint: " + q.path));
-                return;
-            }
-            r.status = isAppPath(q.path) ? 200 : 404;
-            r.set_header("Cache-Control", "no-cache");
-            r.set_content(page->bytes, page->mimeType);
-        });
+        }
+        return std::nullopt;
     }
 
-    void guards()
+    Answer tooLarge() const
     {
-        http.set_default_headers(
-            {{"X-Content-Type-Options", "nosniff"},
-             {"X-Frame-Options", "DENY"},
-             {"Referrer-Policy", "no-referrer"},
-             {"Cache-Control", "no-store"},
-             {"Content-Security-Policy",
-              "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-              "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"}});
-        http.set_payload_max_length(kMaxBodyBytes);
-        http.set_tcp_nodelay(true); // no 40 ms Nagle stall between headers and body
-        http.set_read_timeout(5, 0);
-        http.set_write_timeout(5, 0);
-        http.set_keep_alive_max_count(10000);
-        http.set_keep_alive_timeout(5);
-        http.set_pre_routing_handler([this](const httplib::Request &req, httplib::Response &res) {
-            const Verdict v = judge(config, port, facts(req));
-            if (v.status == 0)
-                return httplib::Server::HandlerResponse::Unhandled;
-            send(res, ApiResponse::error(v.status, v.message));
-            return httplib::Server::HandlerResponse::Handled;
-        });
-        // Whatever the library rejects on its own (bad request line, 413, 414, unknown
-        // method) still answers with a JSON error rather than an empty body.
-        http.set_error_handler([](const httplib::Request &, httplib::Response &res) {
-            if (res.body.empty())
-                send(res, ApiResponse::error(res.status, statusText(res.status)));
-        });
-        http.set_exception_handler(
-            [](const httplib::Request &, httplib::Response &res, std::exception_ptr ep) {
-                std::string what = "internal error";
-                try {
-                    std::rethrow_exception(ep);
-                } catch (const std::exception &e) {
-                    what += std::string(": ") + e.what();
-                } catch (...) {
-                }
-                send(res, ApiResponse::error(500, what));
+        return refusal(413, "request body over " + std::to_string(config.limits.maxBodyBytes) +
+                                " bytes (max_body_bytes)");
+    }
+
+    Answer handle(std::string method, const PendingRequest &req) const
+    {
+        if (method == "HEAD")
+            method = "GET"; // the library leaves the body out
+        HttpTarget t;
+        if (!parseHttpTarget(req.rawTarget, &t))
+            return answer(ApiResponse::error(400, "the request URI has a malformed % escape"));
+        const std::shared_ptr<Generation> g = live();
+        const Access access{req.verdict.write, req.verdict.restricted};
+        const QByteArray body = QByteArray::fromStdString(req.body);
+        const std::vector<std::string> &s = t.segments;
+        const auto only = [&](const char *allowed, const std::function<ApiResponse()> &run) {
+            if (method != allowed) {
+                Answer a = answer(ApiResponse::error(405, method + " is not allowed here"));
+                a.allow = std::string(allowed) == "GET" ? "GET, HEAD" : allowed;
+                return a;
+            }
+            return answer(run());
+        };
+        if (!s.empty() && s[0] == "api") {
+            WebApi &api = g->api;
+            const std::string what = s.size() > 1 ? s[1] : "";
+            if (s.size() == 2 && what == "info")
+                return only("GET", [&] { return api.info(access); });
+            if (s.size() == 2 && what == "schema")
+                return only("GET", [&] { return api.schema(); });
+            if (s.size() == 2 && what == "search")
+                return only("GET", [&] { return api.search(t.query, access); });
+            if (s.size() == 2 && what == "similar")
+                return only("GET", [&] { return api.similar(t.query, access); });
+            if (s.size() == 2 && what == "plugins")
+                return only("GET", [&] { return api.plugins(); });
+            if (s.size() == 2 && what == "check")
+                return only("GET", [&] { return api.check(); });
+            if (s.size() == 2 && what == "records") {
+                if (method == "POST")
+                    return answer(api.createRecord(body, access));
+                Answer a = only("GET", [&] { return api.listRecords(t.query, access); });
+                if (a.response.status == 405)
+                    a.allow = "GET, HEAD, POST";
+                return a;
+            }
+            if (s.size() == 3 && what == "records" && !s[2].empty()) {
+                if (method == "PUT")
+                    return answer(api.updateRecord(s[2], body, access));
+                Answer a = only("GET", [&] { return api.record(s[2], access); });
+                if (a.response.status == 405)
+                    a.allow = "GET, HEAD, PUT";
+                return a;
+            }
+            if (s.size() == 4 && what == "views")
+                return only("GET", [&] { return api.view(s[2], s[3], t.query, access); });
+            if (s.size() == 5 && what == "views" && s[4] == "move")
+                return only("POST", [&] { return api.moveCard(s[2], s[3], body, access); });
+            return answer(ApiResponse::error(404, "no such endpoint: " + t.path));
+        }
+        if (!s.empty() && s[0] == "assets") {
+            const WebAsset *asset = s.size() == 2 && isAssetName(s[1]) ? findAsset(s[1]) : nullptr;
+            if (!asset)
+                return answer(ApiResponse::error(404, "no such asset"));
+            Answer a = only("GET", [&] {
+                ApiResponse r;
+                r.body = QByteArray(asset->bytes.data(), qsizetype(asset->bytes.size()));
+                r.contentType = asset->mimeType;
+                return r;
             });
+            a.cacheControl = "no-cache";
+            return a;
+        }
+        const WebAsset *page = findAsset("index.html");
+        if (!page)
+            return answer(ApiResponse::error(404, "no such page: " + t.path));
+        Answer a = only("GET", [&] {
+            ApiResponse r;
+            r.status = isAppPath(t.path) ? 200 : 404;
+            r.body = QByteArray(page->bytes.data(), qsizetype(page->bytes.size()));
+            r.contentType = page->mimeType;
+            return r;
+        });
+        a.cacheControl = "no-cache";
+        return a;
+    }
+
+    static MHD_Result queue(MHD_Connection *connection, const Answer &a)
+    {
+        const QByteArray &body = a.response.body;
+        MHD_Response *r = MHD_create_response_from_buffer(
+            std::size_t(body.size()), const_cast<char *>(body.constData()), MHD_RESPMEM_MUST_COPY);
+        if (!r)
+            return MHD_NO;
+        const std::pair<const char *, std::string> headers[] = {
+            {"Content-Type", a.response.contentType},
+            {"Cache-Control", a.cacheControl},
+            {"X-Content-Type-Options", "nosniff"},
+            {"X-Frame-Options", "DENY"},
+            {"Referrer-Policy", "no-referrer"},
+            {"Content-Security-Policy",
+             "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+             "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"},
+            {"Allow", a.allow},
+            {"Retry-After", a.retryLater ? "1" : ""},
+            {"Connection", a.closeAfter ? "close" : ""},
+        };
+        for (const auto &[name, value] : headers)
+            if (!value.empty())
+                MHD_add_response_header(r, name, value.c_str());
+        const MHD_Result ok = MHD_queue_response(connection, unsigned(a.response.status), r);
+        MHD_destroy_response(r);
+        return ok;
+    }
+
+    // libmicrohttpd's callbacks. `cls` is this Impl.
+    static void *onUri(void *, const char *uri, MHD_Connection *)
+    {
+        auto *req = new PendingRequest;
+        req->rawTarget = uri ? uri : "";
+        return req;
+    }
+
+    static void onConnection(void *cls, MHD_Connection *connection, void **,
+                             MHD_ConnectionNotificationCode code)
+    {
+        auto *self = static_cast<Impl *>(cls);
+        if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+            const MHD_ConnectionInfo *info =
+                MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+            self->deadlines->opened(connection, info ? info->connect_fd : -1);
+        } else {
+            self->deadlines->closed(connection);
+        }
+    }
+
+    static void onCompleted(void *cls, MHD_Connection *connection, void **reqCls,
+                            MHD_RequestTerminationCode)
+    {
+        delete static_cast<PendingRequest *>(*reqCls);
+        *reqCls = nullptr;
+        static_cast<Impl *>(cls)->deadlines->answered(connection);
+    }
+
+    static MHD_Result onRequest(void *cls, MHD_Connection *connection, const char *,
+                                const char *method, const char *version, const char *uploadData,
+                                std::size_t *uploadSize, void **reqCls)
+    {
+        auto *self = static_cast<Impl *>(cls);
+        auto *req = static_cast<PendingRequest *>(*reqCls);
+        if (!req)
+            *reqCls = req = new PendingRequest;
+        if (!req->started) {
+            req->started = true;
+            self->deadlines->headersDone(connection);
+            MHD_get_connection_values_n(connection, MHD_HEADER_KIND, &collectHeader, req);
+            if (const MHD_ConnectionInfo *info =
+                    MHD_get_connection_info(connection, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE))
+                req->receivedHeaderBytes = info->header_size;
+            if (std::optional<Answer> refused = self->screen(method, version, *req))
+                return queue(connection, *refused);
+            return MHD_YES;
+        }
+        if (*uploadSize != 0) {
+            // Chunked bodies have no length to refuse up front: what passes the cap is
+            // dropped as it arrives, and the answer is 413 (the library can answer only
+            // once the body has ended; body_timeout bounds how long that may take).
+            const std::size_t cap = self->config.limits.maxBodyBytes;
+            req->received += *uploadSize;
+            if (!req->bodyTooLarge && req->received > cap) {
+                req->bodyTooLarge = true;
+                std::string().swap(req->body);
+            }
+            if (!req->bodyTooLarge)
+                req->body.append(uploadData, *uploadSize);
+            *uploadSize = 0;
+            // Past kDiscardFactor times the cap, stop listening: close without an answer.
+            return req->received > kDiscardFactor * cap ? MHD_NO : MHD_YES;
+        }
+        self->deadlines->handling(connection);
+        if (req->bodyTooLarge)
+            return queue(connection, self->tooLarge());
+        Answer a;
+        try {
+            a = self->handle(method, *req);
+        } catch (const std::exception &e) {
+            a = answer(ApiResponse::error(500, std::string("internal error: ") + e.what()));
+        } catch (...) {
+            a = answer(ApiResponse::error(500, "internal error"));
+        }
+        return queue(connection, a);
     }
 };
 
 WebServer::WebServer(Session &session, ServeConfig config)
     : d_(std::make_unique<Impl>(session, std::move(config)))
 {
-    d_->guards();
-    d_->routes();
 }
 
 WebServer::~WebServer()
@@ -316,22 +588,25 @@ bool WebServer::bind(std::string *error)
         *error = "the root cannot be opened";
         return false;
     }
-    if (!d_->live()->watcher.syncNow(error))
-        return false;
-    if (d_->config.port == 0) {
-        d_->port = d_->http.bind_to_any_port(d_->config.host);
-        if (d_->port <= 0) {
-            *error = "cannot listen on " + d_->config.host;
+    const ServeConfig &c = d_->config;
+    if (c.tls()) {
+        if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+            *error = "this libmicrohttpd was built without TLS";
             return false;
         }
-    } else if (d_->http.bind_to_port(d_->config.host, d_->config.port)) {
-        d_->port = d_->config.port;
-    } else {
-        *error = "cannot listen on " + d_->config.host + ":" + std::to_string(d_->config.port) +
-                 " (in use? try --port 0 for any free port)";
-        return false;
+        if (!readFile(c.tlsCertFile, &d_->tlsCert) || d_->tlsCert.empty()) {
+            *error = "--tls-cert: cannot read " + c.tlsCertFile;
+            return false;
+        }
+        if (!readFile(c.tlsKeyFile, &d_->tlsKey) || d_->tlsKey.empty()) {
+            *error = "--tls-key: cannot read " + c.tlsKeyFile;
+            return false;
+        }
     }
-    return true;
+    if (!d_->live()->watcher.syncNow(error))
+        return false;
+    d_->listenFd = listenOn(c.host, c.port, &d_->port, error);
+    return d_->listenFd >= 0;
 }
 
 int WebServer::port() const
@@ -339,18 +614,66 @@ int WebServer::port() const
     return d_->port;
 }
 
-void WebServer::run()
+bool WebServer::run(std::string *error)
 {
+    const ServeLimits &l = d_->config.limits;
+    d_->deadlines = std::make_unique<ConnectionDeadlines>(
+        std::chrono::seconds(l.headerTimeoutSeconds), std::chrono::seconds(l.bodyTimeoutSeconds));
+    // Room for the request line and headers the limits allow, so kb, not the library,
+    // answers a request over them (with a JSON error naming the limit).
+    const std::size_t memory = std::max<std::size_t>(
+        64 * 1024, 2 * (l.maxUriBytes + l.maxHeaderBytes + 64 * l.maxHeaders) + 16 * 1024);
+    std::vector<MHD_OptionItem> options = {
+        {MHD_OPTION_LISTEN_SOCKET, d_->listenFd, nullptr},
+        {MHD_OPTION_THREAD_POOL_SIZE, intptr_t(l.threads), nullptr},
+        // Beyond max_connections, a few more are let in to be told 503.
+        {MHD_OPTION_CONNECTION_LIMIT, intptr_t(l.maxConnections + 64), nullptr},
+        {MHD_OPTION_CONNECTION_TIMEOUT, intptr_t(std::max(l.headerTimeoutSeconds, 1u)), nullptr},
+        {MHD_OPTION_CONNECTION_MEMORY_LIMIT, intptr_t(memory), nullptr},
+        {MHD_OPTION_STRICT_FOR_CLIENT, 1, nullptr},
+        {MHD_OPTION_URI_LOG_CALLBACK, intptr_t(&Impl::onUri), d_.get()},
+        {MHD_OPTION_NOTIFY_CONNECTION, intptr_t(&Impl::onConnection), d_.get()},
+        {MHD_OPTION_NOTIFY_COMPLETED, intptr_t(&Impl::onCompleted), d_.get()},
+    };
+    if (l.maxConnectionsPerAddress > 0)
+        options.push_back(
+            {MHD_OPTION_PER_IP_CONNECTION_LIMIT, intptr_t(l.maxConnectionsPerAddress), nullptr});
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+    if (d_->config.tls()) {
+        flags |= MHD_USE_TLS;
+        options.push_back({MHD_OPTION_HTTPS_MEM_KEY, 0, d_->tlsKey.data()});
+        options.push_back({MHD_OPTION_HTTPS_MEM_CERT, 0, d_->tlsCert.data()});
+    }
+    options.push_back({MHD_OPTION_END, 0, nullptr});
+    d_->daemon = MHD_start_daemon(flags, 0, nullptr, nullptr, &Impl::onRequest, d_.get(),
+                                  MHD_OPTION_ARRAY, options.data(), MHD_OPTION_END);
+    if (!d_->daemon) {
+        *error = d_->config.tls() ? "cannot start the server: is the TLS key or certificate "
+                                    "not PEM, or do they not match?"
+                                  : "cannot start the server";
+        return false;
+    }
+    d_->listenFd = -1; // the daemon closes it when it stops
     d_->live()->watcher.start();
     d_->reloader = std::thread([this] { d_->reloadLoop(); });
-    d_->http.listen_after_bind();
+    {
+        std::unique_lock lock(d_->stopMutex);
+        d_->stopWake.wait(lock, [this] { return d_->stopRequested; });
+    }
+    MHD_stop_daemon(d_->daemon);
+    d_->daemon = nullptr;
     d_->stopReloader();
     d_->live()->watcher.stop();
+    return true;
 }
 
 void WebServer::stop()
 {
-    d_->http.stop();
+    {
+        std::lock_guard lock(d_->stopMutex);
+        d_->stopRequested = true;
+    }
+    d_->stopWake.notify_all();
 }
 
 } // namespace kb::web

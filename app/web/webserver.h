@@ -1,6 +1,6 @@
 #pragma once
 
-#include "requestguard.h"
+#include "serveconfig.h"
 
 #include <memory>
 #include <string>
@@ -11,9 +11,10 @@ class Session;
 
 namespace kb::web {
 
-// `kb serve`: the web app and its JSON API on one port. Requests are served by a thread
-// pool; the index follows file changes through an IndexWatcher, and a change to kb.yaml,
-// a vocabulary or a plugin rebuilds the server's state without a restart.
+// `kb serve`: the web app and its JSON API on one port, over HTTP or HTTPS. Connections
+// are multiplexed by epoll onto a pool of threads, within the limits of ServeLimits; the index
+// follows file changes through an IndexWatcher, and a change to kb.yaml, a vocabulary or a plugin
+// rebuilds the server's state without a restart.
 class WebServer {
 public:
     WebServer(Session &session, ServeConfig config);
@@ -23,8 +24,8 @@ public:
 
     bool bind(std::string *error); // brings the index up to date, then binds
     int port() const;
-    void run();  // serves until stop()
-    void stop(); // safe from a signal-handling thread
+    bool run(std::string *error); // serves until stop()
+    void stop();                  // safe from a signal-handling thread
 
 private:
     struct Impl;

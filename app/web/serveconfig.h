@@ -1,0 +1,47 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace kb::web {
+
+// What one connection and one request may take. Defaults suit a team's server; each is a
+// key of the `serve:` section of kb.yaml (README, "kb serve limits").
+struct ServeLimits {
+    std::size_t maxBodyBytes = 1 << 20;    // max_body_bytes: a record form is a few KB
+    std::size_t maxUriBytes = 8192;        // max_uri_bytes
+    std::size_t maxHeaderBytes = 16384;    // max_header_bytes: all header names and values
+    std::size_t maxHeaders = 64;           // max_headers
+    unsigned headerTimeoutSeconds = 10;    // header_timeout: connect (or last answer) to headers
+    unsigned bodyTimeoutSeconds = 30;      // body_timeout: headers to the body's last byte
+    unsigned maxConnections = 1000;        // max_connections: beyond it, 503 at once
+    unsigned maxConnectionsPerAddress = 0; // max_connections_per_address: 0 is no limit
+    unsigned threads = 8;                  // threads: requests handled at once
+};
+
+// How the server was started: where it listens, the names it answers to, the token and
+// the TLS certificate, if any.
+struct ServeConfig {
+    std::string host = "127.0.0.1";
+    int port = 8080; // 0: any free port
+    std::string token;
+    // Beyond loopback: the URLs people reach the server by (public_url in kb.yaml,
+    // --public-url); their host names are the only names it answers to.
+    std::vector<std::string> publicUrls;
+    std::string tlsCertFile, tlsKeyFile; // both or neither
+    ServeLimits limits;
+
+    bool loopback() const;
+    bool tls() const { return !tlsCertFile.empty(); }
+};
+
+// Reads the `serve:` section of ROOT/kb.yaml into `config` (absent keys keep their
+// defaults). A bad value is an error naming the file, line and key.
+bool readServeSettings(const std::string &rootDir, ServeConfig *config, std::string *error);
+
+// The host[:port] a URL names ("https://kb.example.com/" -> "kb.example.com"), lower case;
+// empty with a message when it is not an http(s) URL.
+std::string urlAuthority(const std::string &url, std::string *error);
+
+} // namespace kb::web
