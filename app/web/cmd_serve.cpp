@@ -5,11 +5,13 @@
 #include "session.h"
 #include "webserver.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <thread>
 
 namespace kb {
@@ -26,6 +28,20 @@ bool readToken(const std::string &file, std::string *token, std::string *error)
     while (!token->empty() && (token->back() == '\r' || token->back() == ' '))
         token->pop_back();
     return true;
+}
+
+// Every connection is a descriptor; the index and plugins hold more. Many systems start
+// processes with 1,024, fewer than max_connections allows: raise the soft limit.
+void allowDescriptorsFor(unsigned connections)
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return;
+    const rlim_t wanted = rlim_t(connections) + 64 + 512;
+    if (limit.rlim_cur >= wanted)
+        return;
+    limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+    ::setrlimit(RLIMIT_NOFILE, &limit);
 }
 
 } // namespace
@@ -106,6 +122,7 @@ int runServe(Session &s, const std::vector<std::string> &args)
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
+    allowDescriptorsFor(config.limits.maxConnections);
     web::WebServer server(s, config);
     if (!server.bind(&error))
         return environmentError(error);

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <string>
+
+namespace kbtest {
+
+// HTTP as a hostile client speaks it: bytes on a socket, no library to tidy them up.
+class RawConnection {
+public:
+    explicit RawConnection(int port); // connected to 127.0.0.1:port, or throws
+    ~RawConnection();
+    RawConnection(const RawConnection &) = delete;
+    RawConnection &operator=(const RawConnection &) = delete;
+
+    bool send(const std::string &bytes); // false once the server has closed
+    // Reads one response (headers and a Content-Length body), or what came until the
+    // server closed or `timeoutMs` passed.
+    std::string response(int timeoutMs = 10000);
+    // Whether the server closes the connection within `timeoutMs` (bytes sent by the
+    // server before closing are read and dropped).
+    bool closedWithin(int timeoutMs);
+
+private:
+    int fd_ = -1;
+};
+
+// One request on a fresh connection; the response as read.
+std::string roundTrip(int port, const std::string &request, int timeoutMs = 10000);
+
+// The status code of a response ("HTTP/1.1 413 ..." -> 413), 0 if there is none.
+int statusOf(const std::string &response);
+// The body after the header block.
+std::string bodyOf(const std::string &response);
+
+} // namespace kbtest

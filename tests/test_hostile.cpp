@@ -1,0 +1,300 @@
+// kb serve against clients that do not play fair: idle and dripping connections, floods,
+// oversized and chunked bodies, forged Host headers. One test per probe.
+#include "kbrunner.h"
+#include "rawhttp.h"
+#include "serveprocess.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <thread>
+#include <vector>
+
+using namespace kbtest;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class HostileTest : public ::testing::Test {
+protected:
+    void SetUp() override { initRoot(dir); }
+
+    // Adds a `serve:` section to the root's kb.yaml.
+    void serveSettings(const std::string &lines)
+    {
+        dir.write("kb.yaml", dir.read("kb.yaml") + "\nserve:\n" + lines);
+    }
+
+    static std::string get(int port, const std::string &target, const std::string &extra = {})
+    {
+        return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n" +
+               extra + "\r\n";
+    }
+
+    static std::string post(int port, const std::string &extra)
+    {
+        return "POST /api/records HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+               "\r\nX-KB-Request: 1\r\nContent-Type: application/json\r\n" + extra + "\r\n";
+    }
+
+    std::size_t lessonFiles() const
+    {
+        std::error_code ec;
+        std::size_t n = 0;
+        for (auto it = std::filesystem::directory_iterator(dir.file("lessons"), ec);
+             it != std::filesystem::directory_iterator(); ++it)
+            n += it->path().extension() == ".md";
+        return n;
+    }
+
+    TempDir dir;
+};
+
+// cpp-httplib gave each connection one of 8 threads for up to 5 s: 8 idle sockets
+// stalled every other client. Now 300 (half of them mid-request-line) change nothing.
+TEST_F(HostileTest, IdleConnectionsDoNotHoldUpOtherClients)
+{
+    ServeProcess server(dir.path());
+    std::vector<std::unique_ptr<RawConnection>> idle;
+    for (int i = 0; i < 300; ++i) {
+        idle.push_back(std::make_unique<RawConnection>(server.port()));
+        if (i % 2)
+            idle.back()->send("GET /api/search?q=x HTTP/1.1\r\n");
+    }
+    for (int i = 0; i < 20; ++i) {
+        const auto start = Clock::now();
+        const std::string r =
+            roundTrip(server.port(), get(server.port(), "/api/search?q=cutover"), 4000);
+        EXPECT_EQ(statusOf(r), 200) << "search " << i << " with 300 idle connections: " << r;
+        // Not a speed target: the old server took 5 s or more here.
+        EXPECT_LT(Clock::now() - start, std::chrono::seconds(3)) << "search " << i;
+    }
+}
+
+// A client sending its headers a byte at a time is cut at header_timeout, however
+// steadily it drips.
+TEST_F(HostileTest, DrippedHeadersAreCutAtTheHeaderTimeout)
+{
+    serveSettings("  header_timeout: 2\n");
+    ServeProcess server(dir.path());
+    RawConnection slow(server.port());
+    const std::string request =
+        get(server.port(), "/api/info", "X-Padding: " + std::string(200, 'p') + "\r\n");
+    const auto start = Clock::now();
+    bool closed = false;
+    for (char c : request) {
+        if (!slow.send(std::string(1, c)) || slow.closedWithin(100)) {
+            closed = true;
+            break;
+        }
+    }
+    EXPECT_TRUE(closed) << "the whole request went through, one byte per 100 ms";
+    EXPECT_LT(Clock::now() - start, std::chrono::seconds(6));
+    EXPECT_GE(Clock::now() - start, std::chrono::milliseconds(1500));
+}
+
+// The body has its own deadline: headers on time, then a trickle.
+TEST_F(HostileTest, ADrippedBodyIsCutAtTheBodyTimeoutAndNothingIsFiled)
+{
+    serveSettings("  body_timeout: 2\n");
+    ServeProcess server(dir.path());
+    const std::size_t before = lessonFiles();
+    RawConnection slow(server.port());
+    ASSERT_TRUE(slow.send(post(server.port(), "Content-Length: 100000\r\n")));
+    const auto start = Clock::now();
+    bool closed = false;
+    while (Clock::now() - start < std::chrono::seconds(8) && !closed)
+        closed = !slow.send("{") || slow.closedWithin(200);
+    EXPECT_TRUE(closed);
+    EXPECT_LT(Clock::now() - start, std::chrono::seconds(6));
+    EXPECT_EQ(lessonFiles(), before);
+}
+
+// Beyond max_connections a new client is told 503 at once, not left waiting; when the
+// crowd goes, service resumes.
+TEST_F(HostileTest, BeyondTheConnectionCapClientsGet503AtOnce)
+{
+    serveSettings("  max_connections: 10\n");
+    ServeProcess server(dir.path());
+    {
+        std::vector<std::unique_ptr<RawConnection>> crowd;
+        for (int i = 0; i < 12; ++i)
+            crowd.push_back(std::make_unique<RawConnection>(server.port()));
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        const std::string r = roundTrip(server.port(), get(server.port(), "/api/info"), 3000);
+        EXPECT_EQ(statusOf(r), 503) << r;
+        EXPECT_NE(r.find("Retry-After: 1"), std::string::npos) << r;
+        EXPECT_NE(bodyOf(r).find("max_connections"), std::string::npos) << r;
+    }
+    bool served = false;
+    for (int i = 0; i < 50 && !served; ++i) {
+        served = statusOf(roundTrip(server.port(), get(server.port(), "/api/info"))) == 200;
+        if (!served)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_TRUE(served);
+}
+
+// A chunked body has no length to check up front; it is capped all the same, and what
+// passed the cap is never filed (it was: 3 MiB and 12 MiB records, 201).
+TEST_F(HostileTest, ChunkedBodiesOverTheCapAre413AndNeverFiled)
+{
+    serveSettings("  max_body_bytes: 65536\n");
+    ServeProcess server(dir.path());
+    const std::size_t before = lessonFiles();
+    const std::string title(100000, 'x');
+    const std::string json =
+        R"({"type":"lesson","title":")" + title + R"(","fields":{"touchpoint":["tp01-proposal"]}})";
+    std::string chunked;
+    for (std::size_t at = 0; at < json.size(); at += 8192) {
+        const std::string piece = json.substr(at, 8192);
+        char size[16];
+        std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+        chunked += size + piece + "\r\n";
+    }
+    chunked += "0\r\n\r\n";
+    const std::string r =
+        roundTrip(server.port(), post(server.port(), "Transfer-Encoding: chunked\r\n") + chunked);
+    EXPECT_EQ(statusOf(r), 413) << r;
+    EXPECT_NE(bodyOf(r).find("max_body_bytes"), std::string::npos) << r;
+    EXPECT_EQ(lessonFiles(), before);
+    // A small chunked body is a normal request.
+    const std::string small =
+        R"({"type":"lesson","title":"chunked","fields":{"touchpoint":["tp01-proposal"]}})";
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx\r\n", small.size());
+    const std::string ok =
+        roundTrip(server.port(), post(server.port(), "Transfer-Encoding: chunked\r\n") + size +
+                                     small + "\r\n0\r\n\r\n");
+    EXPECT_EQ(statusOf(ok), 201) << ok;
+    EXPECT_EQ(lessonFiles(), before + 1);
+}
+
+// A declared length over the cap is refused before a byte of the body is read when the
+// client waits for "100 Continue", and after dropping the body when it does not.
+TEST_F(HostileTest, DeclaredLengthsOverTheCapAre413)
+{
+    serveSettings("  max_body_bytes: 65536\n");
+    ServeProcess server(dir.path());
+    RawConnection waiting(server.port());
+    waiting.send(post(server.port(), "Content-Length: 1000000\r\nExpect: 100-continue\r\n"));
+    const std::string early = waiting.response(3000);
+    EXPECT_EQ(statusOf(early), 413) << early;
+    const std::string sent =
+        roundTrip(server.port(),
+                  post(server.port(), "Content-Length: 200000\r\n") + std::string(200000, 'x'));
+    EXPECT_EQ(statusOf(sent), 413) << sent;
+    const std::string absurd =
+        roundTrip(server.port(), post(server.port(), "Content-Length: 99999999999\r\n"), 3000);
+    EXPECT_EQ(statusOf(absurd), 413) << absurd;
+}
+
+// URI length, header count and header bytes each have a limit of their own in kb.yaml,
+// answered with a JSON error naming it.
+TEST_F(HostileTest, UriAndHeaderLimitsComeFromKbYaml)
+{
+    serveSettings("  max_uri_bytes: 1024\n  max_headers: 20\n  max_header_bytes: 4096\n");
+    ServeProcess server(dir.path());
+    const int port = server.port();
+    const std::string longUri =
+        roundTrip(port, get(port, "/api/search?q=" + std::string(2000, 'a')));
+    EXPECT_EQ(statusOf(longUri), 414) << longUri;
+    EXPECT_NE(bodyOf(longUri).find("max_uri_bytes"), std::string::npos);
+    std::string many;
+    for (int i = 0; i < 30; ++i)
+        many += "X-H" + std::to_string(i) + ": v\r\n";
+    const std::string manyHeaders = roundTrip(port, get(port, "/api/info", many));
+    EXPECT_EQ(statusOf(manyHeaders), 431) << manyHeaders;
+    EXPECT_NE(bodyOf(manyHeaders).find("max_headers"), std::string::npos);
+    const std::string bigHeader =
+        roundTrip(port, get(port, "/api/info", "X-Big: " + std::string(6000, 'b') + "\r\n"));
+    EXPECT_EQ(statusOf(bigHeader), 431) << bigHeader;
+    EXPECT_NE(bodyOf(bigHeader).find("max_header_bytes"), std::string::npos);
+    // Within the limits, the same kinds of request are answered.
+    std::string words;
+    for (int i = 0; i < 60; ++i)
+        words += "cutover+";
+    EXPECT_EQ(statusOf(roundTrip(port, get(port, "/api/search?q=" + words))), 200);
+    EXPECT_EQ(statusOf(roundTrip(port, get(port, "/api/info", "X-H: v\r\n"))), 200);
+    // A bad setting is named with its file and line.
+    dir.write("kb.yaml", "serve:\n  max_headers: lots\n");
+    RunResult bad = runKb({"serve", "--port", "0"}, dir.path());
+    EXPECT_EQ(bad.exitCode, 2) << bad.err;
+    EXPECT_NE(bad.err.find("kb.yaml:"), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find("max_headers"), std::string::npos) << bad.err;
+}
+
+// Host must be there once, well formed, and one of the server's own names.
+TEST_F(HostileTest, HostHeadersOtherThanTheServersOwnAreRefused)
+{
+    ServeProcess server(dir.path());
+    const int port = server.port();
+    const std::string self = "127.0.0.1:" + std::to_string(port);
+    const auto withHosts = [&](const std::string &hostLines) {
+        return statusOf(roundTrip(port, "GET /api/info HTTP/1.1\r\n" + hostLines + "\r\n"));
+    };
+    EXPECT_EQ(withHosts("Host: " + self + "\r\n"), 200);
+    EXPECT_EQ(withHosts("Host: localhost:" + std::to_string(port) + "\r\n"), 200);
+    EXPECT_EQ(withHosts("Host: " + self + "\r\nHost: " + self + "\r\n"), 400) << "two Host headers";
+    EXPECT_EQ(withHosts("Host: " + self + "\r\nHost: evil.example\r\n"), 400);
+    EXPECT_EQ(withHosts(std::string("Host: ") + self + '\0' + "evil\r\n"), 400) << "NUL in Host";
+    EXPECT_EQ(withHosts("Host: 127.0.0.1 :" + std::to_string(port) + "\r\n"), 400);
+    EXPECT_EQ(withHosts("Host: " + self + "/x\r\n"), 400);
+    EXPECT_EQ(withHosts("Host: evil.example:" + std::to_string(port) + "\r\n"), 421);
+    EXPECT_EQ(statusOf(roundTrip(port, "GET /api/info HTTP/1.0\r\n\r\n")), 400) << "no Host";
+}
+
+// Beyond loopback the server answers only to the names it was told it has: without one
+// it does not start; then a rebinding name is 421 and the public name is served.
+TEST_F(HostileTest, BeyondLoopbackOnlyThePublicNameIsServed)
+{
+    RunResult refused = runKb({"serve", "--host", "0.0.0.0", "--port", "0"}, dir.path());
+    EXPECT_EQ(refused.exitCode, 2);
+    EXPECT_NE(refused.err.find("--public-url"), std::string::npos) << refused.err;
+    ServeProcess server(dir.path(),
+                        {"--host", "0.0.0.0", "--public-url", "https://kb.example.com"});
+    const int port = server.port();
+    const auto as = [&](const std::string &host) {
+        return statusOf(roundTrip(port, "GET /api/info HTTP/1.1\r\nHost: " + host + "\r\n\r\n"));
+    };
+    EXPECT_EQ(as("kb.example.com"), 200);
+    EXPECT_EQ(as("KB.example.com:443"), 200);
+    EXPECT_EQ(as("127.0.0.1:" + std::to_string(port)), 200) << "an address is never a rebound name";
+    EXPECT_EQ(as("attacker.example"), 421);
+    EXPECT_EQ(as("kb.example.com.attacker.example"), 421);
+    EXPECT_EQ(as("kb.example.com:8443"), 421);
+}
+
+// Built-in TLS: a certificate and key in PEM, HTTPS on the same port, plain HTTP refused.
+TEST_F(HostileTest, HttpsFromACertificateFile)
+{
+    RunResult cert =
+        runProgram({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj",
+                    "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "2",
+                    "-keyout", dir.file("key.pem"), "-out", dir.file("cert.pem")},
+                   dir.path());
+    ASSERT_EQ(cert.exitCode, 0) << "openssl (apt-get install openssl): " << cert.err;
+    ServeProcess server(dir.path(),
+                        {"--tls-cert", dir.file("cert.pem"), "--tls-key", dir.file("key.pem")});
+    const std::string url = "https://127.0.0.1:" + std::to_string(server.port());
+    RunResult https = runProgram({"curl", "-sS", "--cacert", dir.file("cert.pem"), "-o",
+                                  "/dev/null", "-w", "%{http_code}", url + "/api/info"},
+                                 dir.path());
+    EXPECT_EQ(https.out, "200") << https.err;
+    RunResult plain =
+        runProgram({"curl", "-sS", "-m", "5", "-o", "/dev/null", "-w", "%{http_code}",
+                    "http://127.0.0.1:" + std::to_string(server.port()) + "/api/info"},
+                   dir.path());
+    EXPECT_NE(plain.out, "200");
+    // A key that does not exist is a one-line error at start.
+    RunResult missing = runKb({"serve", "--port", "0", "--tls-cert", dir.file("cert.pem"),
+                               "--tls-key", dir.file("nope.pem")},
+                              dir.path());
+    EXPECT_NE(missing.exitCode, 0);
+    EXPECT_NE(missing.err.find("nope.pem"), std::string::npos) << missing.err;
+}
+
+} // namespace
