@@ -132,8 +132,9 @@ TEST_F(BrowserTest, FileALessonThroughTheFormAndFindIt)
     EXPECT_TRUE(browser.waitFor("!document.querySelector('#recurrence').hidden && "
                                 "document.querySelector('#recurrence').textContent.includes("
                                 "'核心网割接失败后回退成功')"))
-        << browser.eval("document.querySelector('#recurrence') ? "
-                        "document.querySelector('#recurrence').outerHTML : 'no box'")
+        << browser
+               .eval("document.querySelector('#recurrence') ? "
+                     "document.querySelector('#recurrence').outerHTML : 'no box'")
                .toString()
                .toStdString();
     browser.click("#save");
@@ -287,7 +288,7 @@ TEST_F(BrowserTest, BeyondLoopbackATokenTypedIntoThePromptUnlocksWriting)
 {
     const std::string token = "board-token-0123456789";
     ServeProcess guarded(dir.path(), {"--host", "0.0.0.0", "--public-url", "http://kb.test"},
-                          {{"KB_SERVE_TOKEN", token}});
+                         {{"KB_SERVE_TOKEN", token}});
     browser.open(guarded.url() + "/view/improvements/board");
     const std::string card = ".card[data-id='" + improvementId + "']";
     ASSERT_TRUE(browser.waitFor("document.querySelector(" + js(card) + ")"));
@@ -323,10 +324,11 @@ TEST_F(BrowserTest, AStaleSaveShowsBothSidesAndKeepsWhatWasTyped)
     const std::string path = "lessons/" + cutoverId + ".md";
     browser.open(server->url() + "/edit/" + cutoverId);
     ASSERT_TRUE(browser.waitFor("document.querySelector('#record-form')"));
-    ASSERT_EQ(runKb({"edit", cutoverId, "--set", "outcome=mixed", "--append", "他人补充: 备件已到。"},
-                    dir.path())
-                  .exitCode,
-              0);
+    ASSERT_EQ(
+        runKb({"edit", cutoverId, "--set", "outcome=mixed", "--append", "他人补充: 备件已到。"},
+              dir.path())
+            .exitCode,
+        0);
     browser.eval("(document.querySelector('#f\\\\.title').value = '', true)");
     browser.type("#f\\.title", "回退复盘(我的标题)");
     browser.eval("(() => { const b = document.querySelector('#f\\\\.body');"
@@ -347,7 +349,9 @@ TEST_F(BrowserTest, AStaleSaveShowsBothSidesAndKeepsWhatWasTyped)
     browser.screenshot(artifactPath("edit-conflict.png"));
     browser.click("#conflict-save");
     ASSERT_TRUE(browser.waitFor("location.pathname.startsWith('/record/')"))
-        << browser.eval("document.querySelector('.formstatus').textContent").toString().toStdString();
+        << browser.eval("document.querySelector('.formstatus').textContent")
+               .toString()
+               .toStdString();
     const std::string saved = dir.read(path);
     EXPECT_NE(saved.find("title: 回退复盘(我的标题)"), std::string::npos) << saved;
     EXPECT_NE(saved.find("outcome: mixed"), std::string::npos) << saved;
@@ -368,9 +372,9 @@ TEST(BrowserRoundTrip, EveryShippedRecordSavedUnchangedThroughTheFormStaysByteFo
             const std::string rel = fs::relative(e.path(), root.path()).string();
             before[rel] = root.read(rel);
         }
-    const QJsonArray list =
-        QJsonDocument::fromJson(QByteArray::fromStdString(runKb({"list", "--json"}, root.path()).out))
-            .array();
+    const QJsonArray list = QJsonDocument::fromJson(QByteArray::fromStdString(
+                                                        runKb({"list", "--json"}, root.path()).out))
+                                .array();
     ASSERT_GE(list.size(), 30);
     ServeProcess server(root.path());
     Browser browser;
@@ -378,14 +382,17 @@ TEST(BrowserRoundTrip, EveryShippedRecordSavedUnchangedThroughTheFormStaysByteFo
     for (const auto &item : list) {
         const std::string id = item.toObject()["id"].toString().toStdString();
         browser.open(server.url() + "/edit/" + id);
-        if (!browser.waitFor("document.querySelector('#record-form') || document.querySelector('.error')"))
+        if (!browser.waitFor(
+                "document.querySelector('#record-form') || document.querySelector('.error')"))
             ADD_FAILURE() << id << ": no form";
         if (!browser.eval("!!document.querySelector('#record-form')").toBool())
             continue; // a plain note: not editable in the form
         browser.click("#save");
         EXPECT_TRUE(browser.waitFor("location.pathname.startsWith('/record/')"))
             << id << ": "
-            << browser.eval("document.querySelector('.formstatus').textContent").toString().toStdString();
+            << browser.eval("document.querySelector('.formstatus').textContent")
+                   .toString()
+                   .toStdString();
         ++saved;
     }
     EXPECT_GE(saved, 30);
@@ -393,3 +400,40 @@ TEST(BrowserRoundTrip, EveryShippedRecordSavedUnchangedThroughTheFormStaysByteFo
         EXPECT_EQ(root.read(rel), text) << rel;
 }
 
+// DNS rebinding, as the browser lives it: the attacker's name now resolves to the server,
+// so the attacker's page is same-origin with it under that name. Its script reading the
+// API gets 421 and no record; a page on another origin cannot read the answers either.
+TEST_F(BrowserTest, APageUnderARebindingNameOrAnotherOriginCannotReadTheApi)
+{
+    const std::string readApi =
+        "(() => { window.__got = null; fetch('%URL%/api/search?q=' + encodeURIComponent('割接'))"
+        ".then(r => r.text().then(t => { window.__got = {status: r.status, body: t}; }))"
+        ".catch(e => { window.__got = {status: 0, body: String(e)}; }); return true; })()";
+    const auto attempt = [&](const std::string &base) {
+        std::string script = readApi;
+        script.replace(script.find("%URL%"), 5, base);
+        browser.eval(script);
+        EXPECT_TRUE(browser.waitFor("window.__got !== null"));
+        return browser.eval("window.__got").toObject();
+    };
+    // On loopback, and bound beyond it (where the Host check was missing).
+    ServeProcess wide(dir.path(), {"--host", "0.0.0.0", "--public-url", "http://kb.test"});
+    for (const ServeProcess *s : {server.get(), &wide}) {
+        const std::string port = std::to_string(s->port());
+        browser.open("http://attacker.rebind.test:" + port + "/");
+        const QJsonObject rebound = attempt("");
+        EXPECT_EQ(rebound.value("status").toInt(), 421) << port;
+        EXPECT_EQ(rebound.value("body").toString().indexOf("核心网割接失败后回退成功"), -1)
+            << rebound.value("body").toString().toStdString();
+        // From another origin (a page the attacker serves elsewhere) nothing is readable.
+        browser.open("data:text/html,<title>elsewhere</title>");
+        const QJsonObject foreign = attempt("http://127.0.0.1:" + port);
+        EXPECT_EQ(foreign.value("status").toInt(), 0)
+            << foreign.value("body").toString().toStdString();
+        // The server's own address works, so the probes above were refused, not broken.
+        browser.open(s->url() + "/");
+        const QJsonObject own = attempt("");
+        EXPECT_EQ(own.value("status").toInt(), 200);
+        EXPECT_NE(own.value("body").toString().indexOf("核心网割接失败后回退成功"), -1);
+    }
+}

@@ -60,15 +60,12 @@ Browser::Browser()
     }
     if (!up)
         throw std::runtime_error("chromedriver did not start (is chromium-driver installed?)");
-    const QJsonArray args{"--headless=new",
-                          "--no-sandbox",
-                          "--disable-gpu",
-                          "--disable-dev-shm-usage",
-                          "--disable-background-networking",
-                          "--disable-extensions",
-                          "--no-first-run",
-                          "--window-size=1366,900",
-                          "--lang=zh-CN"};
+    const QJsonArray args{"--headless=new", "--no-sandbox", "--disable-gpu",
+                          "--disable-dev-shm-usage", "--disable-background-networking",
+                          "--disable-extensions", "--no-first-run", "--window-size=1366,900",
+                          "--lang=zh-CN",
+                          // Names a DNS-rebinding attacker would use, pointed at the server.
+                          "--host-resolver-rules=MAP *.rebind.test 127.0.0.1"};
     const QJsonObject caps{
         {"capabilities",
          QJsonObject{{"alwaysMatch", QJsonObject{{"browserName", "chrome"},
