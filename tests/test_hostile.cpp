@@ -5,6 +5,11 @@
 #include "serveprocess.h"
 
 #include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <chrono>
 #include <filesystem>
@@ -295,6 +300,113 @@ TEST_F(HostileTest, HttpsFromACertificateFile)
                               dir.path());
     EXPECT_NE(missing.exitCode, 0);
     EXPECT_NE(missing.err.find("nope.pem"), std::string::npos) << missing.err;
+}
+
+} // namespace
+
+namespace {
+
+// A client not cleared for restricted records learns nothing about them from any GET the
+// API offers: every endpoint is crawled and no answer may hold the restricted record's
+// id, title or words; the counts it sees are those of the public records alone.
+TEST(HostileLeaks, NothingOfARestrictedRecordReachesAnUnclearedClient)
+{
+    TempDir dir;
+    copyShippedContent(dir);
+    RunResult made = runKb({"new", "lesson", "--title", "绝密报价复盘 zebraquartz", "--touchpoint",
+                            "tp07-install-cutover", "--customer", "tm-malaysia",
+                            "--confidentiality", "restricted", "--json"},
+                           dir.path());
+    ASSERT_EQ(made.exitCode, 0) << made.err;
+    const std::string secret = QJsonDocument::fromJson(QByteArray::fromStdString(made.out))
+                                   .object()
+                                   .value("id")
+                                   .toString()
+                                   .toStdString();
+    ASSERT_FALSE(secret.empty());
+    ASSERT_EQ(runKb({"edit", secret, "--append", "zebraquartz 底价。"}, dir.path()).exitCode, 0);
+    // A public improvement that names it among its origins.
+    ASSERT_EQ(runKb({"edit", "imp-20171010-cutover-dryrun", "--set",
+                     "origins=les-20170922-cutover-rollback, " + secret},
+                    dir.path())
+                  .exitCode,
+              0);
+    const std::string token = "leak-test-token-0123456789";
+    ServeProcess server(dir.path(), {"--host", "0.0.0.0", "--public-url", "http://kb.test"},
+                        {{"KB_SERVE_TOKEN", token}});
+    httplib::Client anon("127.0.0.1", server.port());
+    httplib::Client cleared("127.0.0.1", server.port());
+    cleared.set_default_headers({{"Authorization", "Bearer " + token}});
+    const auto json = [](const httplib::Result &r) {
+        return r ? QJsonDocument::fromJson(QByteArray::fromStdString(r->body)) : QJsonDocument();
+    };
+
+    // What an attacker would ask for, built from what the API itself offers.
+    std::vector<std::string> targets = {"/api/info",
+                                        "/api/schema",
+                                        "/api/plugins",
+                                        "/api/check",
+                                        "/api/records?limit=1000",
+                                        "/api/search?q=zebraquartz",
+                                        "/api/search?q=%E7%BB%9D%E5%AF%86%E6%8A%A5%E4%BB%B7",
+                                        "/api/search?q=cutover&limit=100",
+                                        "/api/search?q=type:improvement&limit=100",
+                                        "/api/views/improvements/board",
+                                        "/api/views/insights/journey"};
+    for (const auto &r :
+         json(anon.Get("/api/records?limit=1000")).object().value("records").toArray()) {
+        const std::string id = r.toObject().value("id").toString().toStdString();
+        targets.push_back("/api/records/" + id);
+        targets.push_back("/api/similar?id=" + id);
+    }
+    const QJsonObject vocabularies =
+        json(anon.Get("/api/schema")).object().value("vocabularies").toObject();
+    for (const char *param : {"customers", "competitors"})
+        for (const auto &t : vocabularies.value(param).toArray())
+            targets.push_back(std::string("/api/views/") +
+                              (std::string(param) == "customers"
+                                   ? "insights/brief?customers="
+                                   : "competitors/battlecards?competitors=") +
+                              t.toObject().value("id").toString().toStdString());
+    ASSERT_GT(targets.size(), 60u);
+    for (const std::string &t : targets) {
+        auto r = anon.Get(t.c_str());
+        ASSERT_TRUE(r) << t;
+        // A search echoes the words asked; what it found must not hold them.
+        QJsonObject answer = json(r).object();
+        answer.remove("query");
+        const std::string body =
+            t.rfind("/api/search", 0) == 0 ? QJsonDocument(answer).toJson().toStdString() : r->body;
+        EXPECT_EQ(body.find(secret), std::string::npos) << t << " names the restricted id";
+        EXPECT_EQ(body.find("zebraquartz"), std::string::npos) << t;
+        EXPECT_EQ(body.find("绝密报价"), std::string::npos) << t;
+        EXPECT_EQ(r->body.find("\"/"), std::string::npos)
+            << t << " gives a server path: " << r->body.substr(0, 300);
+    }
+    // Its id is as unknown as one that never existed, whatever is asked of it.
+    for (const std::string &base : {"/api/records/", "/api/similar?id="}) {
+        auto hiddenOne = anon.Get((base + secret).c_str());
+        auto missing = anon.Get((base + "les-19990101-never").c_str());
+        ASSERT_TRUE(hiddenOne && missing);
+        EXPECT_EQ(hiddenOne->status, 404) << base;
+        EXPECT_EQ(hiddenOne->status, missing->status) << base;
+    }
+    // Counts: the journey's lessons at installation and cutover differ by the one record.
+    const auto lessonsAtCutover = [&](httplib::Client &c) {
+        for (const auto &tp :
+             json(c.Get("/api/views/insights/journey")).object().value("data").toArray())
+            if (tp.toObject().value("touchpoint").toString() == "tp07-install-cutover")
+                return tp.toObject().value("lessons").toInt();
+        return -1;
+    };
+    EXPECT_EQ(lessonsAtCutover(anon) + 1, lessonsAtCutover(cleared));
+    // The cleared client does see it, so the checks above were not vacuous.
+    auto seen = cleared.Get(("/api/records/" + secret).c_str());
+    ASSERT_TRUE(seen);
+    EXPECT_EQ(seen->status, 200);
+    auto imp = cleared.Get("/api/records/imp-20171010-cutover-dryrun");
+    ASSERT_TRUE(imp);
+    EXPECT_NE(imp->body.find(secret), std::string::npos);
 }
 
 } // namespace

@@ -12,31 +12,63 @@
 
 namespace kb {
 
+const Record *HostServices::visibleRecord(const QString &id) const
+{
+    const Record *r = session_.store().byId(id.toStdString());
+    return r && visible(*r) ? r : nullptr;
+}
+
+Kb::RecordData HostServices::dataOf(const Record &r) const
+{
+    const PluginInfo *plugin = session_.plugins().findRecordType(r.type());
+    Kb::RecordData data =
+        toRecordData(r, Store::effectiveId(r), plugin ? &plugin->schema : nullptr);
+    if (!visible_ || !plugin)
+        return data;
+    const auto shown = [this](const QJsonValue &item) {
+        return !item.isString() || visibleRecord(item.toString()) ||
+               !session_.store().byId(item.toString().toStdString());
+    };
+    for (const FieldSpec &f : plugin->schema.fields) {
+        if (!f.isReferenceLike() || !data.fields.contains(QString::fromStdString(f.name)))
+            continue;
+        const QJsonValue v = data.fields.value(QString::fromStdString(f.name));
+        if (v.isArray()) {
+            QJsonArray kept;
+            for (const QJsonValue &item : v.toArray())
+                if (shown(item))
+                    kept.append(item);
+            data.fields[QString::fromStdString(f.name)] = kept;
+        } else if (!shown(v)) {
+            data.fields.remove(QString::fromStdString(f.name));
+        }
+    }
+    return data;
+}
+
 QList<Kb::RecordData> HostServices::records(const QString &type) const
 {
     QList<Kb::RecordData> out;
     const std::string t = type.toStdString();
-    const PluginInfo *plugin = session_.plugins().findRecordType(t);
     for (const auto &r : session_.store().records())
-        if (r.type() == t)
-            out.append(toRecordData(r, Store::effectiveId(r), plugin ? &plugin->schema : nullptr));
+        if (r.type() == t && visible(r))
+            out.append(dataOf(r));
     return out;
 }
 
 bool HostServices::record(const QString &id, Kb::RecordData *out) const
 {
-    const Record *r = session_.store().byId(id.toStdString());
+    const Record *r = visibleRecord(id);
     if (!r)
         return false;
-    const PluginInfo *plugin = session_.plugins().findRecordType(r->type());
-    *out = toRecordData(*r, Store::effectiveId(*r), plugin ? &plugin->schema : nullptr);
+    *out = dataOf(*r);
     return true;
 }
 
 bool HostServices::updateRecord(const QString &id, const QJsonObject &set,
                                 const QString &appendToBody, QString *error)
 {
-    const Record *r = session_.store().byId(id.toStdString());
+    const Record *r = visibleRecord(id);
     if (!r) {
         *error = QStringLiteral("no record with id '%1'").arg(id);
         return false;

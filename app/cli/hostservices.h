@@ -2,10 +2,12 @@
 
 #include <kb/host.h>
 
+#include <functional>
 #include <string>
 
 namespace kb {
 class Session;
+struct Record;
 
 // The host side of the SDK: what plugins may ask of kb while they run.
 class HostServices : public Kb::Host {
@@ -15,6 +17,15 @@ public:
     HostServices(Session &session, std::string *out, std::string *err)
         : session_(session), capturedOut_(out), capturedErr_(err)
     {
+    }
+
+    // Records the caller may not see do not exist for the plugin: not listed, not found
+    // by id, not updated, and their ids are left out of other records' references. The
+    // web API sets this for clients not cleared for restricted records, so no view a
+    // plugin draws (a board, the journey's counts, a brief) can show or count them.
+    void setVisibility(std::function<bool(const Record &)> visible)
+    {
+        visible_ = std::move(visible);
     }
 
     QList<Kb::RecordData> records(const QString &type) const override;
@@ -30,7 +41,12 @@ public:
     bool isTerminal() const override;
 
 private:
+    bool visible(const Record &r) const { return !visible_ || visible_(r); }
+    const Record *visibleRecord(const QString &id) const;
+    Kb::RecordData dataOf(const Record &r) const;
+
     Session &session_;
+    std::function<bool(const Record &)> visible_;
     std::string *capturedOut_ = nullptr, *capturedErr_ = nullptr;
 };
 

@@ -23,13 +23,21 @@
 #include <QJsonDocument>
 
 #include <algorithm>
+#include <functional>
 #include <optional>
+#include <unordered_set>
 
 namespace kb::web {
 namespace {
 
 constexpr const char *kConfidentialityField = "confidentiality";
 constexpr const char *kRestrictedValue = "restricted";
+
+std::string fileName(const std::string &path)
+{
+    const std::size_t slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
 
 QString q(const std::string &s)
 {
@@ -214,10 +222,11 @@ struct VerbRun {
 };
 
 VerbRun runVerb(Session &s, const PluginInfo &plugin, const std::string &verb,
-                const QStringList &args)
+                const QStringList &args, std::function<bool(const Record &)> visible)
 {
     VerbRun run;
     HostServices host(s, &run.out, &run.err);
+    host.setVisibility(std::move(visible));
     try {
         run.code = plugin.instance->runVerb(q(verb), args, host);
     } catch (...) {
@@ -290,6 +299,70 @@ bool WebApi::isRestricted(const Record &r) const
     return r.value(kConfidentialityField) == kRestrictedValue;
 }
 
+bool WebApi::hidden(const Access &a, const Record &r) const
+{
+    return !a.restricted && isRestricted(r);
+}
+
+bool WebApi::hiddenId(const Access &a, const std::string &id) const
+{
+    const Record *r = a.restricted ? nullptr : s_.store().byId(id);
+    return r && isRestricted(*r);
+}
+
+std::function<bool(const Record &)> WebApi::visibility(const Access &a) const
+{
+    if (a.restricted)
+        return nullptr;
+    return [this, a](const Record &r) { return !hidden(a, r); };
+}
+
+QJsonValue WebApi::visibleValue(const Access &a, const FieldSpec &f, const QJsonValue &v) const
+{
+    if (a.restricted || !f.isReferenceLike())
+        return v;
+    if (v.isString())
+        return hiddenId(a, v.toString().toStdString()) ? QJsonValue() : v;
+    if (!v.isArray())
+        return v;
+    QJsonArray kept;
+    for (const QJsonValue &item : v.toArray())
+        if (!hiddenId(a, item.toString().toStdString()))
+            kept.append(item);
+    return kept;
+}
+
+void WebApi::hideReferences(const Access &a, search::SearchResult &r)
+{
+    if (a.restricted)
+        return;
+    std::lock_guard lock(mutex_);
+    refreshStore();
+    for (search::SearchHit &h : r.hits) {
+        const PluginInfo *plugin = s_.plugins().findRecordType(h.type);
+        if (!plugin)
+            continue;
+        for (auto field = h.fields.begin(); field != h.fields.end(); ++field) {
+            const FieldSpec *f = plugin->schema.find(field->first);
+            if (!f || !f->isReferenceLike())
+                continue;
+            // Lists come joined with ", " in a hit.
+            std::string kept;
+            std::size_t start = 0;
+            while (start <= field->second.size()) {
+                std::size_t end = field->second.find(", ", start);
+                if (end == std::string::npos)
+                    end = field->second.size();
+                const std::string item = field->second.substr(start, end - start);
+                if (!item.empty() && !hiddenId(a, item))
+                    kept += (kept.empty() ? "" : ", ") + item;
+                start = end + 2;
+            }
+            field->second = kept;
+        }
+    }
+}
+
 std::vector<std::string> WebApi::hiddenTerms(const Access &a) const
 {
     if (a.restricted || restrictedTerm_.empty())
@@ -299,12 +372,14 @@ std::vector<std::string> WebApi::hiddenTerms(const Access &a) const
 
 ApiResponse WebApi::info(const Access &a)
 {
-    return ApiResponse::json(QJsonObject{{"app", "kb"},
-                                         {"version", KB_VERSION},
-                                         {"root", q(s_.root().dir)},
-                                         {"today", q(s_.today())},
-                                         {"can_write", a.write},
-                                         {"can_read_restricted", a.restricted}});
+    QJsonObject out{{"app", "kb"},
+                    {"version", KB_VERSION},
+                    {"today", q(s_.today())},
+                    {"can_write", a.write},
+                    {"can_read_restricted", a.restricted}};
+    if (a.restricted) // the server's folders are nobody else's business
+        out["root"] = q(s_.root().dir);
+    return ApiResponse::json(out);
 }
 
 ApiResponse WebApi::schema()
@@ -421,9 +496,15 @@ ApiResponse WebApi::runSearch(const Params &p, const Access &a, bool similar)
             return {200, it->second->second};
         }
     }
+    if (similar) {
+        std::lock_guard lock(mutex_);
+        refreshStore();
+        if (hiddenId(a, query)) // the same answer as for an id that does not exist
+            return ApiResponse::error(404, "no record with id '" + query + "' in the index");
+    }
     try {
-        const search::SearchResult r =
-            similar ? searcher->similar(query, o) : searcher->search(query, o);
+        search::SearchResult r = similar ? searcher->similar(query, o) : searcher->search(query, o);
+        hideReferences(a, r);
         // No lock: facet labels read the vocabularies, which this generation loaded in its
         // constructor and never changes (a changed vocabulary makes a new generation).
         const ApiResponse answer{200, QByteArray::fromStdString(searchResultJson(s_, r, o))};
@@ -488,8 +569,8 @@ ApiResponse WebApi::record(const std::string &id, const Access &a)
     const Record *r = s_.store().byId(id);
     if (!r)
         return ApiResponse::error(404, "no record with id '" + id + "'");
-    if (!a.restricted && isRestricted(*r))
-        return ApiResponse::error(403, "this record is restricted; a token is required to read it");
+    if (hidden(a, *r)) // to them it does not exist: 403 would say it does
+        return ApiResponse::error(404, "no record with id '" + id + "'");
     const PluginInfo *plugin = s_.plugins().findRecordType(r->type());
     const TypeSchema *schema = plugin ? &plugin->schema : nullptr;
     const Kb::RecordData data = toRecordData(*r, Store::effectiveId(*r), schema);
@@ -513,8 +594,10 @@ ApiResponse WebApi::record(const std::string &id, const Access &a)
             if (f.name == "type" && schema)
                 o["label"] = label(schema->labelZh, schema->labelEn);
             if (f.isReferenceLike()) {
-                if (const Record *target = s_.store().byId(item);
-                    target && (a.restricted || !isRestricted(*target))) {
+                const Record *target = s_.store().byId(item);
+                if (target && hidden(a, *target))
+                    continue; // not even its id
+                if (target) {
                     o["title"] = q(target->title());
                     o["link"] = q(Store::effectiveId(*target));
                     links.append(QJsonObject{{"id", q(Store::effectiveId(*target))},
@@ -529,7 +612,7 @@ ApiResponse WebApi::record(const std::string &id, const Access &a)
                                   {"label", label(f.labelZh.empty() ? f.name : f.labelZh,
                                                   f.labelEn.empty() ? f.name : f.labelEn)},
                                   {"type", q(std::string(fieldTypeName(f.type)))},
-                                  {"value", data.fields.value(q(f.name))},
+                                  {"value", visibleValue(a, f, data.fields.value(q(f.name)))},
                                   {"items", shown}});
     };
     for (const FieldSpec &f : commonFields())
@@ -543,7 +626,7 @@ ApiResponse WebApi::record(const std::string &id, const Access &a)
     QJsonArray backlinks;
     const std::string myId = Store::effectiveId(*r);
     for (const Record &other : s_.store().records()) {
-        if (&other == r || (!a.restricted && isRestricted(other)))
+        if (&other == r || hidden(a, other))
             continue;
         const PluginInfo *op = s_.plugins().findRecordType(other.type());
         if (!op)
@@ -562,6 +645,11 @@ ApiResponse WebApi::record(const std::string &id, const Access &a)
             }
         }
     }
+    QJsonObject values = data.fields;
+    if (schema)
+        for (const FieldSpec &f : schema->fields)
+            if (values.contains(q(f.name)))
+                values[q(f.name)] = visibleValue(a, f, values.value(q(f.name)));
     QJsonObject out{{"id", q(myId)},
                     {"path", q(r->path)},
                     {"type", q(r->type())},
@@ -569,7 +657,7 @@ ApiResponse WebApi::record(const std::string &id, const Access &a)
                     {"date", q(r->value("date"))},
                     {"version", q(version(r->text))},
                     {"fields", fields},
-                    {"values", data.fields},
+                    {"values", values},
                     {"body", q(r->body)},
                     {"body_html", q(markdownToSafeHtml(r->body))},
                     {"links", links},
@@ -650,7 +738,7 @@ ApiResponse WebApi::updateRecord(const std::string &id, const QByteArray &body, 
     std::lock_guard lock(mutex_);
     refreshStore();
     const Record *known = s_.store().byId(id);
-    if (!known)
+    if (!known || hidden(a, *known))
         return ApiResponse::error(404, "no record with id '" + id + "'");
     // The version is compared with the file as it is now, read afresh (not the whole store).
     ParseResult fresh = loadRecordFile(s_.root(), known->path);
@@ -658,8 +746,8 @@ ApiResponse WebApi::updateRecord(const std::string &id, const QByteArray &body, 
         return ApiResponse::error(409, fresh.findings.empty() ? known->path + " cannot be read"
                                                               : fresh.findings.front().toString());
     const Record *r = &*fresh.record;
-    if (!a.restricted && isRestricted(*r))
-        return ApiResponse::error(403, "this record is restricted; a token is required");
+    if (hidden(a, *r))
+        return ApiResponse::error(404, "no record with id '" + id + "'");
     if (!r->span.present)
         return ApiResponse::error(409, r->path +
                                            " has no front matter to edit; fix it in a text editor");
@@ -708,8 +796,9 @@ ApiResponse WebApi::updateRecord(const std::string &id, const QByteArray &body, 
         return ApiResponse::error(422, "some fields need attention",
                                   QJsonObject{{"fields", problems}});
     if (in.contains("body") && !in.value("body").isString())
-        return ApiResponse::error(422, "body must be a string (the Markdown after the front "
-                                       "matter); leave it out to keep the body",
+        return ApiResponse::error(422,
+                                  "body must be a string (the Markdown after the front "
+                                  "matter); leave it out to keep the body",
                                   QJsonObject{{"fields", QJsonObject{{"body", "must be text"}}}});
     std::string text = r->text;
     if (in.contains("body")) {
@@ -749,10 +838,9 @@ ApiResponse WebApi::updateRecord(const std::string &id, const QByteArray &body, 
         QJsonObject byField;
         for (const Finding &f : refusedBy)
             byField[q(f.field)] = q(f.message);
-        return ApiResponse::error(422,
-                                  "a rule of this record type refuses the change: " +
-                                      refusedBy.front().message,
-                                  QJsonObject{{"fields", byField}});
+        return ApiResponse::error(
+            422, "a rule of this record type refuses the change: " + refusedBy.front().message,
+            QJsonObject{{"fields", byField}});
     }
     stale_ = true; // the store catches up on its next use
     std::vector<Finding> notes;
@@ -796,7 +884,7 @@ ApiResponse WebApi::view(const std::string &pluginId, const std::string &name, c
             args << "--owner" << q(owner);
     if (a.restricted && !spec->restrictedFlag.empty())
         args << q(spec->restrictedFlag);
-    const VerbRun run = runVerb(s_, *plugin, spec->verb, args);
+    const VerbRun run = runVerb(s_, *plugin, spec->verb, args, visibility(a));
     if (run.code > 1)
         return ApiResponse::error(500, run.err.empty() ? "the view failed" : run.err);
     const std::string &out = run.out;
@@ -810,18 +898,6 @@ ApiResponse WebApi::view(const std::string &pluginId, const std::string &name, c
     QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(out), &pe);
     if (pe.error != QJsonParseError::NoError)
         return ApiResponse::error(500, "plugin '" + pluginId + "' printed no JSON for its view");
-    if (spec->kind == "board" && !a.restricted) {
-        // Titles of restricted proposals stay off the board for visitors without a token.
-        QJsonObject board = doc.object();
-        QJsonArray cards;
-        for (const auto &c : board.value("cards").toArray()) {
-            const Record *r = s_.store().byId(c.toObject().value("id").toString().toStdString());
-            if (!r || !isRestricted(*r))
-                cards.append(c);
-        }
-        board["cards"] = cards;
-        doc = QJsonDocument(board);
-    }
     result["data"] = doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(doc.object());
     return ApiResponse::json(result);
 }
@@ -844,12 +920,12 @@ ApiResponse WebApi::moveCard(const std::string &pluginId, const std::string &nam
     const QString note = in.value("note").toString().simplified();
     if (id.isEmpty() || to.isEmpty())
         return ApiResponse::error(400, "id and to are required");
-    if (const Record *r = s_.store().byId(id.toStdString()); r && !a.restricted && isRestricted(*r))
-        return ApiResponse::error(403, "this record is restricted; a token is required");
+    if (const Record *r = s_.store().byId(id.toStdString()); r && hidden(a, *r))
+        return ApiResponse::error(404, "no record with id '" + id.toStdString() + "'");
     QStringList args{id, to};
     if (!note.isEmpty())
         args << "--note" << note;
-    const VerbRun run = runVerb(s_, *plugin, spec->move, args);
+    const VerbRun run = runVerb(s_, *plugin, spec->move, args, visibility(a));
     auto oneLine = [](std::string s) {
         while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
             s.pop_back();
@@ -861,7 +937,7 @@ ApiResponse WebApi::moveCard(const std::string &pluginId, const std::string &nam
     return ApiResponse::json(QJsonObject{{"message", q(oneLine(run.out))}});
 }
 
-ApiResponse WebApi::plugins()
+ApiResponse WebApi::plugins(const Access &a)
 {
     std::lock_guard lock(mutex_);
     QJsonArray out;
@@ -872,15 +948,23 @@ ApiResponse WebApi::plugins()
                                {"state", q(std::string(pluginStateName(p.state)))},
                                {"type", q(p.schema.hasRecords ? p.schema.type : "")},
                                {"error", q(p.error)},
-                               {"path", q(p.path)}});
+                               {"path", q(a.restricted ? p.path : fileName(p.path))}});
     return ApiResponse::json(QJsonObject{{"plugins", out}});
 }
 
-ApiResponse WebApi::check()
+ApiResponse WebApi::check(const Access &a)
 {
     std::lock_guard lock(mutex_);
     refreshStore();
-    return ApiResponse::json(QJsonObject{{"findings", findingsJson(s_.checkAll())}});
+    std::vector<Finding> findings = s_.checkAll();
+    if (!a.restricted) {
+        std::unordered_set<std::string> hiddenPaths;
+        for (const Record &r : s_.store().records())
+            if (hidden(a, r))
+                hiddenPaths.insert(r.path);
+        std::erase_if(findings, [&](const Finding &f) { return hiddenPaths.count(f.path) > 0; });
+    }
+    return ApiResponse::json(QJsonObject{{"findings", findingsJson(findings)}});
 }
 
 } // namespace kb::web

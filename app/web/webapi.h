@@ -3,6 +3,7 @@
 #include "apiresponse.h"
 
 #include <atomic>
+#include <functional>
 #include <list>
 #include <map>
 #include <memory>
@@ -13,10 +14,12 @@
 
 namespace kb {
 class Session;
+struct FieldSpec;
 struct Record;
 namespace search {
 class Searcher;
-}
+struct SearchResult;
+} // namespace search
 } // namespace kb
 
 namespace kb::web {
@@ -51,15 +54,22 @@ public:
                      const Access &a);
     ApiResponse moveCard(const std::string &plugin, const std::string &name, const QByteArray &body,
                          const Access &a);
-    ApiResponse plugins();
-    ApiResponse check();
+    ApiResponse plugins(const Access &a);
+    ApiResponse check(const Access &a);
 
 private:
     class SearcherLease;
     ApiResponse runSearch(const Params &p, const Access &a, bool similar);
     std::vector<std::string> hiddenTerms(const Access &a) const;
     bool isRestricted(const Record &r) const;
-    void refreshStore(); // under mutex_
+    // Clients not cleared for restricted records learn nothing of them: not the record,
+    // not its id in another's references, not a count. Under mutex_.
+    bool hidden(const Access &a, const Record &r) const;
+    bool hiddenId(const Access &a, const std::string &id) const;
+    std::function<bool(const Record &)> visibility(const Access &a) const;
+    QJsonValue visibleValue(const Access &a, const FieldSpec &f, const QJsonValue &v) const;
+    void hideReferences(const Access &a, search::SearchResult &r); // takes mutex_
+    void refreshStore();                                           // under mutex_
 
     Session &s_;
     std::mutex mutex_;

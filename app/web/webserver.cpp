@@ -413,9 +413,9 @@ struct WebServer::Impl {
             if (s.size() == 2 && what == "similar")
                 return only("GET", [&] { return api.similar(t.query, access); });
             if (s.size() == 2 && what == "plugins")
-                return only("GET", [&] { return api.plugins(); });
+                return only("GET", [&] { return api.plugins(access); });
             if (s.size() == 2 && what == "check")
-                return only("GET", [&] { return api.check(); });
+                return only("GET", [&] { return api.check(access); });
             if (s.size() == 2 && what == "records") {
                 if (method == "POST")
                     return answer(api.createRecord(body, access));
