@@ -410,3 +410,41 @@ TEST(HostileLeaks, NothingOfARestrictedRecordReachesAnUnclearedClient)
 }
 
 } // namespace
+
+namespace {
+
+// Record text is text in every view a plugin draws: a title written as a phishing link,
+// an image tag or emphasis shows as those characters in briefs and battlecards.
+TEST(HostileText, TitlesInBriefsAndBattlecardsAreNeverMarkup)
+{
+    TempDir dir;
+    copyShippedContent(dir);
+    const std::string title =
+        "[请重新登录](https://evil.example/login) <img src=x onerror=alert(1)> *bold* &amp;";
+    for (const char *id : {"les-20100331-tm-iptv", "ci-20260510-vendor-b-weakness"}) {
+        RunResult r = runKb({"edit", id, "--set", "title=" + title}, dir.path());
+        ASSERT_EQ(r.exitCode, 0) << r.err;
+    }
+    ServeProcess server(dir.path());
+    httplib::Client c("127.0.0.1", server.port());
+    for (const char *view : {"/api/views/insights/brief?customers=tm-malaysia",
+                             "/api/views/competitors/battlecards?competitors=vendor-b"}) {
+        auto r = c.Get(view);
+        ASSERT_TRUE(r && r->status == 200) << view;
+        const std::string html = QJsonDocument::fromJson(QByteArray::fromStdString(r->body))
+                                     .object()
+                                     .value("html")
+                                     .toString()
+                                     .toStdString();
+        EXPECT_EQ(html.find("evil.example/login\""), std::string::npos) << view << ": " << html;
+        EXPECT_EQ(html.find("<img"), std::string::npos) << view;
+        EXPECT_EQ(html.find("<em>bold"), std::string::npos) << view;
+        // The characters themselves are there, as text.
+        EXPECT_NE(html.find("[请重新登录](https://evil.example/login) &lt;img src=x "
+                            "onerror=alert(1)&gt; *bold* &amp;amp;"),
+                  std::string::npos)
+            << view << ": " << html;
+    }
+}
+
+} // namespace

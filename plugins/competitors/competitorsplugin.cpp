@@ -5,6 +5,16 @@
 
 #include <algorithm>
 
+namespace {
+
+// A record's value as text inside the Markdown this plugin prints (never as syntax).
+QString md(const Kb::RecordData &r, const QString &key)
+{
+    return Kb::markdownText(r.text(key));
+}
+
+} // namespace
+
 QList<Kb::Issue> CompetitorsPlugin::validate(const Kb::RecordData &record, Kb::Host &host) const
 {
     QList<Kb::Issue> issues;
@@ -119,14 +129,15 @@ int CompetitorsPlugin::battlecard(const QStringList &args, Kb::Host &host)
     }
     const QString zh =
         host.vocabularyLabel(QStringLiteral("competitors"), name, QStringLiteral("zh"));
-    QString out = QStringLiteral("# 竞争卡片 / Battlecard: %1 (%2)\n\n").arg(zh, wanted);
+    QString out = QStringLiteral("# 竞争卡片 / Battlecard: %1 (%2)\n\n")
+                      .arg(Kb::markdownText(zh), Kb::markdownText(wanted));
     for (const auto &r : intel) {
         out += QStringLiteral("- %1%2 [%3] %4 — %5%6, %7, %8 (`%9`)\n")
                    .arg(stale(r) ? QStringLiteral("STALE ") : QString(),
-                        r.text(QStringLiteral("observed")), r.text(QStringLiteral("kind")),
-                        r.text(QStringLiteral("title")), r.text(QStringLiteral("reliability")),
-                        r.text(QStringLiteral("credibility")), r.text(QStringLiteral("claim")),
-                        r.text(QStringLiteral("audience")), r.id);
+                        md(r, QStringLiteral("observed")), md(r, QStringLiteral("kind")),
+                        md(r, QStringLiteral("title")), md(r, QStringLiteral("reliability")),
+                        md(r, QStringLiteral("credibility")), md(r, QStringLiteral("claim")),
+                        md(r, QStringLiteral("audience")), r.id);
     }
     if (withheld > 0)
         out += QStringLiteral("\n_%1 restricted record(s) withheld: readers cleared for them add "

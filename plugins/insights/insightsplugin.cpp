@@ -7,6 +7,12 @@
 
 namespace {
 
+// A record's value as text inside the Markdown this plugin prints (never as syntax).
+QString md(const Kb::RecordData &r, const QString &key)
+{
+    return Kb::markdownText(r.text(key));
+}
+
 bool isOpenImprovement(const Kb::RecordData &r)
 {
     const QString s = r.text(QStringLiteral("status"));
@@ -187,35 +193,35 @@ int InsightsPlugin::brief(const QStringList &args, Kb::Host &host)
     });
     const QString zh = host.vocabularyLabel(vocab, name, QStringLiteral("zh"));
     QString out = QStringLiteral("# 会前简报 / Pre-meeting brief: %1 (%2)\n\n_%3_\n")
-                      .arg(zh, canonical, today);
+                      .arg(Kb::markdownText(zh), Kb::markdownText(canonical), today);
     auto section = [&](const QString &heading, const QList<Kb::RecordData> &records, auto detail) {
         out += QStringLiteral("\n## %1 (%2)\n\n").arg(heading).arg(records.size());
         if (records.isEmpty())
             out += QStringLiteral("- (none)\n");
         for (const auto &r : records)
             out += QStringLiteral("- **%1** — %2 (`%3`)\n")
-                       .arg(r.text(QStringLiteral("title")), detail(r), r.id);
+                       .arg(md(r, QStringLiteral("title")), detail(r), r.id);
     };
     section(QStringLiteral("案例 / Cases"), cases, [](const Kb::RecordData &r) {
-        return joinPresent({r.text(QStringLiteral("year")), r.text(QStringLiteral("result"))});
+        return joinPresent({md(r, QStringLiteral("year")), md(r, QStringLiteral("result"))});
     });
     section(QStringLiteral("经验总结 / Lessons"), lessons, [](const Kb::RecordData &r) {
-        return joinPresent({r.text(QStringLiteral("date")), r.text(QStringLiteral("outcome"))});
+        return joinPresent({md(r, QStringLiteral("date")), md(r, QStringLiteral("outcome"))});
     });
     section(QStringLiteral("未关闭的改进 / Open improvements"), improvements,
             [&](const Kb::RecordData &r) {
                 const bool overdue = !r.text(QStringLiteral("due")).isEmpty() &&
                                      r.text(QStringLiteral("due")) < today;
                 return QStringLiteral("%1, owner %2, due %3%4")
-                    .arg(r.text(QStringLiteral("status")), r.text(QStringLiteral("owner")),
-                         r.text(QStringLiteral("due")),
+                    .arg(md(r, QStringLiteral("status")), md(r, QStringLiteral("owner")),
+                         md(r, QStringLiteral("due")),
                          overdue ? QStringLiteral(" **OVERDUE**") : QString());
             });
     section(QStringLiteral("当前友商情报 / Current intel"), intel, [](const Kb::RecordData &r) {
         return QStringLiteral("%1 %2, %3%4 %5")
-            .arg(r.text(QStringLiteral("competitor")), r.text(QStringLiteral("kind")),
-                 r.text(QStringLiteral("reliability")), r.text(QStringLiteral("credibility")),
-                 r.text(QStringLiteral("audience")));
+            .arg(md(r, QStringLiteral("competitor")), md(r, QStringLiteral("kind")),
+                 md(r, QStringLiteral("reliability")), md(r, QStringLiteral("credibility")),
+                 md(r, QStringLiteral("audience")));
     });
     if (withheld > 0)
         out += QStringLiteral("\n_%1 restricted record(s) withheld: readers cleared for them add "

@@ -4,6 +4,7 @@
 
 #include <kb/host.h>
 #include <kb/issue.h>
+#include <kb/markdowntext.h>
 #include <kb/recorddata.h>
 #include <kb/recordtype.h>
 #include <kb/version.h>
