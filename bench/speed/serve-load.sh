@@ -13,6 +13,7 @@ corpus=${1:?usage: serve-load.sh CORPUS_DIR [DURATION] [CONNECTIONS]}
 duration=${2:-30s}
 connections=${3:-8}
 idle=${4:-0}
+mix=${MIX:-} # MIX=general: the query mix for general documentation (man pages)
 kb=${KB:-$here/../../build/app/kb}
 holdconns=${HOLDCONNS:-$here/../../build/bench/kb-holdconns}
 command -v wrk >/dev/null || { echo "serve-load: install wrk (apt-get install wrk)" >&2; exit 2; }
@@ -30,7 +31,7 @@ grep -q "http://" "$log" || { cat "$log" >&2; exit 1; }
 url="http://127.0.0.1:$port"
 curl -fsS "$url/api/search?q=warmup" >/dev/null
 echo "# warm-up 5s"
-wrk -t2 -c"$connections" -d5s -s "$here/serve-load.lua" "$url" >/dev/null
+wrk -t2 -c"$connections" -d5s -s "$here/serve-load.lua" "$url" -- $mix >/dev/null
 if [ "$idle" -gt 0 ]; then
   "$holdconns" "$port" "$idle" 100000 >/dev/null &
   holder=$!
@@ -39,7 +40,7 @@ if [ "$idle" -gt 0 ]; then
   echo "# holding $idle connections open (half idle, half dripping) during the runs"
 fi
 echo "# repeated queries (result cache answers): wrk -t2 -c$connections -d$duration --latency"
-wrk -t2 -c"$connections" -d"$duration" --latency -s "$here/serve-load.lua" "$url"
+wrk -t2 -c"$connections" -d"$duration" --latency -s "$here/serve-load.lua" "$url" -- $mix
 echo "# every query unique (each runs a real search): same, -- uncached"
-wrk -t2 -c"$connections" -d"$duration" --latency -s "$here/serve-load.lua" "$url" -- uncached
+wrk -t2 -c"$connections" -d"$duration" --latency -s "$here/serve-load.lua" "$url" -- uncached $mix
 echo "# server peak RSS: $(grep VmHWM /proc/$server/status | awk '{print $2/1024 " MB"}')"
