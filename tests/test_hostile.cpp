@@ -252,6 +252,27 @@ TEST_F(HostileTest, HostHeadersOtherThanTheServersOwnAreRefused)
     EXPECT_EQ(statusOf(roundTrip(port, "GET /api/info HTTP/1.0\r\n\r\n")), 400) << "no Host";
 }
 
+// Each header once: two Cache-Control headers (the old server sent them on pages and
+// assets) leave a cache to pick one.
+TEST_F(HostileTest, PagesAssetsAndErrorsCarryEachHeaderOnce)
+{
+    ServeProcess server(dir.path());
+    for (const char *target :
+         {"/", "/search?q=x", "/assets/app.js", "/api/info", "/api/nothing", "/nowhere"}) {
+        const std::string r = roundTrip(server.port(), get(server.port(), target));
+        ASSERT_NE(statusOf(r), 0) << target;
+        const std::string head = r.substr(0, r.find("\r\n\r\n") + 2);
+        for (const char *name : {"Cache-Control:", "Content-Type:", "Content-Security-Policy:",
+                                 "X-Content-Type-Options:", "X-Frame-Options:"}) {
+            std::size_t count = 0;
+            for (std::size_t at = head.find(name); at != std::string::npos;
+                 at = head.find(name, at + 1))
+                ++count;
+            EXPECT_EQ(count, 1u) << target << " " << name << "\n" << head;
+        }
+    }
+}
+
 // Beyond loopback the server answers only to the names it was told it has: without one
 // it does not start; then a rebinding name is 421 and the public name is served.
 TEST_F(HostileTest, BeyondLoopbackOnlyThePublicNameIsServed)
