@@ -116,12 +116,52 @@ void appendClean(std::string &out, std::string_view piece)
     }
 }
 
+// The end of a scan chunk near `at`: after a line break or a space, so no word or run of
+// Chinese is cut in two (or the text's end).
+std::size_t chunkEnd(std::string_view text, std::size_t at)
+{
+    if (at >= text.size())
+        return text.size();
+    const std::size_t line = text.find('\n', at);
+    if (line != std::string_view::npos && line - at < 4096)
+        return line + 1;
+    const std::size_t space = text.find(' ', at);
+    return space == std::string_view::npos ? text.size() : space + 1;
+}
+
+// The matches a snippet is chosen from. A long document (a man page runs to 300 KB) is
+// read in chunks, and reading stops once every highlighted term has been seen, or once
+// some have and 16 KB are read (or 128 KB without a match: the start then): a window from
+// there is as good to a reader, and the ten hits of a page no longer cost a tokenisation
+// of every byte of every hit.
+std::vector<Match> findMatchesEarly(std::string_view text,
+                                    const std::vector<std::string> &highlight)
+{
+    constexpr std::size_t kChunk = 8 * 1024, kEnough = 16 * 1024, kGiveUp = 128 * 1024;
+    std::vector<Match> out;
+    std::set<int> seen;
+    for (std::size_t from = 0; from < text.size();) {
+        const std::size_t to = chunkEnd(text, from + kChunk);
+        for (Match m : findMatches(text.substr(from, to - from), highlight)) {
+            m.begin += from;
+            m.end += from;
+            seen.insert(m.term);
+            out.push_back(m);
+        }
+        from = to;
+        if (seen.size() == highlight.size() || (!out.empty() && from >= kEnough) ||
+            from >= kGiveUp) // then the snippet is the document's start
+            break;
+    }
+    return out;
+}
+
 } // namespace
 
 std::string makeSnippet(std::string_view text, const std::vector<std::string> &highlight,
                         std::size_t maxChars)
 {
-    const std::vector<Match> matches = findMatches(text, highlight);
+    const std::vector<Match> matches = findMatchesEarly(text, highlight);
     std::size_t start = 0;
     if (!matches.empty()) {
         // The window starting a little before some match that covers most distinct terms.

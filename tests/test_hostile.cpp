@@ -195,6 +195,10 @@ TEST_F(HostileTest, DeclaredLengthsOverTheCapAre413)
     const std::string absurd =
         roundTrip(server.port(), post(server.port(), "Content-Length: 99999999999\r\n"), 3000);
     EXPECT_EQ(statusOf(absurd), 413) << absurd;
+    const std::string both = roundTrip(
+        server.port(),
+        post(server.port(), "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n") + "0\r\n\r\n");
+    EXPECT_EQ(statusOf(both), 400) << both;
 }
 
 // URI length, header count and header bytes each have a limit of their own in kb.yaml,
