@@ -709,7 +709,17 @@ SearchResult Searcher::similar(std::string_view id, const SearchOptions &options
     return d_->withRetry([&](Xapian::Database &db) {
         const std::string idTerm = booleanTerm("Q", id);
         Xapian::PostingIterator p = db.postlist_begin(idTerm);
-        if (p == db.postlist_end(idTerm))
+        // A record the caller may not see is as unknown as one that does not exist.
+        const auto excluded = [&](Xapian::docid doc) {
+            for (const std::string &t : options.excludeTerms) {
+                Xapian::PostingIterator e = db.postlist_begin(t);
+                e.skip_to(doc);
+                if (e != db.postlist_end(t) && *e == doc)
+                    return true;
+            }
+            return false;
+        };
+        if (p == db.postlist_end(idTerm) || excluded(*p))
             throw QueryError("no record with id '" + std::string(id) + "' in the index",
                              "check the id with kb list, or run kb index");
         const double records = std::max(2u, db.get_doccount());

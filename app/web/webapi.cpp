@@ -1,6 +1,7 @@
 #include "webapi.h"
 
 #include "args.h"
+#include "documentbuilder.h"
 #include "frontmatter.h"
 #include "hostservices.h"
 #include "indexschema.h"
@@ -32,6 +33,9 @@ namespace {
 
 constexpr const char *kConfidentialityField = "confidentiality";
 constexpr const char *kRestrictedValue = "restricted";
+// Appended to a restricted record's id in an uncleared client's query (see
+// withoutHiddenIds); no record id has it.
+constexpr const char *kHiddenIdSuffix = "-zz9hidden";
 
 std::string fileName(const std::string &path)
 {
@@ -296,7 +300,17 @@ void WebApi::refreshStore()
 
 bool WebApi::isRestricted(const Record &r) const
 {
-    return r.value(kConfidentialityField) == kRestrictedValue;
+    // As the index reads it: any item, in any case ("Restricted", [restricted]).
+    const FieldValue *v = r.field(kConfidentialityField);
+    if (!v)
+        return false;
+    for (std::string item : v->asList()) {
+        std::transform(item.begin(), item.end(), item.begin(),
+                       [](unsigned char c) { return char(std::tolower(c)); });
+        if (item == kRestrictedValue)
+            return true;
+    }
+    return false;
 }
 
 bool WebApi::hidden(const Access &a, const Record &r) const
@@ -332,6 +346,23 @@ QJsonValue WebApi::visibleValue(const Access &a, const FieldSpec &f, const QJson
     return kept;
 }
 
+std::string WebApi::withoutHiddenIds(const Access &a, std::string query)
+{
+    if (a.restricted)
+        return query;
+    std::lock_guard lock(mutex_);
+    refreshStore();
+    for (const Record &r : s_.store().records()) {
+        if (!isRestricted(r))
+            continue;
+        const std::string id = Store::effectiveId(r);
+        for (std::size_t at = query.find(id); at != std::string::npos;
+             at = query.find(id, at + id.size() + 1))
+            query.replace(at, id.size(), id + kHiddenIdSuffix); // an id nothing has
+    }
+    return query;
+}
+
 void WebApi::hideReferences(const Access &a, search::SearchResult &r)
 {
     if (a.restricted)
@@ -365,9 +396,14 @@ void WebApi::hideReferences(const Access &a, search::SearchResult &r)
 
 std::vector<std::string> WebApi::hiddenTerms(const Access &a) const
 {
-    if (a.restricted || restrictedTerm_.empty())
+    if (a.restricted)
         return {};
-    return {restrictedTerm_};
+    // Fail closed: a file kb could not read may say it is restricted in the part that
+    // did not parse; only cleared readers find it.
+    std::vector<std::string> terms{search::kBrokenTerm};
+    if (!restrictedTerm_.empty())
+        terms.push_back(restrictedTerm_);
+    return terms;
 }
 
 ApiResponse WebApi::info(const Access &a)
@@ -496,14 +532,21 @@ ApiResponse WebApi::runSearch(const Params &p, const Access &a, bool similar)
             return {200, it->second->second};
         }
     }
-    if (similar) {
-        std::lock_guard lock(mutex_);
-        refreshStore();
-        if (hiddenId(a, query)) // the same answer as for an id that does not exist
-            return ApiResponse::error(404, "no record with id '" + query + "' in the index");
-    }
     try {
-        search::SearchResult r = similar ? searcher->similar(query, o) : searcher->search(query, o);
+        // A filter naming a restricted id (origins:ID) must find what a made-up id finds.
+        const std::string asked = similar ? query : withoutHiddenIds(a, query);
+        search::SearchResult r = similar ? searcher->similar(query, o) : searcher->search(asked, o);
+        r.query = query;
+        if (asked != query) { // what it says of the query says it of the words asked
+            const auto undo = [](std::string &text) {
+                for (std::size_t at = text.find(kHiddenIdSuffix); at != std::string::npos;
+                     at = text.find(kHiddenIdSuffix, at))
+                    text.erase(at, std::string_view(kHiddenIdSuffix).size());
+            };
+            for (std::string &note : r.notes)
+                undo(note);
+            undo(r.suggestion);
+        }
         hideReferences(a, r);
         // No lock: facet labels read the vocabularies, which this generation loaded in its
         // constructor and never changes (a changed vocabulary makes a new generation).

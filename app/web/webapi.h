@@ -68,8 +68,9 @@ private:
     bool hiddenId(const Access &a, const std::string &id) const;
     std::function<bool(const Record &)> visibility(const Access &a) const;
     QJsonValue visibleValue(const Access &a, const FieldSpec &f, const QJsonValue &v) const;
-    void hideReferences(const Access &a, search::SearchResult &r); // takes mutex_
-    void refreshStore();                                           // under mutex_
+    void hideReferences(const Access &a, search::SearchResult &r);    // takes mutex_
+    std::string withoutHiddenIds(const Access &a, std::string query); // takes mutex_
+    void refreshStore();                                              // under mutex_
 
     Session &s_;
     std::mutex mutex_;

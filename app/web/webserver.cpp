@@ -357,10 +357,15 @@ struct WebServer::Impl {
         if (req.verdict.status != 0)
             return refusal(req.verdict.status, req.verdict.message);
         const std::string length = req.header("content-length");
-        // Both framings at once is how a request is smuggled past a proxy that reads the
-        // other one (RFC 9112 6.1): never guess.
+        // Two framings, or one given twice, is how a request is smuggled past a proxy that
+        // reads the other one (RFC 9112 6.1, 6.3): never guess.
         if (!length.empty() && !req.header("transfer-encoding").empty())
             return refusal(400, "the request has both Content-Length and Transfer-Encoding");
+        for (const char *framing : {"content-length", "transfer-encoding"})
+            if (std::count_if(req.headers.begin(), req.headers.end(),
+                              [&](const auto &h) { return h.first == framing; }) > 1)
+                return refusal(400,
+                               std::string("the request has more than one ") + framing + " header");
         if (!length.empty()) {
             const bool digits = std::all_of(length.begin(), length.end(),
                                             [](unsigned char c) { return std::isdigit(c); });
