@@ -143,6 +143,25 @@ TEST_F(HostileTest, BeyondTheConnectionCapClientsGet503AtOnce)
     EXPECT_TRUE(served);
 }
 
+// One remote machine cannot take every connection: past its share its new connections
+// are closed at once, while others (here: loopback) are served.
+TEST_F(HostileTest, OneRemoteAddressCannotHoldMoreThanItsShare)
+{
+    const std::string self = nonLoopbackAddress();
+    if (self.empty())
+        GTEST_SKIP() << "no non-loopback IPv4 address to connect from";
+    serveSettings("  max_connections_per_address: 5\n");
+    ServeProcess server(dir.path(), {"--host", "0.0.0.0", "--public-url", "http://kb.test"});
+    std::vector<std::unique_ptr<RawConnection>> crowd;
+    for (int i = 0; i < 8; ++i)
+        crowd.push_back(std::make_unique<RawConnection>(server.port(), self));
+    int closed = 0;
+    for (auto &c : crowd)
+        closed += c->closedWithin(1000);
+    EXPECT_EQ(closed, 3) << "8 connections from " << self << " with a share of 5";
+    EXPECT_EQ(statusOf(roundTrip(server.port(), get(server.port(), "/api/info"))), 200);
+}
+
 // A chunked body has no length to check up front; it is capped all the same, and what
 // passed the cap is never filed (it was: 3 MiB and 12 MiB records, 201).
 TEST_F(HostileTest, ChunkedBodiesOverTheCapAre413AndNeverFiled)

@@ -5,8 +5,9 @@
 namespace kb::web {
 
 ConnectionDeadlines::ConnectionDeadlines(std::chrono::seconds headerTimeout,
-                                         std::chrono::seconds bodyTimeout)
-    : headerTimeout_(headerTimeout), bodyTimeout_(bodyTimeout), reaper_([this] { reap(); })
+                                         std::chrono::seconds bodyTimeout, std::size_t perAddress)
+    : headerTimeout_(headerTimeout), bodyTimeout_(bodyTimeout), perAddress_(perAddress),
+      reaper_([this] { reap(); })
 {
 }
 
@@ -20,16 +21,27 @@ ConnectionDeadlines::~ConnectionDeadlines()
     reaper_.join();
 }
 
-void ConnectionDeadlines::opened(const void *connection, int fd)
+void ConnectionDeadlines::opened(const void *connection, int fd, const std::string &address)
 {
     std::lock_guard lock(mutex_);
-    entries_[connection] = {fd, Clock::now() + headerTimeout_};
+    Clock::time_point deadline = Clock::now() + headerTimeout_;
+    if (!address.empty() && ++perAddressCount_[address] > perAddress_ && perAddress_ > 0)
+        deadline = Clock::now(); // over its address's share: the next reap closes it
+    entries_[connection] = {fd, deadline, address};
 }
 
 void ConnectionDeadlines::closed(const void *connection)
 {
     std::lock_guard lock(mutex_);
-    entries_.erase(connection);
+    const auto it = entries_.find(connection);
+    if (it == entries_.end())
+        return;
+    if (!it->second.address.empty()) {
+        const auto count = perAddressCount_.find(it->second.address);
+        if (count != perAddressCount_.end() && --count->second == 0)
+            perAddressCount_.erase(count);
+    }
+    entries_.erase(it);
 }
 
 void ConnectionDeadlines::set(const void *connection, Clock::time_point deadline)

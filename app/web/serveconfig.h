@@ -9,15 +9,15 @@ namespace kb::web {
 // What one connection and one request may take. Defaults suit a team's server; each is a
 // key of the `serve:` section of kb.yaml (README, "kb serve limits").
 struct ServeLimits {
-    std::size_t maxBodyBytes = 1 << 20;    // max_body_bytes: a record form is a few KB
-    std::size_t maxUriBytes = 8192;        // max_uri_bytes
-    std::size_t maxHeaderBytes = 16384;    // max_header_bytes: all header names and values
-    std::size_t maxHeaders = 64;           // max_headers
-    unsigned headerTimeoutSeconds = 10;    // header_timeout: connect (or last answer) to headers
-    unsigned bodyTimeoutSeconds = 30;      // body_timeout: headers to the body's last byte
-    unsigned maxConnections = 1000;        // max_connections: beyond it, 503 at once
-    unsigned maxConnectionsPerAddress = 0; // max_connections_per_address: 0 is no limit
-    unsigned threads = 8;                  // threads: requests handled at once
+    std::size_t maxBodyBytes = 1 << 20;      // max_body_bytes: a record form is a few KB
+    std::size_t maxUriBytes = 8192;          // max_uri_bytes
+    std::size_t maxHeaderBytes = 16384;      // max_header_bytes: all header names and values
+    std::size_t maxHeaders = 64;             // max_headers
+    unsigned headerTimeoutSeconds = 10;      // header_timeout: connect (or last answer) to headers
+    unsigned bodyTimeoutSeconds = 30;        // body_timeout: headers to the body's last byte
+    unsigned maxConnections = 1000;          // max_connections: beyond it, 503 at once
+    unsigned maxConnectionsPerAddress = 100; // max_connections_per_address: 0 is no limit
+    unsigned threads = 8;                    // threads: requests handled at once
 };
 
 // How the server was started: where it listens, the names it answers to, the token and

@@ -13,6 +13,7 @@
 
 #include <QJsonObject>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -180,6 +181,25 @@ int listenOn(const std::string &host, int port, int *boundPort, std::string *err
                      ? ntohs(reinterpret_cast<sockaddr_in6 *>(&addr)->sin6_port)
                      : ntohs(reinterpret_cast<sockaddr_in *>(&addr)->sin_port);
     return fd;
+}
+
+// The remote address of a connection as text, "" for loopback (127/8, ::1, and IPv4
+// mapped into IPv6).
+std::string remoteAddress(const sockaddr *addr)
+{
+    char text[INET6_ADDRSTRLEN] = {};
+    if (addr->sa_family == AF_INET) {
+        const in_addr a = reinterpret_cast<const sockaddr_in *>(addr)->sin_addr;
+        if ((ntohl(a.s_addr) >> 24) == 127)
+            return {};
+        inet_ntop(AF_INET, &a, text, sizeof text);
+    } else if (addr->sa_family == AF_INET6) {
+        const in6_addr &a = reinterpret_cast<const sockaddr_in6 *>(addr)->sin6_addr;
+        if (IN6_IS_ADDR_LOOPBACK(&a) || (IN6_IS_ADDR_V4MAPPED(&a) && a.s6_addr[12] == 127))
+            return {};
+        inet_ntop(AF_INET6, &a, text, sizeof text);
+    }
+    return text;
 }
 
 } // namespace
@@ -517,7 +537,10 @@ struct WebServer::Impl {
         if (code == MHD_CONNECTION_NOTIFY_STARTED) {
             const MHD_ConnectionInfo *info =
                 MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
-            self->deadlines->opened(connection, info ? info->connect_fd : -1);
+            const MHD_ConnectionInfo *peer =
+                MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+            self->deadlines->opened(connection, info ? info->connect_fd : -1,
+                                    peer ? remoteAddress(peer->client_addr) : std::string());
         } else {
             self->deadlines->closed(connection);
         }
@@ -627,7 +650,8 @@ bool WebServer::run(std::string *error)
 {
     const ServeLimits &l = d_->config.limits;
     d_->deadlines = std::make_unique<ConnectionDeadlines>(
-        std::chrono::seconds(l.headerTimeoutSeconds), std::chrono::seconds(l.bodyTimeoutSeconds));
+        std::chrono::seconds(l.headerTimeoutSeconds), std::chrono::seconds(l.bodyTimeoutSeconds),
+        l.maxConnectionsPerAddress);
     // Room for the request line and headers the limits allow, so kb, not the library,
     // answers a request over them (with a JSON error naming the limit).
     const std::size_t memory = std::max<std::size_t>(
@@ -644,9 +668,6 @@ bool WebServer::run(std::string *error)
         {MHD_OPTION_NOTIFY_CONNECTION, intptr_t(&Impl::onConnection), d_.get()},
         {MHD_OPTION_NOTIFY_COMPLETED, intptr_t(&Impl::onCompleted), d_.get()},
     };
-    if (l.maxConnectionsPerAddress > 0)
-        options.push_back(
-            {MHD_OPTION_PER_IP_CONNECTION_LIMIT, intptr_t(l.maxConnectionsPerAddress), nullptr});
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
     if (d_->config.tls()) {
         flags |= MHD_USE_TLS;

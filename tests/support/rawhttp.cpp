@@ -1,6 +1,7 @@
 #include "rawhttp.h"
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -11,15 +12,15 @@
 
 namespace kbtest {
 
-RawConnection::RawConnection(int port)
+RawConnection::RawConnection(int port, const std::string &address)
 {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(std::uint16_t(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0)
-        throw std::runtime_error("cannot connect to 127.0.0.1:" + std::to_string(port));
+    if (fd_ < 0 || inet_pton(AF_INET, address.c_str(), &addr.sin_addr) != 1 ||
+        ::connect(fd_, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0)
+        throw std::runtime_error("cannot connect to " + address + ":" + std::to_string(port));
 }
 
 RawConnection::~RawConnection()
@@ -78,6 +79,26 @@ bool RawConnection::closedWithin(int timeoutMs)
         if (::recv(fd_, buf, sizeof buf, 0) <= 0)
             return true;
     }
+}
+
+std::string nonLoopbackAddress()
+{
+    ifaddrs *list = nullptr;
+    if (::getifaddrs(&list) != 0)
+        return {};
+    std::string found;
+    for (ifaddrs *i = list; i && found.empty(); i = i->ifa_next) {
+        if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
+            continue;
+        const in_addr a = reinterpret_cast<sockaddr_in *>(i->ifa_addr)->sin_addr;
+        if ((ntohl(a.s_addr) >> 24) == 127)
+            continue;
+        char text[INET_ADDRSTRLEN] = {};
+        inet_ntop(AF_INET, &a, text, sizeof text);
+        found = text;
+    }
+    ::freeifaddrs(list);
+    return found;
 }
 
 std::string roundTrip(int port, const std::string &request, int timeoutMs)

@@ -7,7 +7,8 @@ namespace kbtest {
 // HTTP as a hostile client speaks it: bytes on a socket, no library to tidy them up.
 class RawConnection {
 public:
-    explicit RawConnection(int port); // connected to 127.0.0.1:port, or throws
+    // Connected to address:port (IPv4), or throws.
+    explicit RawConnection(int port, const std::string &address = "127.0.0.1");
     ~RawConnection();
     RawConnection(const RawConnection &) = delete;
     RawConnection &operator=(const RawConnection &) = delete;
@@ -23,6 +24,9 @@ public:
 private:
     int fd_ = -1;
 };
+
+// This machine's first IPv4 address that is not loopback, "" if it has none.
+std::string nonLoopbackAddress();
 
 // One request on a fresh connection; the response as read.
 std::string roundTrip(int port, const std::string &request, int timeoutMs = 10000);
