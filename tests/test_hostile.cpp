@@ -266,6 +266,23 @@ TEST_F(HostileTest, UriAndHeaderLimitsComeFromKbYaml)
     EXPECT_NE(bad.err.find("max_headers"), std::string::npos) << bad.err;
 }
 
+// Request forms HTTP allows but browsers rarely send get a plain JSON answer, not a hang.
+TEST_F(HostileTest, UnusualRequestFormsGetClearAnswers)
+{
+    ServeProcess server(dir.path());
+    const int port = server.port();
+    const std::string gzip =
+        roundTrip(port, post(port, "Transfer-Encoding: gzip, chunked\r\n") + "0\r\n\r\n", 3000);
+    EXPECT_EQ(statusOf(gzip), 501) << gzip;
+    const std::string absolute =
+        roundTrip(port, get(port, "http://127.0.0.1:" + std::to_string(port) + "/api/info"));
+    EXPECT_EQ(statusOf(absolute), 200) << absolute;
+    const std::string star = roundTrip(
+        port, "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n\r\n");
+    EXPECT_EQ(statusOf(star), 400) << star;
+    EXPECT_NE(bodyOf(star).find("path starting with"), std::string::npos) << star;
+}
+
 // Host must be there once, well formed, and one of the server's own names.
 TEST_F(HostileTest, HostHeadersOtherThanTheServersOwnAreRefused)
 {

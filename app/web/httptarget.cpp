@@ -1,5 +1,7 @@
 #include "httptarget.h"
 
+#include <string_view>
+
 namespace kb::web {
 namespace {
 
@@ -44,8 +46,16 @@ bool decode(const std::string &in, bool plusIsSpace, std::string *out)
 bool parseHttpTarget(const std::string &raw, HttpTarget *out)
 {
     *out = {};
-    const std::size_t q = raw.find('?');
-    const std::string path = raw.substr(0, q);
+    // The absolute form ("http://host/path", RFC 9112 3.2.2) names the same path; the
+    // Host header is still what the server checks.
+    std::string_view target = raw;
+    for (std::string_view scheme : {"http://", "https://"})
+        if (target.substr(0, scheme.size()) == scheme) {
+            const std::size_t slash = target.find('/', scheme.size());
+            target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
+        }
+    const std::size_t q = target.find('?');
+    const std::string path(target.substr(0, q));
     if (path.empty() || path[0] != '/' || !decode(path, false, &out->path))
         return false;
     std::size_t start = 1;
@@ -62,7 +72,7 @@ bool parseHttpTarget(const std::string &raw, HttpTarget *out)
     }
     if (q == std::string::npos)
         return true;
-    const std::string query = raw.substr(q + 1, raw.find('#', q) - q - 1);
+    const std::string query(target.substr(q + 1, target.find('#', q) - q - 1));
     std::size_t pos = 0;
     while (pos <= query.size()) {
         std::size_t amp = query.find('&', pos);

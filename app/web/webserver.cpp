@@ -381,6 +381,9 @@ struct WebServer::Impl {
         // reads the other one (RFC 9112 6.1, 6.3): never guess.
         if (!length.empty() && !req.header("transfer-encoding").empty())
             return refusal(400, "the request has both Content-Length and Transfer-Encoding");
+        if (const std::string te = lowerCase(req.header("transfer-encoding"));
+            !te.empty() && te != "chunked")
+            return refusal(501, "only the chunked transfer coding is supported, not '" + te + "'");
         for (const char *framing : {"content-length", "transfer-encoding"})
             if (std::count_if(req.headers.begin(), req.headers.end(),
                               [&](const auto &h) { return h.first == framing; }) > 1)
@@ -417,7 +420,10 @@ struct WebServer::Impl {
             method = "GET"; // the library leaves the body out
         HttpTarget t;
         if (!parseHttpTarget(req.rawTarget, &t))
-            return answer(ApiResponse::error(400, "the request URI has a malformed % escape"));
+            return answer(
+                ApiResponse::error(400, req.rawTarget.empty() || req.rawTarget[0] != '/'
+                                            ? "the request target must be a path starting with '/'"
+                                            : "the request URI has a malformed % escape"));
         const std::shared_ptr<Generation> g = live();
         const Access access{req.verdict.write, req.verdict.restricted};
         const QByteArray body = QByteArray::fromStdString(req.body);
