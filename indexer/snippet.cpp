@@ -131,13 +131,13 @@ std::size_t chunkEnd(std::string_view text, std::size_t at)
 
 // The matches a snippet is chosen from. A long document (a man page runs to 300 KB) is
 // read in chunks, and reading stops once every highlighted term has been seen, or once
-// some have and 16 KB are read (or 128 KB without a match: the start then): a window from
+// some have and 4 KB are read (or 128 KB without a match: the start then): a window from
 // there is as good to a reader, and the ten hits of a page no longer cost a tokenisation
 // of every byte of every hit.
 std::vector<Match> findMatchesEarly(std::string_view text,
                                     const std::vector<std::string> &highlight)
 {
-    constexpr std::size_t kChunk = 8 * 1024, kEnough = 16 * 1024, kGiveUp = 128 * 1024;
+    constexpr std::size_t kChunk = 4 * 1024, kEnough = 4 * 1024, kGiveUp = 128 * 1024;
     std::vector<Match> out;
     std::set<int> seen;
     for (std::size_t from = 0; from < text.size();) {
