@@ -346,16 +346,23 @@ QJsonValue WebApi::visibleValue(const Access &a, const FieldSpec &f, const QJson
     return kept;
 }
 
-std::string WebApi::withoutHiddenIds(const Access &a, std::string query)
+std::string WebApi::withoutHiddenIds(const Access &a, std::string query,
+                                     const std::string &indexVersion)
 {
     if (a.restricted)
         return query;
     std::lock_guard lock(mutex_);
-    refreshStore();
-    for (const Record &r : s_.store().records()) {
-        if (!isRestricted(r))
-            continue;
-        const std::string id = Store::effectiveId(r);
+    // Which records are restricted changes only with the files, so with the index: the
+    // list is made once per index version, not on every search.
+    if (restrictedIdsVersion_ != indexVersion) {
+        refreshStore();
+        restrictedIds_.clear();
+        for (const Record &r : s_.store().records())
+            if (isRestricted(r))
+                restrictedIds_.push_back(Store::effectiveId(r));
+        restrictedIdsVersion_ = indexVersion;
+    }
+    for (const std::string &id : restrictedIds_) {
         for (std::size_t at = query.find(id); at != std::string::npos;
              at = query.find(id, at + id.size() + 1))
             query.replace(at, id.size(), id + kHiddenIdSuffix); // an id nothing has
@@ -534,7 +541,8 @@ ApiResponse WebApi::runSearch(const Params &p, const Access &a, bool similar)
     }
     try {
         // A filter naming a restricted id (origins:ID) must find what a made-up id finds.
-        const std::string asked = similar ? query : withoutHiddenIds(a, query);
+        const std::string asked =
+            similar ? query : withoutHiddenIds(a, query, searcher->indexVersion());
         search::SearchResult r = similar ? searcher->similar(query, o) : searcher->search(asked, o);
         r.query = query;
         if (asked != query) { // what it says of the query says it of the words asked

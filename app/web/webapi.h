@@ -68,9 +68,10 @@ private:
     bool hiddenId(const Access &a, const std::string &id) const;
     std::function<bool(const Record &)> visibility(const Access &a) const;
     QJsonValue visibleValue(const Access &a, const FieldSpec &f, const QJsonValue &v) const;
-    void hideReferences(const Access &a, search::SearchResult &r);    // takes mutex_
-    std::string withoutHiddenIds(const Access &a, std::string query); // takes mutex_
-    void refreshStore();                                              // under mutex_
+    void hideReferences(const Access &a, search::SearchResult &r); // takes mutex_
+    std::string withoutHiddenIds(const Access &a, std::string query,
+                                 const std::string &indexVersion); // takes mutex_
+    void refreshStore();                                           // under mutex_
 
     Session &s_;
     std::mutex mutex_;
@@ -78,6 +79,8 @@ private:
     std::mutex poolMutex_;
     std::vector<std::unique_ptr<search::Searcher>> idle_;
     std::string restrictedTerm_; // index term of restricted records, "" if no such field
+    std::vector<std::string> restrictedIds_; // under mutex_, as of restrictedIdsVersion_
+    std::string restrictedIdsVersion_;
 
     // Answers of recent searches, keyed by index version and request: a repeated search
     // (the next visitor, paging back) costs a lookup. A commit changes the version, so a
