@@ -159,6 +159,11 @@ TEST_F(HostileTest, OneRemoteAddressCannotHoldMoreThanItsShare)
     for (auto &c : crowd)
         closed += c->closedWithin(1000);
     EXPECT_EQ(closed, 3) << "8 connections from " << self << " with a share of 5";
+    // One more, asking at once, is not served either.
+    RawConnection quick(server.port(), self);
+    quick.send(get(server.port(), "/api/info"));
+    const std::string refused = quick.response(2000);
+    EXPECT_NE(statusOf(refused), 200) << refused;
     EXPECT_EQ(statusOf(roundTrip(server.port(), get(server.port(), "/api/info"))), 200);
 }
 
@@ -229,6 +234,16 @@ TEST_F(HostileTest, DeclaredLengthsOverTheCapAre413)
     EXPECT_EQ(statusOf(first), 400) << first;
     const std::string second = smuggler.response(1000);
     EXPECT_EQ(second, "") << "a second answer came on the connection: " << second;
+    // A space before the colon: a proxy may read a length where the library reads none.
+    RawConnection spaced(server.port());
+    spaced.send(post(server.port(), "Content-Length : " + std::to_string(hidden.size()) + "\r\n") +
+                hidden);
+    const std::string spacedFirst = spaced.response(3000);
+    EXPECT_EQ(statusOf(spacedFirst), 400) << spacedFirst;
+    EXPECT_EQ(spaced.response(1000), "") << "the body was answered as a request";
+    // A bare CR inside a value.
+    EXPECT_EQ(statusOf(roundTrip(server.port(), get(server.port(), "/api/info", "X-A: a\rb\r\n"))),
+              400);
 }
 
 // URI length, header count and header bytes each have a limit of their own in kb.yaml,
@@ -277,6 +292,8 @@ TEST_F(HostileTest, UnusualRequestFormsGetClearAnswers)
     const std::string absolute =
         roundTrip(port, get(port, "http://127.0.0.1:" + std::to_string(port) + "/api/info"));
     EXPECT_EQ(statusOf(absolute), 200) << absolute;
+    const std::string elsewhere = roundTrip(port, get(port, "http://evil.example/api/info"));
+    EXPECT_EQ(statusOf(elsewhere), 400) << "the absolute form names another host: " << elsewhere;
     const std::string star = roundTrip(
         port, "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n\r\n");
     EXPECT_EQ(statusOf(star), 400) << star;
@@ -523,6 +540,10 @@ TEST(HostileText, TitlesInBriefsAndBattlecardsAreNeverMarkup)
     }
     ServeProcess server(dir.path());
     httplib::Client c("127.0.0.1", server.port());
+    // Parameters the view cannot take together are the client's mistake, not the server's.
+    auto both = c.Get("/api/views/insights/brief?customers=tm-malaysia&competitors=vendor-b");
+    ASSERT_TRUE(both);
+    EXPECT_EQ(both->status, 400) << both->body;
     for (const char *view : {"/api/views/insights/brief?customers=tm-malaysia",
                              "/api/views/competitors/battlecards?competitors=vendor-b"}) {
         auto r = c.Get(view);

@@ -23,11 +23,23 @@ ConnectionDeadlines::~ConnectionDeadlines()
 
 void ConnectionDeadlines::opened(const void *connection, int fd, const std::string &address)
 {
+    bool over = false;
+    {
+        std::lock_guard lock(mutex_);
+        over = !address.empty() && ++perAddressCount_[address] > perAddress_ && perAddress_ > 0;
+        // Over its address's share: closed by the reaper now, refused if it asks first.
+        entries_[connection] = {fd, over ? Clock::now() : Clock::now() + headerTimeout_, address,
+                                over};
+    }
+    if (over)
+        wake_.notify_one();
+}
+
+bool ConnectionDeadlines::overShare(const void *connection) const
+{
     std::lock_guard lock(mutex_);
-    Clock::time_point deadline = Clock::now() + headerTimeout_;
-    if (!address.empty() && ++perAddressCount_[address] > perAddress_ && perAddress_ > 0)
-        deadline = Clock::now(); // over its address's share: the next reap closes it
-    entries_[connection] = {fd, deadline, address};
+    const auto it = entries_.find(connection);
+    return it != entries_.end() && it->second.overShare;
 }
 
 void ConnectionDeadlines::closed(const void *connection)

@@ -35,6 +35,8 @@ public:
     void answered(const void *connection);    // waiting for the next request's headers
 
     std::size_t open() const;
+    // Whether the connection came past its address's share (it is being closed).
+    bool overShare(const void *connection) const;
 
 private:
     void set(const void *connection, Clock::time_point deadline);
@@ -46,6 +48,7 @@ private:
         int fd;
         Clock::time_point deadline; // max(): none
         std::string address;
+        bool overShare = false;
     };
     std::unordered_map<std::string, std::size_t> perAddressCount_;
     mutable std::mutex mutex_;

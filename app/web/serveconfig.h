@@ -18,6 +18,8 @@ struct ServeLimits {
     unsigned maxConnections = 1000;          // max_connections: beyond it, 503 at once
     unsigned maxConnectionsPerAddress = 100; // max_connections_per_address: 0 is no limit
     unsigned threads = 8;                    // threads: requests handled at once
+
+    bool operator==(const ServeLimits &) const = default;
 };
 
 // How the server was started: where it listens, the names it answers to, the token and

@@ -936,6 +936,9 @@ ApiResponse WebApi::view(const std::string &pluginId, const std::string &name, c
     if (a.restricted && !spec->restrictedFlag.empty())
         args << q(spec->restrictedFlag);
     const VerbRun run = runVerb(s_, *plugin, spec->verb, args, visibility(a));
+    // Exit code 2 is a verb's usage error: the parameters asked for, not the server.
+    if (run.code == 2 && !run.err.empty())
+        return ApiResponse::error(400, run.err.substr(0, run.err.find_last_not_of('\n') + 1));
     if (run.code > 1)
         return ApiResponse::error(500, run.err.empty() ? "the view failed" : run.err);
     const std::string &out = run.out;

@@ -105,6 +105,22 @@ struct PendingRequest {
     // The request line and headers written the way browsers and HTTP libraries write
     // them ("Name: value" lines); the library parses more forms, and more bytes came in
     // when a value held a NUL byte (the library cuts it there), padding or folded lines.
+    // Header names are tokens (RFC 9110 5.1) and values hold no control characters but tab.
+    bool plainHeaders() const
+    {
+        static const std::string tchar = "!#$%&'*+-.^_`|~";
+        for (const auto &[k, v] : headers) {
+            if (k.empty() || !std::all_of(k.begin(), k.end(), [](unsigned char c) {
+                    return std::isalnum(c) || tchar.find(char(c)) != std::string::npos;
+                }))
+                return false;
+            if (std::any_of(v.begin(), v.end(),
+                            [](unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7f; }))
+                return false;
+        }
+        return true;
+    }
+
     std::size_t plainFormBytes(const std::string &method, const std::string &version) const
     {
         std::size_t n = method.size() + 1 + rawTarget.size() + 1 + version.size() + 2 + 2;
@@ -324,6 +340,15 @@ struct WebServer::Impl {
         current.store(next);
         next->watcher.start();
         std::fprintf(stderr, "kb serve: kb.yaml, a vocabulary or a plugin changed; reloaded\n");
+        // The listening socket, TLS and limits are set up once: say so rather than seem
+        // to take a changed or broken serve: section.
+        ServeConfig read;
+        if (!readServeSettings(next->session->root().dir, &read, &error))
+            std::fprintf(stderr, "kb serve: %s (the running server keeps its settings)\n",
+                         error.c_str());
+        else if (!(read.limits == config.limits))
+            std::fprintf(stderr, "kb serve: the serve: settings in kb.yaml changed; they take "
+                                 "effect when kb serve is restarted\n");
     }
 
     void stopReloader()
@@ -339,7 +364,8 @@ struct WebServer::Impl {
 
     // The checks made as soon as the headers are in, before any body is read: a refusal
     // here answers at once and closes the connection.
-    std::optional<Answer> screen(const char *method, const char *version, PendingRequest &req) const
+    std::optional<Answer> screen(MHD_Connection *connection, const char *method,
+                                 const char *version, PendingRequest &req) const
     {
         const ServeLimits &l = config.limits;
         if (deadlines->open() > l.maxConnections) {
@@ -357,9 +383,17 @@ struct WebServer::Impl {
         if (req.rawTarget.size() > l.maxUriBytes)
             return refusal(414, "request URI over " + std::to_string(l.maxUriBytes) +
                                     " bytes (max_uri_bytes)");
-        // Where parsers disagree on a request (a NUL byte, padded or folded headers), a
-        // proxy in front and kb could read two different requests: refuse it.
-        if (req.receivedHeaderBytes > req.plainFormBytes(method, version))
+        if (deadlines->overShare(connection)) {
+            Answer a = refusal(503, "too many connections from your address "
+                                    "(max_connections_per_address " +
+                                        std::to_string(l.maxConnectionsPerAddress) + ")");
+            a.retryLater = true;
+            return a;
+        }
+        // Where parsers disagree on a request (a NUL byte, padded or folded headers, a
+        // space before a colon, a bare CR), a proxy in front and kb could read two
+        // different requests: refuse it.
+        if (!req.plainHeaders() || req.receivedHeaderBytes > req.plainFormBytes(method, version))
             return refusal(400, "the request headers are not plain \"Name: value\" lines "
                                 "(a NUL byte, padding or a folded line)");
         RequestFacts facts{method,
@@ -376,6 +410,14 @@ struct WebServer::Impl {
         req.verdict = judge(config, port, facts);
         if (req.verdict.status != 0)
             return refusal(req.verdict.status, req.verdict.message);
+        // The absolute form names a host of its own (RFC 9112 3.2.2): it must be this one.
+        for (const std::string scheme : {"http://", "https://"})
+            if (lowerCase(req.rawTarget.substr(0, scheme.size())) == scheme) {
+                const std::string authority = req.rawTarget.substr(
+                    scheme.size(), req.rawTarget.find('/', scheme.size()) - scheme.size());
+                if (lowerCase(authority) != lowerCase(facts.hosts[0]))
+                    return refusal(400, "the request target names another host than Host");
+            }
         const std::string length = req.header("content-length");
         // Two framings, or one given twice, is how a request is smuggled past a proxy that
         // reads the other one (RFC 9112 6.1, 6.3): never guess.
@@ -575,7 +617,7 @@ struct WebServer::Impl {
             if (const MHD_ConnectionInfo *info =
                     MHD_get_connection_info(connection, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE))
                 req->receivedHeaderBytes = info->header_size;
-            if (std::optional<Answer> refused = self->screen(method, version, *req))
+            if (std::optional<Answer> refused = self->screen(connection, method, version, *req))
                 return queue(connection, *refused);
             return MHD_YES;
         }
@@ -644,7 +686,12 @@ bool WebServer::bind(std::string *error)
     if (!d_->live()->watcher.syncNow(error))
         return false;
     d_->listenFd = listenOn(c.host, c.port, &d_->port, error);
-    return d_->listenFd >= 0;
+    if (d_->listenFd < 0)
+        return false;
+    // Watching starts before the address is announced: a file written by someone who
+    // saw it must not fall between the first sync and the first watch.
+    d_->live()->watcher.start();
+    return true;
 }
 
 int WebServer::port() const
@@ -690,7 +737,6 @@ bool WebServer::run(std::string *error)
         return false;
     }
     d_->listenFd = -1; // the daemon closes it when it stops
-    d_->live()->watcher.start();
     d_->reloader = std::thread([this] { d_->reloadLoop(); });
     {
         std::unique_lock lock(d_->stopMutex);
