@@ -102,9 +102,6 @@ struct PendingRequest {
     std::size_t receivedHeaderBytes = 0; // request line and headers as they came in
     Verdict verdict;
 
-    // The request line and headers written the way browsers and HTTP libraries write
-    // them ("Name: value" lines); the library parses more forms, and more bytes came in
-    // when a value held a NUL byte (the library cuts it there), padding or folded lines.
     // Header names are tokens (RFC 9110 5.1) and values hold no control characters but tab.
     bool plainHeaders() const
     {
@@ -121,6 +118,9 @@ struct PendingRequest {
         return true;
     }
 
+    // The request line and headers written the way browsers and HTTP libraries write
+    // them ("Name: value" lines); the library parses more forms, and more bytes came in
+    // when a value held a NUL byte (the library cuts it there), padding or folded lines.
     std::size_t plainFormBytes(const std::string &method, const std::string &version) const
     {
         std::size_t n = method.size() + 1 + rawTarget.size() + 1 + version.size() + 2 + 2;
@@ -395,7 +395,8 @@ struct WebServer::Impl {
         // different requests: refuse it.
         if (!req.plainHeaders() || req.receivedHeaderBytes > req.plainFormBytes(method, version))
             return refusal(400, "the request headers are not plain \"Name: value\" lines "
-                                "(a NUL byte, padding or a folded line)");
+                                "(a NUL or control byte, a space before a colon, padding or a "
+                                "folded line)");
         RequestFacts facts{method,
                            req.rawTarget,
                            req.header("origin"),
