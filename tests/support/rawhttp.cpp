@@ -41,6 +41,21 @@ bool RawConnection::send(const std::string &bytes)
     return true;
 }
 
+int RawConnection::receive(std::chrono::steady_clock::time_point end, std::string *into)
+{
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        end - std::chrono::steady_clock::now());
+    pollfd p{fd_, POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&p, 1, int(left.count())) <= 0)
+        return -1;
+    char buf[65536];
+    const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0)
+        return 0;
+    into->append(buf, std::size_t(n));
+    return 1;
+}
+
 std::string RawConnection::response(int timeoutMs)
 {
     const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
@@ -53,32 +68,21 @@ std::string RawConnection::response(int timeoutMs)
                 got.size() >= headerEnd + 4 + std::stoul(got.substr(cl + 16)))
                 return got;
         }
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            end - std::chrono::steady_clock::now());
-        pollfd p{fd_, POLLIN, 0};
-        if (left.count() <= 0 || ::poll(&p, 1, int(left.count())) <= 0)
+        if (receive(end, &got) <= 0)
             return got;
-        char buf[65536];
-        const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-        if (n <= 0)
-            return got;
-        got.append(buf, std::size_t(n));
     }
 }
 
 bool RawConnection::closedWithin(int timeoutMs)
 {
     const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
-    while (true) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            end - std::chrono::steady_clock::now());
-        pollfd p{fd_, POLLIN, 0};
-        if (left.count() <= 0 || ::poll(&p, 1, int(left.count())) <= 0)
-            return false;
-        char buf[4096];
-        if (::recv(fd_, buf, sizeof buf, 0) <= 0)
-            return true;
+    std::string dropped;
+    int r = 1;
+    while (r > 0) {
+        dropped.clear();
+        r = receive(end, &dropped);
     }
+    return r == 0;
 }
 
 std::string nonLoopbackAddress()

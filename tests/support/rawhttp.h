@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <string>
 
 namespace kbtest {
@@ -22,6 +23,9 @@ public:
     bool closedWithin(int timeoutMs);
 
 private:
+    // Waits until `end` for bytes and appends them: 1 when some came, 0 when the server
+    // closed (or the socket failed), -1 when the time ran out.
+    int receive(std::chrono::steady_clock::time_point end, std::string *into);
     int fd_ = -1;
 };
 
