@@ -1,8 +1,9 @@
 # kb_add_plugin(<id> SOURCES <files...> MANIFEST <manifest.json>)
 #
 # Builds a kb record-type plugin as a Qt plugin module. Checks that the manifest is
-# valid JSON whose "Id" equals <id>, hides symbols by default, and installs the module
-# into KB_PLUGIN_INSTALL_DIR.
+# valid JSON whose "Id" equals <id> and is the file Q_PLUGIN_METADATA names, runs
+# `kb plugins check` on it when built against an installed kb (KB_EXECUTABLE), hides
+# symbols by default, and installs the module into KB_PLUGIN_INSTALL_DIR.
 function(kb_add_plugin id)
   cmake_parse_arguments(ARG "" "MANIFEST" "SOURCES" ${ARGN})
   if(NOT ARG_MANIFEST)
@@ -19,6 +20,36 @@ function(kb_add_plugin id)
   endif()
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${manifest}")
 
+  # The manifest is named twice, here and in Q_PLUGIN_METADATA(... FILE "..."): they must
+  # be the same file, or kb would load a manifest nobody checked.
+  get_filename_component(manifest_name "${manifest}" NAME)
+  set(metadata_files "")
+  foreach(source IN LISTS ARG_SOURCES)
+    get_filename_component(source_path "${source}" ABSOLUTE)
+    get_filename_component(source_dir "${source_path}" DIRECTORY)
+    get_filename_component(source_stem "${source_path}" NAME_WE)
+    foreach(candidate "${source_path}" "${source_dir}/${source_stem}.h")
+      if(EXISTS "${candidate}")
+        file(STRINGS "${candidate}" lines REGEX "Q_PLUGIN_METADATA")
+        foreach(line IN LISTS lines)
+          if(line MATCHES "FILE[ \t]+\"([^\"]+)\"")
+            get_filename_component(named "${CMAKE_MATCH_1}" NAME)
+            list(APPEND metadata_files "${named}")
+          endif()
+        endforeach()
+      endif()
+    endforeach()
+  endforeach()
+  list(REMOVE_DUPLICATES metadata_files)
+  if(NOT metadata_files)
+    message(FATAL_ERROR "kb_add_plugin(${id}): no source declares "
+      "Q_PLUGIN_METADATA(IID KB_RECORDTYPE_IID FILE \"${manifest_name}\")")
+  endif()
+  if(NOT metadata_files STREQUAL manifest_name)
+    message(FATAL_ERROR "kb_add_plugin(${id}): MANIFEST is ${manifest_name} but "
+      "Q_PLUGIN_METADATA names ${metadata_files}; they must be the same file")
+  endif()
+
   add_library(${id} MODULE ${ARG_SOURCES})
   target_link_libraries(${id} PRIVATE Kb::Sdk)
   set_target_properties(${id} PROPERTIES
@@ -33,5 +64,19 @@ function(kb_add_plugin id)
     set(KB_PLUGIN_INSTALL_DIR "lib/kb/plugins")
   endif()
   install(TARGETS ${id} LIBRARY DESTINATION "${KB_PLUGIN_INSTALL_DIR}")
+
+  # Against an installed kb, the manifest is checked as kb will load it (every key's name
+  # and type, conflicts with the plugins kb ships) before the module is built.
+  if(KB_EXECUTABLE AND EXISTS "${KB_EXECUTABLE}")
+    set(stamp "${CMAKE_CURRENT_BINARY_DIR}/${id}.manifest-checked")
+    add_custom_command(OUTPUT "${stamp}"
+      COMMAND "${KB_EXECUTABLE}" plugins check "${manifest}"
+      COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"
+      DEPENDS "${manifest}"
+      COMMENT "Checking ${manifest_name} with ${KB_EXECUTABLE}"
+      VERBATIM)
+    add_custom_target(${id}_manifest DEPENDS "${stamp}")
+    add_dependencies(${id} ${id}_manifest)
+  endif()
   set_property(GLOBAL APPEND PROPERTY KB_PLUGINS ${id})
 endfunction()

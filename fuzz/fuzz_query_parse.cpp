@@ -103,9 +103,9 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***)
         if (!doc.isObject())
             fail(m.string() + ": " + perr.errorString().toStdString());
         auto type = std::make_unique<kb::TypeSchema>();
-        std::string error;
-        if (!kb::parseManifest(doc.object(), type.get(), &error))
-            fail(m.string() + ": " + error);
+        std::vector<std::string> problems;
+        if (!kb::parseManifest(doc.object(), type.get(), &problems))
+            fail(m.string() + ": " + problems.front());
         if (type->hasRecords)
             types.push_back(type.get());
         setup->types.push_back(std::move(type));

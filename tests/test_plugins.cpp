@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -36,7 +37,7 @@ TEST(Plugins, BrokenPluginsAreReportedAndSkipped)
     plugins.write("garbage.so", "this is not an ELF file");
 
     RunResult r = runKb({"--plugin-path", plugins.path(), "plugins", "--json"}, d.path());
-    ASSERT_EQ(r.exitCode, 0) << r.err;
+    ASSERT_EQ(r.exitCode, 1) << r.err; // a failed plugin is not a clean bill of health
     QJsonObject badapi = pluginById(r.out, "badapi");
     EXPECT_EQ(badapi["state"].toString(), "failed");
     EXPECT_TRUE(badapi["error"].toString().contains("SDK API 99"))
@@ -58,6 +59,139 @@ TEST(Plugins, BrokenPluginsAreReportedAndSkipped)
         runKb({"new", "lesson", "--title", "still works", "--touchpoint", "tp01-proposal"},
               d.path(), {{"KB_PLUGIN_PATH", plugins.path()}});
     EXPECT_EQ(n.exitCode, 0) << n.err;
+}
+
+namespace {
+
+// The plugins kb finds with only `fixture` (a module of test-plugins/) added to the path.
+RunResult pluginsWith(const TempDir &root, const TempDir &dir, const char *fixture)
+{
+    const std::string name = std::string(fixture) + ".so";
+    fs::copy_file(fs::path(KB_TEST_PLUGIN_DIR) / name, dir.file(name));
+    return runKb({"--plugin-path", dir.path(), "plugins", "--json"}, root.path());
+}
+
+QStringList problemsOf(const QJsonObject &plugin)
+{
+    QStringList out;
+    for (const auto &v : plugin["problems"].toArray())
+        out << v.toString();
+    return out;
+}
+
+bool anyStartsWith(const QStringList &list, const char *prefix)
+{
+    return std::any_of(list.begin(), list.end(),
+                       [&](const QString &s) { return s.startsWith(QString::fromUtf8(prefix)); });
+}
+
+} // namespace
+
+TEST(Plugins, AThirdPartyPluginClaimingWhatKbShipsFailsAloneNamingEachKey)
+{
+    TempDir root;
+    initRoot(root);
+    TempDir dir;
+    // rogue comes first on the path, yet kb's own plugins keep their type, fields,
+    // prefixes and commands.
+    RunResult r = pluginsWith(root, dir, "rogue");
+    EXPECT_EQ(r.exitCode, 1);
+    const QJsonObject rogue = pluginById(r.out, "rogue");
+    EXPECT_EQ(rogue["state"].toString(), "failed");
+    const QStringList problems = problemsOf(rogue);
+    for (const char *key :
+         {"Type: record type 'lesson'", "Fields[0] (customer).Type:", "Fields[1] (due).Type:",
+          "Fields[2] (mood).Prefix: 'XSTATUS'", "Verbs[0] (brief): the command 'kb brief'"})
+        EXPECT_TRUE(anyStartsWith(problems, key)) << key << "\n" << r.out;
+    for (const char *id : {"lessons", "cases", "improvements", "competitors", "insights"})
+        EXPECT_EQ(pluginById(r.out, id)["state"].toString(), "loaded") << id << "\n" << r.out;
+
+    const std::map<std::string, std::string> env{{"KB_PLUGIN_PATH", dir.path()}};
+    RunResult filed = runKb({"new", "lesson", "--title", "still ours", "--touchpoint",
+                             "tp01-proposal", "--customer", "tm-malaysia"},
+                            root.path(), env);
+    EXPECT_EQ(filed.exitCode, 0) << filed.err;
+    EXPECT_EQ(runKb({"check"}, root.path(), env).exitCode, 0);
+    RunResult brief = runKb({"brief", "--customer", "tm-malaysia"}, root.path(), env);
+    EXPECT_EQ(brief.exitCode, 0) << brief.err; // insights' command, not rogue's
+    EXPECT_NE(brief.out.find("still ours"), std::string::npos) << brief.out;
+}
+
+TEST(Plugins, MisspelledManifestKeysAndWrongValueTypesAreRefusedByName)
+{
+    TempDir root;
+    initRoot(root);
+    TempDir dir;
+    RunResult r = pluginsWith(root, dir, "typos");
+    EXPECT_EQ(r.exitCode, 1);
+    const QJsonObject typos = pluginById(r.out, "typos");
+    EXPECT_EQ(typos["state"].toString(), "failed");
+    const QStringList problems = problemsOf(typos);
+    for (const char *key : {"Api: must be a whole number, found the string \"1\"",
+                            "Feilds: unknown key (did you mean \"Fields\"?)",
+                            "Fields[0] (attendees).Requried: unknown key (did you mean "
+                            "\"Required\"?)",
+                            "Fields[1] (room).Prefx: unknown key (did you mean \"Prefix\"?)",
+                            "Fields[1] (room).Required: must be true or false"})
+        EXPECT_TRUE(anyStartsWith(problems, key)) << key << "\n" << r.out;
+    // The text listing names each key on its own line and says what failed.
+    RunResult text = runKb({"plugins"}, root.path(), {{"KB_PLUGIN_PATH", dir.path()}});
+    EXPECT_EQ(text.exitCode, 1);
+    EXPECT_NE(text.out.find("\n    Feilds: unknown key"), std::string::npos) << text.out;
+    EXPECT_NE(text.err.find("1 plugin(s) failed"), std::string::npos) << text.err;
+}
+
+TEST(Plugins, APluginWithoutTheRecordTypesItRequiresSaysWhichIsMissing)
+{
+    TempDir root;
+    initRoot(root);
+    TempDir dir;
+    // A competitors plugin without records replaces kb's own by id; insights reads
+    // competitor intelligence, so it cannot run and must say why.
+    RunResult r = pluginsWith(root, dir, "replacement");
+    EXPECT_EQ(r.exitCode, 1);
+    QJsonObject competitors = pluginById(r.out, "competitors");
+    EXPECT_EQ(competitors["state"].toString(), "loaded") << r.out;
+    EXPECT_EQ(competitors["version"].toString(), "2.0.0");
+    const QJsonObject insights = pluginById(r.out, "insights");
+    EXPECT_EQ(insights["state"].toString(), "failed");
+    EXPECT_TRUE(anyStartsWith(problemsOf(insights), "Requires[3]: record type 'intel'")) << r.out;
+    RunResult brief =
+        runKb({"brief", "--customer", "acme"}, root.path(), {{"KB_PLUGIN_PATH", dir.path()}});
+    EXPECT_EQ(brief.exitCode, 2);
+}
+
+TEST(Plugins, ManifestCheckNamesTheFileTheLineAndTheKey)
+{
+    TempDir work;
+    work.write("good.json", R"({"Id": "memos", "Api": 1, "Type": "memo",
+  "Fields": [{"Name": "room", "Type": "string"}]})");
+    work.write("typo.json", "{\"Id\": \"memos\", \"Api\": 1,\n \"Type\": \"memo\",\n"
+                            " \"Feilds\": []}");
+    work.write("clash.json", R"({"Id": "memos", "Api": 1, "Type": "memo", "IdPrefix": "ci",
+  "Fields": [{"Name": "status", "Type": "bool"}, {"Name": "due", "Type": "number"}]})");
+    work.write("broken.json", "{\"Id\": \"memos\",\n\"Api\": 1,,\n}");
+    RunResult good = runKb({"plugins", "check", "good.json"}, work.path());
+    EXPECT_EQ(good.exitCode, 0) << good.err;
+    EXPECT_EQ(good.out, "good.json: ok (plugin 'memos', record type 'memo')\n");
+
+    RunResult typo = runKb({"plugins", "check", "typo.json"}, work.path());
+    EXPECT_EQ(typo.exitCode, 1);
+    EXPECT_EQ(typo.err, "typo.json:3: Feilds: unknown key (did you mean \"Fields\"?)\n");
+
+    RunResult clash = runKb({"plugins", "check", "clash.json"}, work.path());
+    EXPECT_EQ(clash.exitCode, 1);
+    EXPECT_NE(clash.err.find("IdPrefix: 'ci' already starts the ids of intel records"),
+              std::string::npos)
+        << clash.err;
+    EXPECT_NE(clash.err.find("Fields[1] (due).Type: number here, but plugin 'improvements'"),
+              std::string::npos)
+        << clash.err;
+
+    RunResult broken = runKb({"plugins", "check", "broken.json"}, work.path());
+    EXPECT_EQ(broken.exitCode, 1);
+    EXPECT_EQ(broken.err.rfind("broken.json:2: ", 0), 0u) << broken.err;
+    EXPECT_EQ(std::count(broken.err.begin(), broken.err.end(), '\n'), 1) << broken.err;
 }
 
 TEST(Plugins, OutOfTreePluginBuiltAgainstInstalledSdk)
@@ -115,6 +249,46 @@ public:
     RunResult build =
         runProgram({KB_CMAKE_COMMAND, "--build", work.file("build")}, work.path(), {}, "", 300);
     ASSERT_EQ(build.exitCode, 0) << build.out << build.err;
+    EXPECT_NE(build.out.find("Checking memos.json"), std::string::npos) << build.out;
+
+    // A misspelled key stops the build with kb's own words; a manifest that is not the
+    // one Q_PLUGIN_METADATA embeds stops the configure.
+    std::string typo = work.read("src/memos.json");
+    typo.replace(typo.find("\"Required\""), 10, "\"Requried\"");
+    work.write("typo/memos.json", typo);
+    work.write("typo/memos.cpp", work.read("src/memos.cpp"));
+    work.write("typo/CMakeLists.txt", work.read("src/CMakeLists.txt"));
+    ASSERT_EQ(runProgram({KB_CMAKE_COMMAND, "-S", work.file("typo"), "-B", work.file("typo-build"),
+                          "-DCMAKE_PREFIX_PATH=" + prefix},
+                         work.path(), {}, "", 300)
+                  .exitCode,
+              0);
+    RunResult typoBuild = runProgram({KB_CMAKE_COMMAND, "--build", work.file("typo-build")},
+                                     work.path(), {}, "", 300);
+    EXPECT_NE(typoBuild.exitCode, 0);
+    EXPECT_NE((typoBuild.out + typoBuild.err)
+                  .find("memos.json:4: Fields[0] (attendees).Requried: unknown key (did you "
+                        "mean \"Required\"?)"),
+              std::string::npos)
+        << typoBuild.out << typoBuild.err;
+    work.write("renamed/memo-manifest.json", work.read("src/memos.json"));
+    work.write("renamed/memos.cpp", work.read("src/memos.cpp"));
+    std::string renamedCmake = work.read("src/CMakeLists.txt");
+    renamedCmake.replace(renamedCmake.find("MANIFEST memos.json"), 19,
+                         "MANIFEST memo-manifest.json");
+    work.write("renamed/CMakeLists.txt", renamedCmake);
+    RunResult renamed = runProgram({KB_CMAKE_COMMAND, "-S", work.file("renamed"), "-B",
+                                    work.file("renamed-build"), "-DCMAKE_PREFIX_PATH=" + prefix},
+                                   work.path(), {}, "", 300);
+    EXPECT_NE(renamed.exitCode, 0);
+    std::string said = renamed.err; // CMake wraps its messages: compare words
+    std::replace(said.begin(), said.end(), '\n', ' ');
+    said.erase(
+        std::unique(said.begin(), said.end(), [](char a, char b) { return a == ' ' && b == ' '; }),
+        said.end());
+    EXPECT_NE(said.find("MANIFEST is memo-manifest.json but Q_PLUGIN_METADATA names memos.json"),
+              std::string::npos)
+        << renamed.err;
 
     const std::string installedKb = prefix + "/bin/kb";
     // The installed kb makes a root with the shared vocabularies installed beside it.
@@ -157,8 +331,8 @@ public:
     EXPECT_EQ(refused.exitCode, 1) << refused.err;
     EXPECT_NE(refused.err.find("bad moods need a follow-up"), std::string::npos) << refused.err;
     EXPECT_EQ(root.read(path), filed);
-    RunResult bad = runProgram({installedKb, "edit", memoId, "--set", "mood=bad", "--force"},
-                               root.path(), env);
+    RunResult bad =
+        runProgram({installedKb, "edit", memoId, "--set", "mood=bad", "--force"}, root.path(), env);
     EXPECT_EQ(bad.exitCode, 0) << bad.err;
     check = runProgram({installedKb, "check"}, root.path(), env);
     EXPECT_EQ(check.exitCode, 1);

@@ -504,6 +504,35 @@ TEST_F(ServeTest, VocabulariesChangedWhileServingTakeEffectWithoutARestart)
     EXPECT_TRUE(server.alive());
 }
 
+TEST_F(ServeTest, APluginReplacedWhileServingIsReportedAsNeedingARestart)
+{
+    // A plugin under development, first on the path, shadowing kb's own lessons.
+    TempDir plugins;
+    const std::string module = plugins.file("lessons.so");
+    std::filesystem::copy_file(KB_BINARY_DIR "/plugins/lessons.so", module);
+    ServeProcess server(dir.path(), {"--plugin-path", plugins.path()});
+    httplib::Client c("127.0.0.1", server.port());
+    auto lessons = [&] {
+        for (const auto &v : parse(c.Get("/api/plugins")->body)["plugins"].toArray())
+            if (v.toObject()["id"] == "lessons" && v.toObject()["state"] == "loaded")
+                return v.toObject();
+        return QJsonObject{};
+    };
+    ASSERT_EQ(lessons()["path"].toString().toStdString(), module);
+    EXPECT_FALSE(lessons()["changed_on_disk"].toBool());
+    // A rebuild replaces the file; the process cannot run the new code, and must not
+    // claim to (nor mix the new manifest with the old code).
+    {
+        std::ofstream grow(module, std::ios::app | std::ios::binary);
+        grow << std::string(4096, '\0');
+    }
+    EXPECT_TRUE(
+        eventually([&] { return lessons()["changed_on_disk"].toBool(); }, std::chrono::seconds(15)))
+        << compact(lessons());
+    EXPECT_EQ(total(c, "回退"), 1) << "the lessons it loaded still serve";
+    EXPECT_TRUE(server.alive());
+}
+
 TEST_F(ServeTest, BoardMovesFollowThePluginRules)
 {
     ServeProcess server(dir.path(), {}, {{"KB_TODAY", "2026-11-22"}});

@@ -3,11 +3,114 @@
 #include "output.h"
 #include "session.h"
 
+#include "manifest.h"
+
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+
 namespace kb {
+namespace {
+
+int lineAt(const QByteArray &text, qsizetype offset)
+{
+    return 1 + static_cast<int>(
+                   std::count(text.begin(), text.begin() + std::min(offset, text.size()), '\n'));
+}
+
+// "Fields[1] (mood).Requried: ..." -> the line of "Requried" when the file has it once.
+std::string located(const QByteArray &text, const std::string &problem)
+{
+    std::string path = problem.substr(0, problem.find(": "));
+    std::size_t dot = path.rfind('.');
+    std::string key = dot == std::string::npos ? path : path.substr(dot + 1);
+    key = key.substr(0, key.find_first_of("[ "));
+    const QByteArray quoted = "\"" + QByteArray::fromStdString(key) + "\"";
+    const qsizetype first = text.indexOf(quoted);
+    if (key.empty() || first < 0 || text.indexOf(quoted, first + 1) >= 0)
+        return " " + problem;
+    return std::to_string(lineAt(text, first)) + ": " + problem;
+}
+
+// `kb plugins check FILE.json...`: a manifest checked before it is built, against the
+// rules the host loads it by and against the plugins this kb finds.
+int checkManifests(Session &s, const std::vector<std::string> &files)
+{
+    int failed = 0;
+    for (const std::string &name : files) {
+        QFile file(QString::fromStdString(name));
+        if (!file.open(QIODevice::ReadOnly)) {
+            printErr(name + ": cannot read: " + file.errorString().toStdString() + "\n");
+            ++failed;
+            continue;
+        }
+        const QByteArray text = file.readAll();
+        QJsonParseError parseError;
+        const QJsonDocument doc = QJsonDocument::fromJson(text, &parseError);
+        if (!doc.isObject()) {
+            printErr(name + ":" + std::to_string(lineAt(text, parseError.offset)) + ": " +
+                     (doc.isNull() ? parseError.errorString().toStdString()
+                                   : std::string("a manifest is one JSON object")) +
+                     "\n");
+            ++failed;
+            continue;
+        }
+        TypeSchema schema;
+        std::vector<std::string> problems;
+        parseManifest(doc.object(), &schema, &problems);
+        {
+            const auto conflicts = s.plugins().conflictsOf(schema);
+            problems.insert(problems.end(), conflicts.begin(), conflicts.end());
+            for (std::size_t i = 0; i < schema.requiredTypes.size(); ++i)
+                if (!s.plugins().findRecordType(schema.requiredTypes[i]))
+                    problems.push_back("Requires[" + std::to_string(i) + "]: record type '" +
+                                       schema.requiredTypes[i] +
+                                       "' is provided by no plugin this kb finds");
+        }
+        for (const std::string &p : problems)
+            printErr(name + ":" + located(text, p) + "\n");
+        if (!problems.empty()) {
+            ++failed;
+            continue;
+        }
+        printOut(name + ": ok (plugin '" + schema.pluginId + "'" +
+                 (schema.hasRecords ? ", record type '" + schema.type + "'" : std::string()) +
+                 ")\n");
+    }
+    return failed ? 1 : 0;
+}
+
+QJsonObject toJson(const PluginInfo &p)
+{
+    QJsonObject o;
+    o["id"] = QString::fromStdString(p.id);
+    o["name"] = QString::fromStdString(p.name);
+    o["version"] = QString::fromStdString(p.version);
+    o["api"] = p.api;
+    o["path"] = QString::fromStdString(p.path);
+    o["bundled"] = p.bundled;
+    o["state"] = QString::fromStdString(std::string(pluginStateName(p.state)));
+    o["error"] = QString::fromStdString(p.error);
+    QJsonArray problems;
+    for (const auto &problem : p.problems)
+        problems.append(QString::fromStdString(problem));
+    o["problems"] = problems;
+    if (p.changedOnDisk)
+        o["changed_on_disk"] = true;
+    if (p.state == PluginState::Loaded) {
+        o["type"] = QString::fromStdString(p.schema.type);
+        QJsonArray verbs;
+        for (const auto &v : p.schema.verbs)
+            verbs.append(QString::fromStdString(v.name));
+        o["verbs"] = verbs;
+    }
+    return o;
+}
+
+} // namespace
 
 int runPlugins(Session &s, const Args &args)
 {
@@ -17,35 +120,31 @@ int runPlugins(Session &s, const Args &args)
     if (!parseArgs(args, specs, false, &a, &error))
         return usageError("plugins", error);
     if (a.help) {
-        printOut("Usage: kb plugins [--json]\n\nLists every plugin found on the search path "
-                 "(--plugin-path, KB_PLUGIN_PATH, the install folder, the build tree) with its "
-                 "version, path, state and, for failed ones, the reason.\n\n" +
+        printOut("Usage: kb plugins [--json]\n"
+                 "       kb plugins check MANIFEST.json...\n\n"
+                 "Lists every plugin found on the search path (--plugin-path, KB_PLUGIN_PATH, "
+                 "the install folder, the build tree) with its version, path, state and, for "
+                 "failed ones, each problem by manifest key. Exits 1 when a plugin failed.\n\n"
+                 "check: validates plugin manifests before they are built: every key's name "
+                 "and type, and conflicts with the plugins this kb finds.\n\n" +
                  formatOptions(specs));
         return 0;
     }
-    const auto &plugins = s.plugins().plugins();
+    if (!a.positional.empty() && a.positional.front() == "check") {
+        if (a.positional.size() < 2)
+            return usageError("plugins", "check needs one or more manifest files");
+        return checkManifests(s, {a.positional.begin() + 1, a.positional.end()});
+    }
+    if (!a.positional.empty())
+        return usageError("plugins", "unknown argument '" + a.positional.front() + "'");
+    const PluginHost &host = s.plugins();
+    const auto &plugins = host.plugins();
     if (a.flag("json")) {
         QJsonArray arr;
-        for (const auto &p : plugins) {
-            QJsonObject o;
-            o["id"] = QString::fromStdString(p.id);
-            o["name"] = QString::fromStdString(p.name);
-            o["version"] = QString::fromStdString(p.version);
-            o["api"] = p.api;
-            o["path"] = QString::fromStdString(p.path);
-            o["state"] = QString::fromStdString(std::string(pluginStateName(p.state)));
-            o["error"] = QString::fromStdString(p.error);
-            if (p.state == PluginState::Loaded) {
-                o["type"] = QString::fromStdString(p.schema.type);
-                QJsonArray verbs;
-                for (const auto &v : p.schema.verbs)
-                    verbs.append(QString::fromStdString(v.name));
-                o["verbs"] = verbs;
-            }
-            arr.append(o);
-        }
+        for (const auto &p : plugins)
+            arr.append(toJson(p));
         printJson(QJsonDocument(arr));
-        return 0;
+        return host.anyFailed() ? 1 : 0;
     }
     if (plugins.empty()) {
         printOut("no plugins found (search path: --plugin-path, KB_PLUGIN_PATH, "
@@ -58,11 +157,22 @@ int runPlugins(Session &s, const Args &args)
         if (p.state == PluginState::Loaded)
             line += p.schema.hasRecords ? "  type=" + p.schema.type : std::string("  (verbs only)");
         line += "  " + p.path;
-        if (!p.error.empty())
+        if (p.problems.empty() && !p.error.empty())
             line += "\n    " + p.error;
+        for (const auto &problem : p.problems)
+            line += "\n    " + problem;
+        if (p.changedOnDisk)
+            line += "\n    changed on disk since this process loaded it; restart to run the "
+                    "new version";
         printOut(line + "\n");
     }
-    return 0;
+    if (host.anyFailed())
+        printErr("kb plugins: " +
+                 std::to_string(std::count_if(
+                     plugins.begin(), plugins.end(),
+                     [](const PluginInfo &p) { return p.state == PluginState::Failed; })) +
+                 " plugin(s) failed to load; the others work\n");
+    return host.anyFailed() ? 1 : 0;
 }
 
 } // namespace kb

@@ -24,7 +24,7 @@ const char *kUsage =
     "  index                bring the search index up to date (--rebuild to start over)\n"
     "  search QUERY...      search in Chinese and English (kb search --help: the syntax)\n"
     "  similar ID           records like the given one\n"
-    "  plugins              list plugins, their state and errors\n"
+    "  plugins [check F]    list plugins, their state and errors; check a manifest\n"
     "  serve                the web app on http://127.0.0.1:8080/ (kb serve --help)\n"
     "\n"
     "Global options:\n"

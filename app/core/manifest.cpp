@@ -2,209 +2,324 @@
 
 #include <algorithm>
 
+#include "jsonfields.h"
 #include "schema.h"
 #include "validator.h"
-
-#include <QJsonArray>
-#include <QJsonObject>
 
 namespace kb {
 namespace {
 
-std::string str(const QJsonObject &o, const char *key)
+// "Label": "Memo" or {"zh": "会议纪要", "en": "Memo"}.
+void readLabel(const QJsonValue &value, const std::string &path, std::vector<std::string> *problems,
+               std::string *zh, std::string *en)
 {
-    return o.value(QLatin1String(key)).toString().toStdString();
+    if (value.isUndefined())
+        return;
+    if (value.isString()) {
+        *zh = *en = value.toString().toStdString();
+        return;
+    }
+    if (!value.isObject()) {
+        problems->push_back(path + ": must be a string or {\"zh\": ..., \"en\": ...}, found " +
+                            JsonFields::describe(value));
+        return;
+    }
+    JsonFields o(value.toObject(), path, problems);
+    *zh = o.text("zh");
+    *en = o.text("en");
+    o.reportUnknownKeys();
 }
 
-void labels(const QJsonObject &o, std::string *zh, std::string *en)
+void label(JsonFields &o, std::vector<std::string> *problems, std::string *zh, std::string *en)
 {
-    QJsonValue l = o.value(QLatin1String("Label"));
-    if (l.isObject()) {
-        *zh = str(l.toObject(), "zh");
-        *en = str(l.toObject(), "en");
-    } else if (l.isString()) {
-        *zh = *en = l.toString().toStdString();
-    }
+    readLabel(o.raw("Label"), o.pathOf("Label"), problems, zh, en);
 }
 
-bool parseField(const QJsonObject &o, FieldSpec *f, std::string *error)
+std::vector<std::string> strings(JsonFields &o, std::string_view key)
 {
-    f->name = str(o, "Name");
-    if (f->name.empty() || !isValidId(f->name)) {
-        *error = "Fields: every field needs a lowercase \"Name\"";
-        return false;
+    std::vector<std::string> out;
+    const QJsonArray a = o.list(key);
+    for (qsizetype i = 0; i < a.size(); ++i) {
+        if (!a[i].isString())
+            o.problem(std::string(key) + "[" + std::to_string(i) + "]",
+                      "must be a string, found " + JsonFields::describe(a[i]));
+        else
+            out.push_back(a[i].toString().toStdString());
     }
-    const std::string where = "Fields." + f->name + ": ";
-    std::string type = str(o, "Type");
-    if (!parseFieldType(type.empty() ? "string" : type, &f->type)) {
-        *error = where + "unknown Type '" + type + "'";
-        return false;
-    }
-    if (f->type == FieldType::List) {
-        std::string of = str(o, "Of");
-        if (!of.empty() && (!parseFieldType(of, &f->itemType) || f->itemType == FieldType::List)) {
-            *error = where + "unknown list element type '" + of + "'";
-            return false;
-        }
-    }
-    f->required = o.value(QLatin1String("Required")).toBool();
-    QJsonValue def = o.value(QLatin1String("Default"));
+    return out;
+}
+
+std::string itemPath(const char *list, qsizetype i, const std::string &name = {})
+{
+    std::string p = std::string(list) + "[" + std::to_string(i) + "]";
+    return name.empty() ? p : p + " (" + name + ")";
+}
+
+void parseDefault(JsonFields &o, FieldSpec *f)
+{
+    const QJsonValue def = o.raw("Default");
     if (def.isString())
         f->defaultValue = def.toString().toStdString();
     else if (def.isBool())
         f->defaultValue = def.toBool() ? "true" : "false";
     else if (def.isDouble())
         f->defaultValue = QString::number(def.toDouble()).toStdString();
-    for (const auto &v : o.value(QLatin1String("Values")).toArray())
-        f->values.push_back(v.toString().toStdString());
-    const QJsonObject valueLabels = o.value(QLatin1String("ValueLabels")).toObject();
+    else if (!def.isUndefined())
+        o.problem("Default",
+                  "must be a string, a number or true/false, found " + JsonFields::describe(def));
+}
+
+void parseValueLabels(JsonFields &o, FieldSpec *f, std::vector<std::string> *problems)
+{
+    const QJsonValue v = o.raw("ValueLabels");
+    if (v.isUndefined())
+        return;
+    if (!v.isObject()) {
+        o.problem("ValueLabels",
+                  "must be an object of value: label, found " + JsonFields::describe(v));
+        return;
+    }
+    const QJsonObject valueLabels = v.toObject();
     for (auto it = valueLabels.begin(); it != valueLabels.end(); ++it) {
         const std::string value = it.key().toStdString();
+        const std::string path = o.pathOf("ValueLabels") + "." + value;
         if (std::find(f->values.begin(), f->values.end(), value) == f->values.end()) {
-            *error = where + "ValueLabels names '" + value + "', which is not one of its Values";
-            return false;
+            problems->push_back(path + ": not one of its Values");
+            continue;
         }
         std::string zh, en;
-        labels(QJsonObject{{QStringLiteral("Label"), it.value()}}, &zh, &en);
+        readLabel(it.value(), path, problems, &zh, &en);
         f->valueLabels[value] = {zh.empty() ? en : zh, en.empty() ? zh : en};
     }
-    f->vocabulary = str(o, "Vocabulary");
+}
+
+void parseField(JsonFields &o, FieldSpec *f, std::vector<std::string> *problems)
+{
+    const std::string type = o.text("Type");
+    if (!parseFieldType(type.empty() ? "string" : type, &f->type))
+        o.problem("Type", "unknown type '" + type +
+                              "' (string, text, enum, date, list, person, reference, number, "
+                              "bool)");
+    const std::string of = o.text("Of");
+    if (!of.empty()) {
+        if (f->type != FieldType::List)
+            o.problem("Of", "only a list has an element type");
+        else if (!parseFieldType(of, &f->itemType) || f->itemType == FieldType::List)
+            o.problem("Of", "unknown list element type '" + of + "'");
+    }
+    f->required = o.flag("Required", false);
+    parseDefault(o, f);
+    f->values = strings(o, "Values");
+    parseValueLabels(o, f, problems);
+    f->vocabulary = o.text("Vocabulary");
     if (!f->values.empty() || !f->vocabulary.empty()) {
         if (f->type == FieldType::String)
             f->type = FieldType::Enum;
         if (f->type == FieldType::List && f->itemType == FieldType::String)
             f->itemType = FieldType::Enum;
     }
-    if (f->isEnumLike() && f->values.empty() && f->vocabulary.empty()) {
-        *error = where + "an enum needs \"Values\" or a \"Vocabulary\"";
-        return false;
+    if (f->isEnumLike() && f->values.empty() && f->vocabulary.empty())
+        o.problem("Type", "an enum needs \"Values\" or a \"Vocabulary\"");
+    f->prefix = o.text("Prefix");
+    if (!f->prefix.empty()) {
+        const bool upper = std::all_of(f->prefix.begin(), f->prefix.end(),
+                                       [](char c) { return c >= 'A' && c <= 'Z'; });
+        // Xapian's convention: single letters and other initials are the host's own.
+        if (!upper || f->prefix.size() < 2 || f->prefix[0] != 'X')
+            o.problem("Prefix", "'" + f->prefix +
+                                    "' must be upper-case ASCII letters starting with X, at "
+                                    "least two (single letters are kb's own)");
+        for (const FieldSpec &common : commonFields())
+            if (common.prefix == f->prefix)
+                o.problem("Prefix",
+                          "'" + f->prefix + "' is the host's prefix for '" + common.name + "'");
     }
-    f->prefix = str(o, "Prefix");
-    for (char c : f->prefix)
-        if (c < 'A' || c > 'Z') {
-            *error = where + "Prefix must be upper-case ASCII letters";
-            return false;
-        }
-    f->filter = o.value(QLatin1String("Filter")).toBool();
-    f->sort = o.value(QLatin1String("Sort")).toBool();
-    f->facet = o.value(QLatin1String("Facet")).toBool();
-    f->help = str(o, "Help");
-    labels(o, &f->labelZh, &f->labelEn);
+    f->filter = o.flag("Filter", false);
+    f->sort = o.flag("Sort", false);
+    f->facet = o.flag("Facet", false);
+    f->help = o.text("Help");
+    label(o, problems, &f->labelZh, &f->labelEn);
     if (f->labelEn.empty())
         f->labelEn = f->name;
     if (f->labelZh.empty())
         f->labelZh = f->labelEn;
-    return true;
+}
+
+void parseFields(JsonFields &m, TypeSchema *s, std::vector<std::string> *problems)
+{
+    const QJsonArray fields = m.list("Fields");
+    for (qsizetype i = 0; i < fields.size(); ++i) {
+        if (!fields[i].isObject()) {
+            problems->push_back(itemPath("Fields", i) + ": must be an object, found " +
+                                JsonFields::describe(fields[i]));
+            continue;
+        }
+        const QJsonObject object = fields[i].toObject();
+        FieldSpec f;
+        f.name = object.value(QLatin1String("Name")).toString().toStdString();
+        JsonFields o(object, itemPath("Fields", i, f.name), problems);
+        o.text("Name");
+        if (f.name.empty() || !isValidId(f.name))
+            o.problem("Name", "every field needs a lowercase \"Name\" (letters, digits, - or _)");
+        else if (isCommonField(f.name) || s->find(f.name))
+            o.problem("Name", "'" + f.name +
+                                  "' is declared twice or is one of the keys every record has "
+                                  "(id, type, title, date, tags, updated)");
+        parseField(o, &f, problems);
+        for (const FieldSpec &earlier : s->fields)
+            if (!f.prefix.empty() && earlier.prefix == f.prefix)
+                o.problem("Prefix", "'" + f.prefix + "' is already the prefix of field '" +
+                                        earlier.name + "'");
+        o.reportUnknownKeys();
+        s->fields.push_back(std::move(f));
+    }
+}
+
+void parseVerbs(JsonFields &m, TypeSchema *s, std::vector<std::string> *problems)
+{
+    const QJsonArray verbs = m.list("Verbs");
+    for (qsizetype i = 0; i < verbs.size(); ++i) {
+        if (!verbs[i].isObject()) {
+            problems->push_back(itemPath("Verbs", i) + ": must be an object, found " +
+                                JsonFields::describe(verbs[i]));
+            continue;
+        }
+        const QJsonObject object = verbs[i].toObject();
+        JsonFields o(
+            object,
+            itemPath("Verbs", i, object.value(QLatin1String("Name")).toString().toStdString()),
+            problems);
+        VerbSpec verb{o.text("Name"), o.text("Args"), o.text("Description"),
+                      o.flag("Global", false)};
+        if (verb.name.empty())
+            o.problem("Name", "every verb needs a \"Name\"");
+        o.reportUnknownKeys();
+        s->verbs.push_back(std::move(verb));
+    }
+}
+
+void parseParams(JsonFields &view, ViewSpec *spec, std::vector<std::string> *problems)
+{
+    const QJsonArray params = view.list("Params");
+    for (qsizetype i = 0; i < params.size(); ++i) {
+        if (!params[i].isObject()) {
+            view.problem(itemPath("Params", i),
+                         "must be an object, found " + JsonFields::describe(params[i]));
+            continue;
+        }
+        JsonFields po(params[i].toObject(), view.pathOf(itemPath("Params", i)), problems);
+        ViewParam param;
+        param.flag = po.text("Flag");
+        param.vocabulary = po.text("Vocabulary");
+        label(po, problems, &param.labelZh, &param.labelEn);
+        po.reportUnknownKeys();
+        spec->params.push_back(std::move(param));
+    }
 }
 
 // "Views": pages a plugin adds to the web app, each drawn from one of its verbs.
-bool parseViews(const QJsonObject &m, TypeSchema *s, std::string *error)
+void parseViews(JsonFields &m, TypeSchema *s, std::vector<std::string> *problems)
 {
-    for (const auto &v : m.value(QLatin1String("Views")).toArray()) {
-        const QJsonObject o = v.toObject();
+    const QJsonArray views = m.list("Views");
+    for (qsizetype i = 0; i < views.size(); ++i) {
+        if (!views[i].isObject()) {
+            problems->push_back(itemPath("Views", i) + ": must be an object, found " +
+                                JsonFields::describe(views[i]));
+            continue;
+        }
+        const QJsonObject object = views[i].toObject();
+        JsonFields o(
+            object,
+            itemPath("Views", i, object.value(QLatin1String("Name")).toString().toStdString()),
+            problems);
         ViewSpec view;
-        view.name = str(o, "Name");
-        view.kind = str(o, "Kind");
-        view.verb = str(o, "Verb");
-        view.move = str(o, "Move");
-        view.restrictedFlag = str(o, "Restricted");
-        labels(o, &view.labelZh, &view.labelEn);
-        for (const auto &a : o.value(QLatin1String("Args")).toArray())
-            view.args.push_back(a.toString().toStdString());
-        for (const auto &p : o.value(QLatin1String("Params")).toArray()) {
-            const QJsonObject po = p.toObject();
-            ViewParam param;
-            param.flag = str(po, "Flag");
-            param.vocabulary = str(po, "Vocabulary");
-            labels(po, &param.labelZh, &param.labelEn);
-            view.params.push_back(std::move(param));
-        }
+        view.name = o.text("Name");
+        view.kind = o.text("Kind");
+        view.verb = o.text("Verb");
+        view.move = o.text("Move");
+        view.restrictedFlag = o.text("Restricted");
+        label(o, problems, &view.labelZh, &view.labelEn);
+        view.args = strings(o, "Args");
+        parseParams(o, &view, problems);
+        o.reportUnknownKeys();
         static const std::vector<std::string> kinds = {"markdown", "journey", "board"};
-        if (view.name.empty() || view.verb.empty() ||
-            std::find(kinds.begin(), kinds.end(), view.kind) == kinds.end()) {
-            *error = "Views: every view needs a \"Name\", a \"Verb\" and a \"Kind\" of "
-                     "markdown, journey or board";
-            return false;
-        }
-        if (std::none_of(s->verbs.begin(), s->verbs.end(),
-                         [&](const VerbSpec &vs) { return vs.name == view.verb; })) {
-            *error = "Views: view '" + view.name + "' runs verb '" + view.verb +
-                     "', which \"Verbs\" does not declare";
-            return false;
-        }
-        if (view.kind == "board" && view.move.empty()) {
-            *error = "Views: board view '" + view.name + "' needs a \"Move\" verb";
-            return false;
-        }
+        if (view.name.empty())
+            o.problem("Name", "every view needs a \"Name\"");
+        if (std::find(kinds.begin(), kinds.end(), view.kind) == kinds.end())
+            o.problem("Kind", "must be markdown, journey or board");
+        if (view.verb.empty())
+            o.problem("Verb", "every view runs one of the plugin's \"Verbs\"");
+        else if (std::none_of(s->verbs.begin(), s->verbs.end(),
+                              [&](const VerbSpec &vs) { return vs.name == view.verb; }))
+            o.problem("Verb", "'" + view.verb + "' is not declared in \"Verbs\"");
+        if (view.kind == "board" && view.move.empty())
+            o.problem("Move", "a board view needs the verb that moves a card");
         s->views.push_back(std::move(view));
     }
-    return true;
 }
 
-} // namespace
-
-bool parseManifest(const QJsonObject &m, TypeSchema *s, std::string *error)
+void parseRecordType(JsonFields &m, TypeSchema *s, std::vector<std::string> *problems)
 {
-    s->pluginId = str(m, "Id");
-    if (s->pluginId.empty() || !isValidId(s->pluginId)) {
-        *error = "manifest: \"Id\" must be a lowercase identifier";
-        return false;
-    }
-    s->hasRecords = m.value(QLatin1String("Records")).toBool(true);
-    for (const auto &v : m.value(QLatin1String("Verbs")).toArray()) {
-        QJsonObject o = v.toObject();
-        VerbSpec verb{str(o, "Name"), str(o, "Args"), str(o, "Description"),
-                      o.value(QLatin1String("Global")).toBool()};
-        if (verb.name.empty()) {
-            *error = "Verbs: every verb needs a \"Name\"";
-            return false;
-        }
-        s->verbs.push_back(std::move(verb));
-    }
-    if (!parseViews(m, s, error))
-        return false;
-    if (!s->hasRecords)
-        return true;
-    s->type = str(m, "Type");
+    s->type = m.text("Type");
     if (s->type.empty())
         s->type = s->pluginId;
-    if (!isValidId(s->type)) {
-        *error = "manifest: \"Type\" must be a lowercase identifier";
-        return false;
-    }
-    s->idPrefix = str(m, "IdPrefix");
+    if (!isValidId(s->type))
+        m.problem("Type", "must be a lowercase identifier");
+    s->idPrefix = m.text("IdPrefix");
     if (s->idPrefix.empty())
         s->idPrefix = s->type.substr(0, 3);
-    s->folder = str(m, "Folder");
+    else if (!isValidId(s->idPrefix))
+        m.problem("IdPrefix", "must be a lowercase identifier");
+    s->folder = m.text("Folder");
     if (s->folder.empty())
         s->folder = s->pluginId;
-    if (s->folder.find("..") != std::string::npos || s->folder.front() == '/') {
-        *error = "manifest: \"Folder\" must be a relative folder inside the root";
-        return false;
-    }
-    labels(m, &s->labelZh, &s->labelEn);
+    if (s->folder.empty() || s->folder.find("..") != std::string::npos || s->folder.front() == '/')
+        m.problem("Folder", "must be a relative folder inside the root");
+    label(m, problems, &s->labelZh, &s->labelEn);
     if (s->labelEn.empty())
         s->labelEn = s->type;
     if (s->labelZh.empty())
         s->labelZh = s->labelEn;
-    for (const auto &v : m.value(QLatin1String("Fields")).toArray()) {
-        FieldSpec f;
-        if (!v.isObject() || !parseField(v.toObject(), &f, error)) {
-            if (error->empty())
-                *error = "Fields: entries must be objects";
-            return false;
-        }
-        if (isCommonField(f.name) || s->find(f.name)) {
-            *error = "Fields." + f.name + ": declared twice (or clashes with a common key)";
-            return false;
-        }
-        s->fields.push_back(std::move(f));
+    parseFields(m, s, problems);
+    const QJsonArray sections = m.list("Sections");
+    for (qsizetype i = 0; i < sections.size(); ++i) {
+        std::string zh, en;
+        readLabel(sections[i], itemPath("Sections", i), problems, &zh, &en);
+        s->sections.push_back({zh, en});
     }
-    for (const auto &v : m.value(QLatin1String("Sections")).toArray()) {
-        QJsonObject o = v.toObject();
-        s->sections.push_back({str(o, "zh"), str(o, "en")});
+}
+
+} // namespace
+
+bool parseManifest(const QJsonObject &manifest, TypeSchema *s, std::vector<std::string> *problems)
+{
+    const std::size_t before = problems->size();
+    JsonFields m(manifest, "", problems);
+    s->pluginId = m.text("Id");
+    if (s->pluginId.empty() || !isValidId(s->pluginId))
+        m.problem("Id", "must be a lowercase identifier");
+    m.text("Name");
+    m.text("Version");
+    m.text("Description");
+    if (!m.has("Api"))
+        m.problem("Api",
+                  "missing: the SDK API version the plugin was built for (Kb::SdkApiVersion)");
+    m.integer("Api", 0);
+    s->hasRecords = m.flag("Records", true);
+    s->requiredTypes = strings(m, "Requires");
+    parseVerbs(m, s, problems);
+    parseViews(m, s, problems);
+    if (s->hasRecords) {
+        parseRecordType(m, s, problems);
+    } else {
+        for (const char *key : {"Type", "IdPrefix", "Folder", "Label", "Fields", "Sections"})
+            if (m.has(key)) {
+                m.raw(key);
+                m.problem(key, "a plugin with \"Records\": false has no record type");
+            }
     }
-    return true;
+    m.reportUnknownKeys();
+    return problems->size() == before;
 }
 
 } // namespace kb

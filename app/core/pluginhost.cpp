@@ -12,9 +12,105 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <set>
 
 namespace kb {
+namespace {
+
+// Code once loaded stays for the life of the process (unloading a Qt plugin whose
+// objects may still be referenced is unsafe), and dlopen of the same path returns the old
+// code even after the file was replaced. So every host in the process sees a module with
+// the manifest it was loaded with, whatever the file says now.
+struct LoadedModule {
+    QJsonObject metaData;
+    Kb::RecordType *instance = nullptr;
+    std::filesystem::file_time_type modified;
+    std::uintmax_t size = 0;
+};
+
+std::mutex modulesMutex;
+std::map<std::string, LoadedModule> &loadedModules()
+{
+    static auto *modules = new std::map<std::string, LoadedModule>; // never destroyed
+    return *modules;
+}
+
+void stampOf(const std::string &path, std::filesystem::file_time_type *modified,
+             std::uintmax_t *size)
+{
+    std::error_code ec;
+    *modified = std::filesystem::last_write_time(path, ec);
+    *size = std::filesystem::file_size(path, ec);
+}
+
+std::string joined(const std::vector<std::string> &problems)
+{
+    std::string out;
+    for (const auto &p : problems)
+        out += (out.empty() ? "" : "; ") + p;
+    return out;
+}
+
+std::string fieldPath(const TypeSchema &s, const FieldSpec &f)
+{
+    for (std::size_t i = 0; i < s.fields.size(); ++i)
+        if (&s.fields[i] == &f)
+            return "Fields[" + std::to_string(i) + "] (" + f.name + ")";
+    return "Fields (" + f.name + ")";
+}
+
+std::string typeText(const FieldSpec &f)
+{
+    std::string t(fieldTypeName(f.type));
+    if (f.type == FieldType::List)
+        t += " of " + std::string(fieldTypeName(f.itemType));
+    return t;
+}
+
+// What `s` cannot have while `p` is loaded, one entry per key of s's manifest.
+void conflictsBetween(const TypeSchema &s, const PluginInfo &p, std::vector<std::string> *out)
+{
+    const std::string other = "plugin '" + p.id + "'" + (p.bundled ? " (shipped with kb)" : "");
+    const std::string owner = "(plugin '" + p.id + "'" + (p.bundled ? ", shipped with kb)" : ")");
+    for (std::size_t i = 0; i < s.verbs.size(); ++i)
+        for (const auto &w : p.schema.verbs)
+            if (s.verbs[i].global && w.global && s.verbs[i].name == w.name)
+                out->push_back("Verbs[" + std::to_string(i) + "] (" + w.name +
+                               "): the command 'kb " + w.name + "' already belongs to " + other);
+    if (!s.hasRecords || !p.schema.hasRecords)
+        return;
+    if (p.schema.type == s.type)
+        out->push_back("Type: record type '" + s.type + "' is already provided by " + other);
+    if (p.schema.idPrefix == s.idPrefix)
+        out->push_back("IdPrefix: '" + s.idPrefix + "' already starts the ids of " + p.schema.type +
+                       " records " + owner);
+    for (const FieldSpec &f : s.fields) {
+        for (const FieldSpec &g : p.schema.fields) {
+            const std::string where = fieldPath(s, f);
+            if (f.name == g.name) {
+                // One field name is one index mapping across types: it must agree.
+                if (typeText(f) != typeText(g))
+                    out->push_back(where + ".Type: " + typeText(f) + " here, but " + other +
+                                   " declares '" + g.name + "' as " + typeText(g));
+                else if (f.prefix != g.prefix)
+                    out->push_back(where + ".Prefix: '" + f.prefix + "' here, but " + other +
+                                   " indexes '" + g.name + "' under '" + g.prefix + "'");
+                else if (f.vocabulary != g.vocabulary)
+                    out->push_back(where + ".Vocabulary: '" + f.vocabulary + "' here, but " +
+                                   other + " takes '" + g.name + "' from '" + g.vocabulary + "'");
+            } else if (!f.prefix.empty() && f.prefix == g.prefix) {
+                out->push_back(where + ".Prefix: '" + f.prefix +
+                               "' is already the index prefix "
+                               "of field '" +
+                               g.name + "' of " + other);
+            }
+        }
+    }
+}
+
+} // namespace
 
 std::string_view pluginStateName(PluginState s)
 {
@@ -30,12 +126,12 @@ std::string_view pluginStateName(PluginState s)
 }
 
 PluginHost::PluginHost() = default;
-PluginHost::~PluginHost() = default; // loaders are destroyed without unload(): never unload
+PluginHost::~PluginHost() = default;
 
-std::vector<std::string> PluginHost::searchPath(const std::vector<std::string> &cliPaths,
-                                                const std::string &exeDir)
+std::vector<PluginDir> PluginHost::searchPath(const std::vector<std::string> &cliPaths,
+                                              const std::string &exeDir)
 {
-    std::vector<std::string> raw;
+    std::vector<PluginDir> raw;
     auto split = [&](const std::string &list) {
         std::size_t start = 0;
         while (start <= list.size()) {
@@ -43,7 +139,7 @@ std::vector<std::string> PluginHost::searchPath(const std::vector<std::string> &
             std::string part =
                 list.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
             if (!part.empty())
-                raw.push_back(part);
+                raw.push_back({part, false});
             if (colon == std::string::npos)
                 break;
             start = colon + 1;
@@ -53,71 +149,53 @@ std::vector<std::string> PluginHost::searchPath(const std::vector<std::string> &
         split(p);
     if (const char *env = std::getenv("KB_PLUGIN_PATH"))
         split(env);
-    raw.push_back(exeDir + "/../lib/kb/plugins");
+    raw.push_back({exeDir + "/../lib/kb/plugins", true});
 #ifdef KB_BUILD_PLUGIN_DIR
-    raw.push_back(KB_BUILD_PLUGIN_DIR);
+    raw.push_back({KB_BUILD_PLUGIN_DIR, true});
 #endif
-    std::vector<std::string> out;
-    std::set<std::string> seen;
+    std::vector<PluginDir> out;
+    std::map<std::string, std::size_t> seen;
     for (const auto &p : raw) {
         std::error_code ec;
-        auto canon = std::filesystem::canonical(p, ec);
-        if (!ec && std::filesystem::is_directory(canon, ec) && seen.insert(canon.string()).second)
-            out.push_back(canon.string());
+        auto canon = std::filesystem::canonical(p.path, ec);
+        if (ec || !std::filesystem::is_directory(canon, ec))
+            continue;
+        auto [at, added] = seen.emplace(canon.string(), out.size());
+        if (added)
+            out.push_back({canon.string(), p.bundled});
+        else
+            out[at->second].bundled |= p.bundled; // kb's own folder, also named by the user
     }
     return out;
 }
 
-void PluginHost::discover(const std::vector<std::string> &searchDirs)
-{
-    for (const auto &dir : searchDirs) {
-        QDir d(QString::fromStdString(dir));
-        const auto entries = d.entryList(QDir::Files | QDir::Readable, QDir::Name);
-        for (const QString &name : entries) {
-            const QString path = d.absoluteFilePath(name);
-            if (QLibrary::isLibrary(path))
-                consider(path.toStdString());
-        }
-    }
-}
-
-std::string PluginHost::conflictWithAccepted(const TypeSchema &s) const
-{
-    for (const auto &p : plugins_) {
-        if (p.state != PluginState::Loaded)
-            continue;
-        for (const auto &v : s.verbs)
-            for (const auto &w : p.schema.verbs)
-                if (v.global && w.global && v.name == w.name)
-                    return "command '" + v.name + "' is already provided by plugin '" + p.id + "'";
-        if (s.hasRecords && p.schema.hasRecords && p.schema.type == s.type)
-            return "record type '" + s.type + "' is already provided by plugin '" + p.id + "'";
-        for (const auto &f : s.fields) {
-            for (const auto &g : p.schema.fields) {
-                if (f.name == g.name && f.type != g.type)
-                    return "field '" + f.name + "' is " + std::string(fieldTypeName(f.type)) +
-                           " here but " + std::string(fieldTypeName(g.type)) + " in plugin '" +
-                           p.id + "'";
-                if (!f.prefix.empty() && f.prefix == g.prefix && f.name != g.name)
-                    return "index prefix '" + f.prefix + "' of field '" + f.name +
-                           "' is used by field '" + g.name + "' of plugin '" + p.id + "'";
-            }
-        }
-    }
-    return {};
-}
-
-void PluginHost::consider(const std::string &path)
+PluginInfo PluginHost::read(const std::string &path, bool bundled) const
 {
     PluginInfo info;
     info.path = path;
-    auto loader = std::make_unique<QPluginLoader>(QString::fromStdString(path));
-    const QJsonObject meta = loader->metaData(); // reads the file; loads no code
+    info.bundled = bundled;
+    auto fail = [&](std::vector<std::string> problems) {
+        info.problems = std::move(problems);
+        info.error = joined(info.problems);
+        return info;
+    };
+    QJsonObject meta;
+    {
+        std::lock_guard lock(modulesMutex);
+        auto it = loadedModules().find(path);
+        if (it != loadedModules().end()) {
+            meta = it->second.metaData;
+            std::filesystem::file_time_type modified;
+            std::uintmax_t size = 0;
+            stampOf(path, &modified, &size);
+            info.changedOnDisk = modified != it->second.modified || size != it->second.size;
+        }
+    }
+    if (meta.isEmpty())
+        meta = QPluginLoader(QString::fromStdString(path)).metaData(); // loads no code
     if (meta.isEmpty()) {
         info.id = std::filesystem::path(path).stem().string();
-        info.error = "not a kb plugin (no Qt plugin metadata)";
-        plugins_.push_back(std::move(info));
-        return;
+        return fail({"not a kb plugin (no Qt plugin metadata)"});
     }
     const QJsonObject manifest = meta.value(QLatin1String("MetaData")).toObject();
     info.id = manifest.value(QLatin1String("Id")).toString().toStdString();
@@ -127,40 +205,133 @@ void PluginHost::consider(const std::string &path)
     info.version = manifest.value(QLatin1String("Version")).toString().toStdString();
     info.api = manifest.value(QLatin1String("Api")).toInt(0);
 
-    auto fail = [&](std::string why) {
-        info.error = std::move(why);
-        plugins_.push_back(std::move(info));
-    };
     const QString iid = meta.value(QLatin1String("IID")).toString();
     if (iid != QLatin1String(KB_RECORDTYPE_IID))
-        return fail("expected IID " KB_RECORDTYPE_IID " but found " + iid.toStdString());
-    if (info.api != Kb::SdkApiVersion)
-        return fail("built for SDK API " + std::to_string(info.api) + ", this kb provides API " +
-                    std::to_string(Kb::SdkApiVersion) + "; rebuild the plugin");
-    std::string error;
-    if (!parseManifest(manifest, &info.schema, &error))
-        return fail(error);
-    for (const auto &p : plugins_) {
-        if (p.id == info.id && p.state == PluginState::Loaded) {
-            info.state = PluginState::Shadowed;
-            info.error = "shadowed by " + p.path;
-            plugins_.push_back(std::move(info));
-            return;
+        return fail({"expected IID " KB_RECORDTYPE_IID " but found " + iid.toStdString()});
+    if (manifest.value(QLatin1String("Api")).isDouble() && info.api != Kb::SdkApiVersion)
+        return fail({"built for SDK API " + std::to_string(info.api) + ", this kb provides API " +
+                     std::to_string(Kb::SdkApiVersion) + "; rebuild the plugin"});
+    std::vector<std::string> problems;
+    if (!parseManifest(manifest, &info.schema, &problems))
+        return fail(std::move(problems));
+    info.state = PluginState::Loaded; // a candidate; accept() decides
+    return info;
+}
+
+void PluginHost::discover(const std::vector<PluginDir> &searchDirs)
+{
+    for (const auto &dir : searchDirs) {
+        QDir d(QString::fromStdString(dir.path));
+        const auto entries = d.entryList(QDir::Files | QDir::Readable, QDir::Name);
+        for (const QString &name : entries) {
+            const QString path = d.absoluteFilePath(name);
+            if (QLibrary::isLibrary(path))
+                plugins_.push_back(read(path.toStdString(), dir.bundled));
         }
     }
-    if (std::string conflict = conflictWithAccepted(info.schema); !conflict.empty())
-        return fail(conflict);
+    // The first of an id on the path is the candidate; later ones are shadowed.
+    std::set<std::string> ids, bundledIds;
+    for (auto &p : plugins_) {
+        if (p.state != PluginState::Loaded)
+            continue;
+        if (p.bundled)
+            bundledIds.insert(p.id);
+        if (!ids.insert(p.id).second) {
+            p.state = PluginState::Shadowed;
+            for (const auto &q : plugins_)
+                if (q.id == p.id && q.state == PluginState::Loaded) {
+                    p.error = "shadowed by " + q.path;
+                    break;
+                }
+        }
+    }
+    // kb's own plugins (or what replaces them by id) settle conflicts first.
+    std::vector<PluginInfo *> order;
+    for (auto &p : plugins_)
+        if (p.state == PluginState::Loaded && bundledIds.count(p.id))
+            order.push_back(&p);
+    for (auto &p : plugins_)
+        if (p.state == PluginState::Loaded && !bundledIds.count(p.id))
+            order.push_back(&p);
+    for (auto &p : plugins_)
+        if (p.state == PluginState::Loaded)
+            p.state = PluginState::Failed; // until accepted
+    for (PluginInfo *p : order)
+        accept(*p);
+    dropUnmetRequirements();
+}
 
-    loader->setLoadHints(QLibrary::ResolveAllSymbolsHint | QLibrary::PreventUnloadHint);
-    QObject *object = loader->instance();
-    if (!object)
-        return fail("cannot load: " + loader->errorString().toStdString());
-    info.instance = qobject_cast<Kb::RecordType *>(object);
-    if (!info.instance)
-        return fail("does not implement Kb::RecordType");
+std::vector<std::string> PluginHost::conflictsOf(const TypeSchema &schema) const
+{
+    std::vector<std::string> all;
+    for (const auto &p : plugins_)
+        if (p.state == PluginState::Loaded && p.id != schema.pluginId)
+            conflictsBetween(schema, p, &all);
+    // One entry per key: the first plugin it clashes with is enough to act on.
+    std::vector<std::string> out;
+    std::set<std::string> keys;
+    for (auto &c : all)
+        if (keys.insert(c.substr(0, c.find(": "))).second)
+            out.push_back(std::move(c));
+    return out;
+}
+
+void PluginHost::accept(PluginInfo &info)
+{
+    auto fail = [&](std::vector<std::string> problems) {
+        info.state = PluginState::Failed;
+        info.problems = std::move(problems);
+        info.error = joined(info.problems);
+    };
+    if (auto conflicts = conflictsOf(info.schema); !conflicts.empty())
+        return fail(std::move(conflicts));
+
+    std::lock_guard lock(modulesMutex);
+    auto it = loadedModules().find(info.path);
+    if (it == loadedModules().end()) {
+        auto *loader = new QPluginLoader(QString::fromStdString(info.path)); // never unloaded
+        loader->setLoadHints(QLibrary::ResolveAllSymbolsHint | QLibrary::PreventUnloadHint);
+        QObject *object = loader->instance();
+        if (!object)
+            return fail({"cannot load: " + loader->errorString().toStdString()});
+        auto *instance = qobject_cast<Kb::RecordType *>(object);
+        if (!instance)
+            return fail({"does not implement Kb::RecordType"});
+        LoadedModule module{loader->metaData(), instance, {}, 0};
+        stampOf(info.path, &module.modified, &module.size);
+        it = loadedModules().emplace(info.path, std::move(module)).first;
+    }
+    info.instance = it->second.instance;
     info.state = PluginState::Loaded;
-    plugins_.push_back(std::move(info));
-    loaders_.push_back(std::move(loader));
+}
+
+void PluginHost::dropUnmetRequirements()
+{
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (auto &p : plugins_) {
+            if (p.state != PluginState::Loaded)
+                continue;
+            for (std::size_t i = 0; i < p.schema.requiredTypes.size(); ++i) {
+                const std::string &type = p.schema.requiredTypes[i];
+                const PluginInfo *provider = findRecordType(type);
+                if (provider && provider->schema.type == type)
+                    continue;
+                p.state = PluginState::Failed;
+                p.problems = {"Requires[" + std::to_string(i) + "]: record type '" + type +
+                              "' is provided by no loaded plugin"};
+                p.error = p.problems.front();
+                changed = true;
+                break;
+            }
+        }
+    }
+}
+
+bool PluginHost::anyFailed() const
+{
+    return std::any_of(plugins_.begin(), plugins_.end(),
+                       [](const PluginInfo &p) { return p.state == PluginState::Failed; });
 }
 
 const PluginInfo *PluginHost::findRecordType(std::string_view typeOrId) const

@@ -7,7 +7,6 @@
 
 #include "schema.h"
 
-class QPluginLoader;
 namespace Kb {
 class RecordType;
 }
@@ -19,18 +18,31 @@ enum class PluginState { Loaded, Failed, Shadowed };
 struct PluginInfo {
     std::string id, name, version, path;
     int api = 0;
+    bool bundled = false; // found in kb's own plugin folder (installed or build tree)
     PluginState state = PluginState::Failed;
-    std::string error; // why it failed or what shadows it
+    std::string error;                 // why it failed or what shadows it, on one line
+    std::vector<std::string> problems; // the same, one entry per manifest key
+    // The module on disk is not the one this process runs: code cannot be reloaded, so
+    // the host keeps the manifest and code it loaded first (kb serve says restart).
+    bool changedOnDisk = false;
     TypeSchema schema;
     Kb::RecordType *instance = nullptr; // set when Loaded; owned by Qt, never unloaded
 };
 
 std::string_view pluginStateName(PluginState s);
 
-// Finds, checks and loads record-type plugins. Metadata is read and checked (IID, API
-// version, manifest, conflicts with plugins already accepted) before any code is
-// loaded; loading resolves all symbols at once so a missing one fails here, not later.
-// A broken plugin is recorded with its reason and skipped; the host keeps going.
+struct PluginDir {
+    std::string path;
+    bool bundled = false; // kb's own plugins: they win conflicts with third-party ones
+};
+
+// Finds, checks and loads record-type plugins. Every manifest is read and checked (IID,
+// API version, each key's type, unknown keys) before any code is loaded. Of two plugins
+// with one id the first on the path wins (the other is shadowed). Conflicts (a record
+// type, a field of another type or index prefix, a global command) are settled in favour
+// of kb's own plugins, then path order, so a third-party plugin can only break itself.
+// A plugin whose "Requires" names a record type nobody provides is not loaded. Loading
+// resolves all symbols at once, so a missing one fails here, not later.
 class PluginHost {
 public:
     PluginHost();
@@ -38,8 +50,9 @@ public:
     PluginHost(const PluginHost &) = delete;
     PluginHost &operator=(const PluginHost &) = delete;
 
-    void discover(const std::vector<std::string> &searchDirs);
+    void discover(const std::vector<PluginDir> &searchDirs);
     const std::vector<PluginInfo> &plugins() const { return plugins_; }
+    bool anyFailed() const;
     // The loaded plugin providing a record type, named by type ("lesson") or plugin id
     // ("lessons"). Verbs-only plugins are never returned.
     const PluginInfo *findRecordType(std::string_view typeOrId) const;
@@ -47,18 +60,21 @@ public:
     const PluginInfo *findPlugin(std::string_view idOrType) const;
     // The loaded plugin offering `kb NAME` as a top-level command, if any.
     const PluginInfo *findGlobalVerb(std::string_view name) const;
+    // What a manifest would conflict with among the loaded plugins (other than one of
+    // the same id), one entry per key: for `kb plugins check`.
+    std::vector<std::string> conflictsOf(const TypeSchema &schema) const;
 
     // --plugin-path values, then $KB_PLUGIN_PATH, then <exe>/../lib/kb/plugins, then the
     // build tree; colon-separated lists are split, missing folders are dropped.
-    static std::vector<std::string> searchPath(const std::vector<std::string> &cliPaths,
-                                               const std::string &exeDir);
+    static std::vector<PluginDir> searchPath(const std::vector<std::string> &cliPaths,
+                                             const std::string &exeDir);
 
 private:
-    void consider(const std::string &path);
-    std::string conflictWithAccepted(const TypeSchema &schema) const;
+    PluginInfo read(const std::string &path, bool bundled) const;
+    void accept(PluginInfo &candidate);
+    void dropUnmetRequirements();
 
     std::vector<PluginInfo> plugins_;
-    std::vector<std::unique_ptr<QPluginLoader>> loaders_;
 };
 
 } // namespace kb

@@ -72,6 +72,8 @@ struct TypeSchema {
     std::vector<SectionSpec> sections;
     std::vector<VerbSpec> verbs;
     std::vector<ViewSpec> views;
+    // Record types the plugin's verbs read ("Requires"): without them it is not loaded.
+    std::vector<std::string> requiredTypes;
 
     const FieldSpec *find(std::string_view name) const;
 };

@@ -233,6 +233,9 @@ VerbRun runVerb(Session &s, const PluginInfo &plugin, const std::string &verb,
     host.setVisibility(std::move(visible));
     try {
         run.code = plugin.instance->runVerb(q(verb), args, host);
+    } catch (const std::exception &e) {
+        run.code = 2;
+        run.err = "plugin '" + plugin.id + "' failed: " + e.what();
     } catch (...) {
         run.code = 2;
         run.err = "plugin '" + plugin.id + "' failed";
@@ -995,14 +998,21 @@ ApiResponse WebApi::plugins(const Access &a)
 {
     std::lock_guard lock(mutex_);
     QJsonArray out;
-    for (const PluginInfo &p : s_.plugins().plugins())
+    for (const PluginInfo &p : s_.plugins().plugins()) {
+        QJsonArray problems;
+        for (const std::string &problem : p.problems)
+            problems.append(q(problem));
         out.append(QJsonObject{{"id", q(p.id)},
                                {"name", q(p.name)},
                                {"version", q(p.version)},
                                {"state", q(std::string(pluginStateName(p.state)))},
                                {"type", q(p.schema.hasRecords ? p.schema.type : "")},
                                {"error", q(p.error)},
+                               {"problems", problems},
+                               // Code cannot be swapped in a running process: restart.
+                               {"changed_on_disk", p.changedOnDisk},
                                {"path", q(a.restricted ? p.path : fileName(p.path))}});
+    }
     return ApiResponse::json(QJsonObject{{"plugins", out}});
 }
 

@@ -340,6 +340,17 @@ struct WebServer::Impl {
         current.store(next);
         next->watcher.start();
         std::fprintf(stderr, "kb serve: kb.yaml, a vocabulary or a plugin changed; reloaded\n");
+        for (const PluginInfo &p : next->session->plugins().plugins()) {
+            if (p.changedOnDisk)
+                std::fprintf(stderr,
+                             "kb serve: plugin '%s' changed on disk (%s); code cannot be "
+                             "reloaded, so it keeps running the version it loaded: restart kb "
+                             "serve to run the new one\n",
+                             p.id.c_str(), p.path.c_str());
+            else if (p.state == PluginState::Failed)
+                std::fprintf(stderr, "kb serve: plugin '%s' failed: %s\n", p.id.c_str(),
+                             p.error.c_str());
+        }
         // The listening socket, TLS and limits are set up once: say so rather than seem
         // to take a changed or broken serve: section.
         ServeConfig read;
