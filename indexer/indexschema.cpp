@@ -69,6 +69,13 @@ IndexSchema IndexSchema::build(const std::vector<const TypeSchema *> &types,
                     known->second.values.end())
                     known->second.values.push_back(v);
             known->second.valueLabels.insert(f.valueLabels.begin(), f.valueLabels.end());
+            // A declaration without a prefix shares the other's (the host allows no two
+            // different ones), whichever plugin came first on the path.
+            if (known->second.prefix.empty())
+                known->second.prefix = f.prefix;
+            known->second.filter = known->second.filter || f.filter;
+            known->second.facet = known->second.facet || f.facet;
+            known->second.sort = known->second.sort || f.sort;
         }
     }
     SlotNumber nextSlot = kFirstFieldSlot;

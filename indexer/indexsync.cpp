@@ -284,8 +284,9 @@ void buildInShards(const KbRoot &root, const IndexSchema &schema,
     std::vector<std::string> dirs;
     std::vector<std::thread> threads;
     std::atomic<std::size_t> done{0};
+    std::atomic<bool> failed{false};
     std::mutex errorMutex;
-    std::string failure;
+    std::string failure; // the first shard's error, under errorMutex
     for (int s = 0; s < shards; ++s) {
         dirs.push_back(dbDir + "-shard" + std::to_string(s));
         const std::size_t from = work.size() * std::size_t(s) / std::size_t(shards);
@@ -312,23 +313,25 @@ void buildInShards(const KbRoot &root, const IndexSchema &schema,
                 db.commit();
             } catch (const Xapian::Error &e) {
                 std::lock_guard lock(errorMutex);
-                failure = e.get_description();
+                if (failure.empty())
+                    failure = e.get_description();
+                failed = true;
+            } catch (const std::exception &e) { // bad_alloc, a filesystem error
+                std::lock_guard lock(errorMutex);
+                if (failure.empty())
+                    failure = e.what();
+                failed = true;
             }
         });
     }
-    while (done < work.size() && failure.empty()) {
+    while (done < work.size() && !failed) {
         if (options.progress)
             options.progress(done, work.size());
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        bool anyRunning = false;
-        for (auto &t : threads)
-            anyRunning = anyRunning || t.joinable();
-        if (!anyRunning)
-            break;
     }
     for (auto &t : threads)
         t.join();
-    if (!failure.empty())
+    if (failed)
         throw Xapian::DatabaseError("building a shard failed: " + failure);
     if (options.progress)
         options.progress(work.size(), work.size());
@@ -360,6 +363,12 @@ void collectBrokenFindings(const Xapian::Database &db, std::vector<Finding> &out
 
 } // namespace
 
+void applyIndexWriterSettings()
+{
+    // Our own commits decide when to flush.
+    ::setenv("XAPIAN_FLUSH_THRESHOLD", "1000000", 1);
+}
+
 bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions &options,
                SyncReport *report, std::string *error)
 {
@@ -372,8 +381,6 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
     // Under the lock no other writer is at work: any database folder but the live one
     // (a killed rebuild's, or its shards) is a leftover.
     where.removeStale();
-    // Our own commits decide when to flush.
-    ::setenv("XAPIAN_FLUSH_THRESHOLD", "1000000", 1);
     try {
         std::string dbDir = where.current();
         bool rebuild = options.rebuild || dbDir.empty();
@@ -523,7 +530,7 @@ std::string scanDigest(const KbRoot &root)
 
 bool updateIndexedFiles(const KbRoot &root, const IndexSchema &schema,
                         const std::vector<std::string> &relPaths, int lockTimeoutMs,
-                        std::string *error)
+                        std::string *error, bool rebuildWhenStale)
 {
     IndexLocation where(root.dir);
     if (where.current().empty())
@@ -537,6 +544,8 @@ bool updateIndexedFiles(const KbRoot &root, const IndexSchema &schema,
         if (db.get_metadata(kSignatureMetadataKey) != schema.signature() || referenceLength == 0) {
             db.close();
             lock.release();
+            if (!rebuildWhenStale)
+                return true; // checked under the lock: the owner's mapping stays
             SyncOptions options;
             options.lockTimeoutMs = lockTimeoutMs;
             SyncReport report;

@@ -29,6 +29,10 @@ struct SyncReport {
     double seconds = 0;
 };
 
+// Process-wide settings the index writers rely on (Xapian reads them from the environment).
+// Call once at program start, before any thread exists: setenv races with every getenv.
+void applyIndexWriterSettings();
+
 // Brings `<root>/.kb` to exactly what the files say: re-reads only files whose mtime or
 // size changed, drops documents of deleted files, rebuilds from scratch when asked, when
 // there is no index, or when the stored signature (schemas, analysis, vocabularies)
@@ -45,9 +49,11 @@ std::string scanDigest(const KbRoot &root);
 inline constexpr const char *kScanDigestMetadataKey = "kb.scan";
 
 // Re-indexes the given files right after kb wrote them (or drops them if gone). Does
-// nothing when there is no index yet; falls back to a full sync when the index is stale.
+// nothing when there is no index yet. When the index was built with another mapping than
+// `schema`, falls back to a full sync, or, without `rebuildWhenStale`, leaves the index to
+// whoever owns rebuilds (kb serve's watcher) and does nothing.
 bool updateIndexedFiles(const KbRoot &root, const IndexSchema &schema,
                         const std::vector<std::string> &relPaths, int lockTimeoutMs,
-                        std::string *error);
+                        std::string *error, bool rebuildWhenStale = true);
 
 } // namespace kb::search

@@ -146,19 +146,104 @@ TEST(Plugins, APluginWithoutTheRecordTypesItRequiresSaysWhichIsMissing)
     TempDir root;
     initRoot(root);
     TempDir dir;
-    // A competitors plugin without records replaces kb's own by id; insights reads
-    // competitor intelligence, so it cannot run and must say why.
+    RunResult r = pluginsWith(root, dir, "needy");
+    EXPECT_EQ(r.exitCode, 1);
+    const QJsonObject needy = pluginById(r.out, "needy");
+    EXPECT_EQ(needy["state"].toString(), "failed");
+    EXPECT_TRUE(anyStartsWith(problemsOf(needy), "Requires[1]: record type 'memo'")) << r.out;
+    const std::map<std::string, std::string> env{{"KB_PLUGIN_PATH", dir.path()}};
+    EXPECT_EQ(runKb({"memoreport"}, root.path(), env).exitCode, 2);
+    EXPECT_EQ(pluginById(r.out, "insights")["state"].toString(), "loaded") << r.out;
+}
+
+TEST(Plugins, TakingTheIdOfAShippedPluginCannotTakeAwayItsRecordType)
+{
+    TempDir root;
+    initRoot(root);
+    TempDir dir;
+    // First on the path and valid in itself, but kb's competitors (and insights, which
+    // reads competitor intelligence) would be gone: it fails, kb's own loads.
     RunResult r = pluginsWith(root, dir, "replacement");
     EXPECT_EQ(r.exitCode, 1);
-    QJsonObject competitors = pluginById(r.out, "competitors");
-    EXPECT_EQ(competitors["state"].toString(), "loaded") << r.out;
-    EXPECT_EQ(competitors["version"].toString(), "2.0.0");
-    const QJsonObject insights = pluginById(r.out, "insights");
-    EXPECT_EQ(insights["state"].toString(), "failed");
-    EXPECT_TRUE(anyStartsWith(problemsOf(insights), "Requires[3]: record type 'intel'")) << r.out;
-    RunResult brief =
-        runKb({"brief", "--customer", "acme"}, root.path(), {{"KB_PLUGIN_PATH", dir.path()}});
-    EXPECT_EQ(brief.exitCode, 2);
+    const QJsonArray all = QJsonDocument::fromJson(QByteArray::fromStdString(r.out)).array();
+    int loaded = 0;
+    for (const auto &v : all) {
+        const QJsonObject p = v.toObject();
+        if (p["id"] != "competitors")
+            continue;
+        if (p["version"] == "2.0.0") {
+            EXPECT_EQ(p["state"].toString(), "failed");
+            EXPECT_TRUE(anyStartsWith(problemsOf(p), "Id: 'competitors' is the id of a plugin "
+                                                     "shipped with kb (record type 'intel')"))
+                << r.out;
+        } else {
+            loaded += p["state"] == "loaded";
+        }
+    }
+    EXPECT_EQ(loaded, 1) << r.out;
+    EXPECT_EQ(pluginById(r.out, "insights")["state"].toString(), "loaded") << r.out;
+
+    // A record type whose plugin failed names the plugin and its first problem.
+    TempDir typos;
+    const std::map<std::string, std::string> env{{"KB_PLUGIN_PATH", typos.path()}};
+    fs::copy_file(fs::path(KB_TEST_PLUGIN_DIR) / "typos.so", typos.file("typos.so"));
+    RunResult memo = runKb({"new", "memo", "--title", "周会"}, root.path(), env);
+    EXPECT_EQ(memo.exitCode, 2);
+    EXPECT_NE(memo.err.find("plugin 'typos', which provides it, failed to load: Api: must be "),
+              std::string::npos)
+        << memo.err;
+}
+
+TEST(Plugins, MistakesAPluginAuthorMakesAreNamedWhereTheyAre)
+{
+    TempDir root;
+    initRoot(root);
+    // A plugin folder that is not there is said, not silently skipped.
+    RunResult missing = runKb({"--plugin-path", "no-such-dir", "plugins"}, root.path());
+    EXPECT_NE(missing.err.find("plugin folder 'no-such-dir' does not exist (relative to "),
+              std::string::npos)
+        << missing.err;
+    // An unknown verb lists the verbs, one per line.
+    RunResult verb = runKb({"improvements", "nope"}, root.path());
+    EXPECT_EQ(verb.exitCode, 2);
+    EXPECT_NE(verb.err.find("Verbs of improvements:\n  "), std::string::npos) << verb.err;
+    EXPECT_NE(verb.err.find("kb improvements: unknown verb 'nope'\n"), std::string::npos)
+        << verb.err;
+
+    TempDir work;
+    work.write("names.json", R"({"Id": "check", "Api": 1, "Records": false,
+  "Verbs": [{"Name": "search", "Global": true}]})");
+    RunResult names = runKb({"plugins", "check", "names.json"}, work.path());
+    EXPECT_EQ(names.exitCode, 1);
+    EXPECT_NE(names.err.find("names.json:1: Id: 'check' is one of kb's own commands"),
+              std::string::npos)
+        << names.err;
+    EXPECT_NE(names.err.find("names.json:2: Verbs[0] (search): 'kb search' is one of kb's own "
+                             "commands"),
+              std::string::npos)
+        << names.err;
+    work.write("values.json", R"({"Id": "memos", "Api": 2, "Type": "memo",
+  "Fields": [
+    {"Name": "followup", "Type": "bool",
+     "Default": "maybe"},
+    {"Name": "room", "Type": "string", "Required": "yes"}]})");
+    RunResult values = runKb({"plugins", "check", "values.json"}, work.path());
+    EXPECT_EQ(values.exitCode, 1);
+    EXPECT_NE(values.err.find("values.json:1: Api: 2, but this kb provides SDK API 1"),
+              std::string::npos)
+        << values.err;
+    EXPECT_NE(
+        values.err.find("values.json:4: Fields[0] (followup).Default: 'maybe' is not true/false"),
+        std::string::npos)
+        << values.err;
+    EXPECT_NE(values.err.find("values.json:5: Fields[1] (room).Required: must be true or false"),
+              std::string::npos)
+        << values.err;
+    // A field kb's plugins index under a prefix is shared by leaving Prefix out.
+    work.write("shared.json", R"({"Id": "visits", "Api": 1, "Type": "visit",
+  "Fields": [{"Name": "customer", "Type": "enum", "Vocabulary": "customers"}]})");
+    RunResult shared = runKb({"plugins", "check", "shared.json"}, work.path());
+    EXPECT_EQ(shared.exitCode, 0) << shared.err;
 }
 
 TEST(Plugins, ManifestCheckNamesTheFileTheLineAndTheKey)
@@ -286,7 +371,8 @@ public:
     said.erase(
         std::unique(said.begin(), said.end(), [](char a, char b) { return a == ' ' && b == ' '; }),
         said.end());
-    EXPECT_NE(said.find("MANIFEST is memo-manifest.json but Q_PLUGIN_METADATA names memos.json"),
+    EXPECT_NE(said.find("MANIFEST is memo-manifest.json but Q_PLUGIN_METADATA in memos.cpp "
+                        "names memos.json"),
               std::string::npos)
         << renamed.err;
 
@@ -304,7 +390,8 @@ public:
     ASSERT_EQ(plugins.exitCode, 0) << plugins.err;
     EXPECT_EQ(pluginById(plugins.out, "memos")["state"].toString(), "loaded") << plugins.out;
     EXPECT_EQ(pluginById(plugins.out, "memos")["version"].toString(), "0.3.0");
-    // The installed kb finds its installed plugins first.
+    // The installed kb finds its installed plugins, never the build tree's.
+    EXPECT_EQ(plugins.out.find(KB_BINARY_DIR), std::string::npos) << plugins.out;
     EXPECT_TRUE(pluginById(plugins.out, "lessons")["path"].toString().startsWith(
         QString::fromStdString(fs::canonical(prefix).string())))
         << plugins.out;

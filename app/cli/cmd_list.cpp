@@ -1,6 +1,6 @@
-#include "displaytext.h"
 #include "args.h"
 #include "commands.h"
+#include "displaytext.h"
 #include "output.h"
 #include "session.h"
 
@@ -74,7 +74,8 @@ int runList(Session &s, const Args &args)
         const PluginInfo *p = s.plugins().findRecordType(a.positional[0]);
         type = p ? p->schema.type : a.positional[0];
         if (!p && type != "note")
-            return usageError("list", "unknown type '" + type + "' (see `kb plugins`)");
+            return usageError("list", "unknown type '" + type + "' (" +
+                                          s.plugins().whyUnknownType(type) + ")");
     }
     for (const auto &f : s.store().findings())
         printErr("warning: " + f.toString() + "\n");
@@ -114,8 +115,8 @@ int runList(Session &s, const Args &args)
         std::string date = r->value("date");
         printOut(displayLine(Store::effectiveId(*r)) + "  " +
                  displayLine(r->plainNote ? "note" : r->type()) + "  " +
-                 (date.empty() ? "----------" : displayLine(date)) + "  " + displayLine(r->title()) +
-                 "\n");
+                 (date.empty() ? "----------" : displayLine(date)) + "  " +
+                 displayLine(r->title()) + "\n");
     }
     return 0;
 }

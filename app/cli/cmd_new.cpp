@@ -79,7 +79,8 @@ int runNew(Session &s, const Args &args)
         return usageError("new", "which type? " + help.substr(help.find("Types:")));
     }
     if (!plugin)
-        return usageError("new", "unknown type '" + a.positional[0] + "' (see `kb plugins`)");
+        return usageError("new", "unknown type '" + a.positional[0] + "' (" +
+                                     s.plugins().whyUnknownType(a.positional[0]) + ")");
     if (!s.openRoot(&error))
         return environmentError(error);
 
@@ -157,8 +158,8 @@ int runNew(Session &s, const Args &args)
             printErr("Similar records already filed (has this happened before?):\n");
             for (const SimilarRecord &r : similar)
                 printErr("  " + displayLine(r.id) + "  " + displayLine(r.type) + "  " +
-                         (r.date.empty() ? "" : displayLine(r.date) + "  ") +
-                         displayLine(r.title) + "\n");
+                         (r.date.empty() ? "" : displayLine(r.date) + "  ") + displayLine(r.title) +
+                         "\n");
         }
     }
     return 0;

@@ -5,12 +5,16 @@
 
 #include "manifest.h"
 
+#include <kb/version.h>
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
 #include <algorithm>
+#include <cstring>
+#include <map>
 
 namespace kb {
 namespace {
@@ -21,19 +25,95 @@ int lineAt(const QByteArray &text, qsizetype offset)
                    std::count(text.begin(), text.begin() + std::min(offset, text.size()), '\n'));
 }
 
-// "Fields[1] (mood).Requried: ..." -> the line of "Requried" when the file has it once.
-std::string located(const QByteArray &text, const std::string &problem)
-{
-    std::string path = problem.substr(0, problem.find(": "));
-    std::size_t dot = path.rfind('.');
-    std::string key = dot == std::string::npos ? path : path.substr(dot + 1);
-    key = key.substr(0, key.find_first_of("[ "));
-    const QByteArray quoted = "\"" + QByteArray::fromStdString(key) + "\"";
-    const qsizetype first = text.indexOf(quoted);
-    if (key.empty() || first < 0 || text.indexOf(quoted, first + 1) >= 0)
+// The line of every key of a JSON text (already known to be valid), by the paths the
+// manifest reader names problems with: "Fields[1].Required" -> 7.
+class KeyLines {
+public:
+    explicit KeyLines(const QByteArray &text) : t_(text) { value({}); }
+    // "Fields[1] (mood).Requried: unknown key" -> "7: Fields[1] (mood).Requried: ...".
+    std::string locate(const std::string &problem) const
+    {
+        std::string path = problem.substr(0, problem.find(": "));
+        for (std::size_t open; (open = path.find(" (")) != std::string::npos;)
+            path.erase(open, path.find(')', open) - open + 1); // drop the "(name)" notes
+        for (std::string p = path; !p.empty(); p = p.substr(0, p.find_last_of(".["))) {
+            auto it = lines_.find(p);
+            if (it != lines_.end())
+                return std::to_string(it->second) + ": " + problem;
+            if (p.find_last_of(".[") == std::string::npos)
+                break;
+        }
         return " " + problem;
-    return std::to_string(lineAt(text, first)) + ": " + problem;
-}
+    }
+
+private:
+    void space()
+    {
+        while (i_ < t_.size() &&
+               (t_[i_] == ' ' || t_[i_] == '\n' || t_[i_] == '\r' || t_[i_] == '\t')) {
+            if (t_[i_] == '\n')
+                ++line_;
+            ++i_;
+        }
+    }
+    std::string string()
+    {
+        std::string out;
+        for (++i_; i_ < t_.size() && t_[i_] != '"'; ++i_) {
+            if (t_[i_] == '\\')
+                ++i_;
+            if (i_ < t_.size())
+                out += t_[i_];
+        }
+        ++i_;
+        return out;
+    }
+    void value(const std::string &path)
+    {
+        space();
+        if (i_ >= t_.size())
+            return;
+        if (t_[i_] == '{') {
+            ++i_;
+            for (space(); i_ < t_.size() && t_[i_] != '}'; space()) {
+                if (t_[i_] == ',') {
+                    ++i_;
+                    continue;
+                }
+                const int at = line_;
+                const std::string key = path.empty() ? string() : path + "." + string();
+                lines_.emplace(key, at);
+                space();
+                ++i_; // ':'
+                value(key);
+            }
+            ++i_;
+        } else if (t_[i_] == '[') {
+            ++i_;
+            int index = 0;
+            for (space(); i_ < t_.size() && t_[i_] != ']'; space()) {
+                if (t_[i_] == ',') {
+                    ++i_;
+                    continue;
+                }
+                const std::string item = path + "[" + std::to_string(index++) + "]";
+                lines_.emplace(item, line_);
+                value(item);
+            }
+            ++i_;
+        } else if (t_[i_] == '"') {
+            string();
+        } else {
+            while (i_ < t_.size() && !strchr(",}] \n\r\t", t_[i_]))
+                ++i_;
+        }
+    }
+
+    const QByteArray &t_;
+    qsizetype i_ = 0;
+    int line_ = 1;
+    std::map<std::string, int> lines_;
+};
 
 // `kb plugins check FILE.json...`: a manifest checked before it is built, against the
 // rules the host loads it by and against the plugins this kb finds.
@@ -61,6 +141,12 @@ int checkManifests(Session &s, const std::vector<std::string> &files)
         TypeSchema schema;
         std::vector<std::string> problems;
         parseManifest(doc.object(), &schema, &problems);
+        if (const QJsonValue api = doc.object().value(QLatin1String("Api"));
+            api.isDouble() && api.toDouble() != Kb::SdkApiVersion)
+            problems.insert(problems.begin(),
+                            "Api: " + QString::number(api.toDouble()).toStdString() +
+                                ", but this kb provides SDK API " +
+                                std::to_string(Kb::SdkApiVersion));
         {
             const auto conflicts = s.plugins().conflictsOf(schema);
             problems.insert(problems.end(), conflicts.begin(), conflicts.end());
@@ -70,8 +156,9 @@ int checkManifests(Session &s, const std::vector<std::string> &files)
                                        schema.requiredTypes[i] +
                                        "' is provided by no plugin this kb finds");
         }
+        const KeyLines lines(text);
         for (const std::string &p : problems)
-            printErr(name + ":" + located(text, p) + "\n");
+            printErr(name + ":" + lines.locate(p) + "\n");
         if (!problems.empty()) {
             ++failed;
             continue;

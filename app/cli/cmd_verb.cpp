@@ -28,8 +28,10 @@ int runPluginVerb(Session &s, const PluginInfo &plugin, const std::string &invok
     for (const auto &v : verbs)
         if (v.name == args[0])
             verb = &v;
-    if (!verb)
-        return usageError(invokedAs, "unknown verb '" + args[0] + "'\n" + verbHelp());
+    if (!verb) {
+        printErr(verbHelp()); // the list first; the error line (one line, escaped) last
+        return usageError(invokedAs, "unknown verb '" + args[0] + "'");
+    }
     std::string error;
     if (!s.openRoot(&error))
         return environmentError(error);

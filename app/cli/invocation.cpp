@@ -1,4 +1,5 @@
 #include "invocation.h"
+#include "indexsync.h"
 
 #include "output.h"
 #include "session.h"
@@ -25,6 +26,7 @@ std::string executableDir()
 
 std::unique_ptr<Session> startSession(int argc, char **argv, std::vector<std::string> *args)
 {
+    search::applyIndexWriterSettings(); // while the process has one thread
     std::error_code ec;
     auto session =
         std::make_unique<Session>(std::filesystem::current_path(ec).string(), executableDir());

@@ -1,6 +1,7 @@
 #include "session.h"
 
 #include "atomicfile.h"
+#include "commands.h"
 #include "dictionary.h"
 #include "hostservices.h"
 #include "indexlocation.h"
@@ -40,6 +41,7 @@ std::unique_ptr<Session> Session::freshCopy() const
     copy->pluginPaths = pluginPaths;
     copy->stdoutIsTty = stdoutIsTty;
     copy->stdinIsTty = stdinIsTty;
+    copy->watcherOwnsRebuilds = watcherOwnsRebuilds;
     return copy;
 }
 
@@ -73,7 +75,7 @@ void Session::reindexFiles(const std::vector<std::string> &relPaths)
 {
     std::string error;
     if (!search::updateIndexedFiles(root_, indexSchema(), relPaths, search::defaultLockTimeoutMs(),
-                                    &error))
+                                    &error, !watcherOwnsRebuilds))
         printErr("kb: warning: the record is saved but the index was not updated: " + error + "\n");
 }
 
@@ -89,7 +91,13 @@ PluginHost &Session::plugins()
 {
     if (!plugins_) {
         plugins_ = std::make_unique<PluginHost>();
-        plugins_->discover(PluginHost::searchPath(pluginPaths, exeDir_));
+        plugins_->reserveCommands(hostCommands());
+        std::vector<std::string> missing;
+        plugins_->discover(PluginHost::searchPath(pluginPaths, exeDir_, &missing));
+        for (const std::string &dir : missing)
+            printErr("kb: warning: plugin folder '" + dir + "' does not exist" +
+                     (dir.empty() || dir[0] != '/' ? " (relative to " + cwd_ + ")" : "") +
+                     "; ignored\n");
     }
     return *plugins_;
 }
@@ -130,9 +138,8 @@ std::vector<Finding> Session::checkRecord(const Record &r)
     }
     const PluginInfo *plugin = plugins().findRecordType(type);
     if (!plugin) {
-        out.push_back(
-            {r.path, r.lineOf("type"), "type",
-             "unknown type '" + type + "' (no loaded plugin provides it; see `kb plugins`)"});
+        out.push_back({r.path, r.lineOf("type"), "type",
+                       "unknown type '" + type + "' (" + plugins().whyUnknownType(type) + ")"});
         return out;
     }
     out = validateRecord(r, plugin->schema, vocab());

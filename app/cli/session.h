@@ -68,6 +68,10 @@ public:
     const search::Lexicon &lexicon();
     // Brings the index up to date for files kb just wrote; warns, never fails the write.
     void reindexFiles(const std::vector<std::string> &relPaths);
+    // Set by kb serve, whose watcher owns rebuilds: a write handled by a session whose
+    // schema the index no longer has (an old generation, mid-reload) must not rebuild it
+    // with the old mapping; it updates the index only when the mapping is its own.
+    bool watcherOwnsRebuilds = false;
 
 private:
     // Error findings of the plugin rules in `now` (what is about to be written) that

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
+#include "fieldvalue.h"
 #include "jsonfields.h"
 #include "schema.h"
 #include "validator.h"
+#include "vocabulary.h"
 
 namespace kb {
 namespace {
@@ -133,6 +135,20 @@ void parseField(JsonFields &o, FieldSpec *f, std::vector<std::string> *problems)
             if (common.prefix == f->prefix)
                 o.problem("Prefix",
                           "'" + f->prefix + "' is the host's prefix for '" + common.name + "'");
+    }
+    // A default is written into every new record: it must be a value the field accepts
+    // ("Default": "no" on a bool would be refused by kb check in every record filed).
+    if (!f->defaultValue.empty() && f->vocabulary.empty()) {
+        static const Vocabularies none;
+        FieldValue value;
+        value.kind = f->type == FieldType::List ? FieldValue::Kind::List : FieldValue::Kind::Scalar;
+        value.scalar = f->defaultValue;
+        value.items = {f->defaultValue};
+        std::string why = checkFieldValue(*f, value, none);
+        if (why.rfind(f->name + ": ", 0) == 0)
+            why.erase(0, f->name.size() + 2);
+        if (!why.empty())
+            o.problem("Default", why);
     }
     f->filter = o.flag("Filter", false);
     f->sort = o.flag("Sort", false);

@@ -94,9 +94,10 @@ void conflictsBetween(const TypeSchema &s, const PluginInfo &p, std::vector<std:
                 if (typeText(f) != typeText(g))
                     out->push_back(where + ".Type: " + typeText(f) + " here, but " + other +
                                    " declares '" + g.name + "' as " + typeText(g));
-                else if (f.prefix != g.prefix)
+                else if (!f.prefix.empty() && !g.prefix.empty() && f.prefix != g.prefix)
                     out->push_back(where + ".Prefix: '" + f.prefix + "' here, but " + other +
-                                   " indexes '" + g.name + "' under '" + g.prefix + "'");
+                                   " indexes '" + g.name + "' under '" + g.prefix +
+                                   "' (leave Prefix out to share it)");
                 else if (f.vocabulary != g.vocabulary)
                     out->push_back(where + ".Vocabulary: '" + f.vocabulary + "' here, but " +
                                    other + " takes '" + g.name + "' from '" + g.vocabulary + "'");
@@ -108,6 +109,21 @@ void conflictsBetween(const TypeSchema &s, const PluginInfo &p, std::vector<std:
             }
         }
     }
+}
+
+// A plugin that takes the id of one kb ships replaces it: it must keep its record type,
+// or every record of that type (and every plugin that reads them) would break.
+std::string replacementProblem(const TypeSchema &s, const PluginInfo &shipped)
+{
+    if (!shipped.bundled || shipped.id != s.pluginId)
+        return {};
+    const std::string had = shipped.schema.hasRecords ? "record type '" + shipped.schema.type + "'"
+                                                      : std::string("no record type");
+    if (s.hasRecords == shipped.schema.hasRecords &&
+        (!s.hasRecords || s.type == shipped.schema.type))
+        return {};
+    return "Id: '" + s.pluginId + "' is the id of a plugin shipped with kb (" + had +
+           "); a plugin replacing it must provide the same, so choose another Id";
 }
 
 } // namespace
@@ -129,7 +145,8 @@ PluginHost::PluginHost() = default;
 PluginHost::~PluginHost() = default;
 
 std::vector<PluginDir> PluginHost::searchPath(const std::vector<std::string> &cliPaths,
-                                              const std::string &exeDir)
+                                              const std::string &exeDir,
+                                              std::vector<std::string> *missing)
 {
     std::vector<PluginDir> raw;
     auto split = [&](const std::string &list) {
@@ -150,16 +167,22 @@ std::vector<PluginDir> PluginHost::searchPath(const std::vector<std::string> &cl
     if (const char *env = std::getenv("KB_PLUGIN_PATH"))
         split(env);
     raw.push_back({exeDir + "/../lib/kb/plugins", true});
-#ifdef KB_BUILD_PLUGIN_DIR
-    raw.push_back({KB_BUILD_PLUGIN_DIR, true});
+#if defined(KB_BUILD_PLUGIN_DIR) && defined(KB_BUILD_BIN_DIR)
+    // The build tree's plugins belong to the build tree's binaries, not an installed kb.
+    std::error_code same;
+    if (std::filesystem::equivalent(exeDir, KB_BUILD_BIN_DIR, same))
+        raw.push_back({KB_BUILD_PLUGIN_DIR, true});
 #endif
     std::vector<PluginDir> out;
     std::map<std::string, std::size_t> seen;
     for (const auto &p : raw) {
         std::error_code ec;
         auto canon = std::filesystem::canonical(p.path, ec);
-        if (ec || !std::filesystem::is_directory(canon, ec))
+        if (ec || !std::filesystem::is_directory(canon, ec)) {
+            if (!p.bundled && missing)
+                missing->push_back(p.path);
             continue;
+        }
         auto [at, added] = seen.emplace(canon.string(), out.size());
         if (added)
             out.push_back({canon.string(), p.bundled});
@@ -210,7 +233,9 @@ PluginInfo PluginHost::read(const std::string &path, bool bundled) const
         return fail({"expected IID " KB_RECORDTYPE_IID " but found " + iid.toStdString()});
     if (manifest.value(QLatin1String("Api")).isDouble() && info.api != Kb::SdkApiVersion)
         return fail({"built for SDK API " + std::to_string(info.api) + ", this kb provides API " +
-                     std::to_string(Kb::SdkApiVersion) + "; rebuild the plugin"});
+                     std::to_string(Kb::SdkApiVersion) +
+                     "; rebuild the plugin against this kb's SDK with \"Api\": " +
+                     std::to_string(Kb::SdkApiVersion)});
     std::vector<std::string> problems;
     if (!parseManifest(manifest, &info.schema, &problems))
         return fail(std::move(problems));
@@ -228,6 +253,20 @@ void PluginHost::discover(const std::vector<PluginDir> &searchDirs)
             if (QLibrary::isLibrary(path))
                 plugins_.push_back(read(path.toStdString(), dir.bundled));
         }
+    }
+    // A replacement of a shipped plugin that drops its record type fails; the shipped
+    // one then loads.
+    for (auto &p : plugins_) {
+        if (p.state != PluginState::Loaded || p.bundled)
+            continue;
+        for (const auto &q : plugins_)
+            if (q.state == PluginState::Loaded)
+                if (std::string why = replacementProblem(p.schema, q); !why.empty()) {
+                    p.state = PluginState::Failed;
+                    p.problems = {why};
+                    p.error = why;
+                    break;
+                }
     }
     // The first of an id on the path is the candidate; later ones are shadowed.
     std::set<std::string> ids, bundledIds;
@@ -264,9 +303,22 @@ void PluginHost::discover(const std::vector<PluginDir> &searchDirs)
 std::vector<std::string> PluginHost::conflictsOf(const TypeSchema &schema) const
 {
     std::vector<std::string> all;
-    for (const auto &p : plugins_)
-        if (p.state == PluginState::Loaded && p.id != schema.pluginId)
+    if (std::find(reserved_.begin(), reserved_.end(), schema.pluginId) != reserved_.end())
+        all.push_back("Id: '" + schema.pluginId + "' is one of kb's own commands, so `kb " +
+                      schema.pluginId + " VERB` could never reach the plugin");
+    for (std::size_t i = 0; i < schema.verbs.size(); ++i)
+        if (schema.verbs[i].global &&
+            std::find(reserved_.begin(), reserved_.end(), schema.verbs[i].name) != reserved_.end())
+            all.push_back("Verbs[" + std::to_string(i) + "] (" + schema.verbs[i].name + "): 'kb " +
+                          schema.verbs[i].name + "' is one of kb's own commands");
+    for (const auto &p : plugins_) {
+        if (p.state != PluginState::Loaded)
+            continue;
+        if (p.id != schema.pluginId)
             conflictsBetween(schema, p, &all);
+        else if (std::string why = replacementProblem(schema, p); !why.empty())
+            all.push_back(why);
+    }
     // One entry per key: the first plugin it clashes with is enough to act on.
     std::vector<std::string> out;
     std::set<std::string> keys;
@@ -326,6 +378,23 @@ void PluginHost::dropUnmetRequirements()
             }
         }
     }
+}
+
+const PluginInfo *PluginHost::failedProviderOf(std::string_view type) const
+{
+    for (const auto &p : plugins_)
+        if (p.state == PluginState::Failed && p.schema.hasRecords && p.schema.type == type)
+            return &p;
+    return nullptr;
+}
+
+std::string PluginHost::whyUnknownType(std::string_view type) const
+{
+    if (const PluginInfo *p = failedProviderOf(type))
+        return "plugin '" + p->id + "', which provides it, failed to load: " +
+               (p->problems.empty() ? p->error : p->problems.front()) +
+               (p->problems.size() > 1 ? " (and more; see `kb plugins`)" : "");
+    return "no loaded plugin provides it; see `kb plugins`";
 }
 
 bool PluginHost::anyFailed() const

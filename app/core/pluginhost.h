@@ -64,10 +64,19 @@ public:
     // the same id), one entry per key: for `kb plugins check`.
     std::vector<std::string> conflictsOf(const TypeSchema &schema) const;
 
+    // A failed plugin that would have provided `type`, if any, and a sentence for "unknown
+    // type" errors saying why the type is missing.
+    const PluginInfo *failedProviderOf(std::string_view type) const;
+    std::string whyUnknownType(std::string_view type) const;
+    // The host's own command names: no plugin id or global verb may take one.
+    void reserveCommands(std::vector<std::string> names) { reserved_ = std::move(names); }
+
     // --plugin-path values, then $KB_PLUGIN_PATH, then <exe>/../lib/kb/plugins, then the
-    // build tree; colon-separated lists are split, missing folders are dropped.
+    // build tree (for the build tree's binaries only); colon-separated lists are split.
+    // Folders that do not exist are dropped, and the user's are listed in `missing`.
     static std::vector<PluginDir> searchPath(const std::vector<std::string> &cliPaths,
-                                             const std::string &exeDir);
+                                             const std::string &exeDir,
+                                             std::vector<std::string> *missing = nullptr);
 
 private:
     PluginInfo read(const std::string &path, bool bundled) const;
@@ -75,6 +84,7 @@ private:
     void dropUnmetRequirements();
 
     std::vector<PluginInfo> plugins_;
+    std::vector<std::string> reserved_;
 };
 
 } // namespace kb

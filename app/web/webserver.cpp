@@ -297,6 +297,7 @@ struct WebServer::Impl {
         std::string error;
         if (!s->openRoot(&error))
             return nullptr;
+        s->watcherOwnsRebuilds = true;
         return std::make_shared<Generation>(std::move(s), [this] {
             {
                 std::lock_guard lock(reloadMutex);
