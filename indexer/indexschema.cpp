@@ -76,6 +76,11 @@ IndexSchema IndexSchema::build(const std::vector<const TypeSchema *> &types,
             known->second.filter = known->second.filter || f.filter;
             known->second.facet = known->second.facet || f.facet;
             known->second.sort = known->second.sort || f.sort;
+            // Fail closed: a value any type restricts is restricted in every type.
+            for (const std::string &v : f.clearance)
+                if (std::find(known->second.clearance.begin(), known->second.clearance.end(), v) ==
+                    known->second.clearance.end())
+                    known->second.clearance.push_back(v);
         }
     }
     SlotNumber nextSlot = kFirstFieldSlot;

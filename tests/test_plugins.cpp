@@ -239,11 +239,44 @@ TEST(Plugins, MistakesAPluginAuthorMakesAreNamedWhereTheyAre)
     EXPECT_NE(values.err.find("values.json:5: Fields[1] (room).Required: must be true or false"),
               std::string::npos)
         << values.err;
+    // Who may read is declared by a field's Clearance values, which the index must see.
+    work.write("clearance.json", R"({"Id": "memos", "Api": 1, "Type": "memo",
+  "Fields": [{"Name": "secrecy", "Type": "enum", "Values": ["open", "secret"],
+              "Clearance": ["secret", "top"]}]})");
+    RunResult clearance = runKb({"plugins", "check", "clearance.json"}, work.path());
+    EXPECT_EQ(clearance.exitCode, 1);
+    EXPECT_NE(clearance.err.find("clearance.json:3: Fields[0] (secrecy).Clearance: needs a "
+                                 "\"Prefix\""),
+              std::string::npos)
+        << clearance.err;
+    EXPECT_NE(clearance.err.find("'top' is not one of its Values"), std::string::npos)
+        << clearance.err;
     // A field kb's plugins index under a prefix is shared by leaving Prefix out.
     work.write("shared.json", R"({"Id": "visits", "Api": 1, "Type": "visit",
   "Fields": [{"Name": "customer", "Type": "enum", "Vocabulary": "customers"}]})");
     RunResult shared = runKb({"plugins", "check", "shared.json"}, work.path());
     EXPECT_EQ(shared.exitCode, 0) << shared.err;
+}
+
+TEST(Plugins, APluginThatCrashesKbIsNamedByTheNextCommand)
+{
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    GTEST_SKIP() << "under the sanitizers their own crash reports are kept";
+#endif
+    TempDir root;
+    initRoot(root);
+    TempDir dir;
+    fs::copy_file(fs::path(KB_TEST_PLUGIN_DIR) / "crasher.so", dir.file("crasher.so"));
+    const std::map<std::string, std::string> env{{"KB_PLUGIN_PATH", dir.path()}};
+    RunResult crashed = runKb({"crasher", "crash"}, root.path(), env);
+    EXPECT_NE(crashed.exitCode, 0);
+    RunResult next = runKb({"list"}, root.path());
+    EXPECT_EQ(next.exitCode, 0);
+    EXPECT_NE(next.err.find("kb: warning: the last kb process in this root crashed (SIGSEGV) "
+                            "inside plugin 'crasher' (verb crash)"),
+              std::string::npos)
+        << next.err;
+    EXPECT_EQ(runKb({"list"}, root.path()).err, "") << "said once";
 }
 
 TEST(Plugins, ManifestCheckNamesTheFileTheLineAndTheKey)

@@ -1,6 +1,7 @@
 #include "commands.h"
 #include "hostservices.h"
 #include "output.h"
+#include "plugincall.h"
 #include "session.h"
 
 #include <kb/recordtype.h>
@@ -40,6 +41,7 @@ int runPluginVerb(Session &s, const PluginInfo &plugin, const std::string &invok
         rest << QString::fromStdString(args[i]);
     HostServices host(s);
     try {
+        const PluginCall call(plugin.id, "verb " + verb->name);
         return plugin.instance->runVerb(QString::fromStdString(verb->name), rest, host);
     } catch (const std::exception &e) {
         return environmentError("plugin '" + plugin.id + "' failed: " + e.what());

@@ -9,6 +9,7 @@
 #include "indexsync.h"
 #include "lexicon.h"
 #include "output.h"
+#include "plugincall.h"
 #include "recordbridge.h"
 #include "validator.h"
 
@@ -84,6 +85,9 @@ bool Session::openRoot(std::string *error)
     if (rootOpen_)
         return true;
     rootOpen_ = locateRoot(explicitRoot, cwd_, &root_, error);
+    if (rootOpen_)
+        if (const std::string crash = PluginCall::watchRoot(root_.dir); !crash.empty())
+            printErr("kb: warning: " + crash + "\n");
     return rootOpen_;
 }
 
@@ -157,6 +161,7 @@ std::vector<Finding> Session::ruleFindings(const Record &r)
     // The plugin's own rules; a throwing plugin is reported, not fatal.
     HostServices host(*this);
     try {
+        const PluginCall call(plugin->id, "rules of " + r.path);
         const auto issues = plugin->instance->validate(
             toRecordData(r, Store::effectiveId(r), &plugin->schema), host);
         for (const auto &issue : issues) {

@@ -1,6 +1,7 @@
 #include "manifest.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "fieldvalue.h"
 #include "jsonfields.h"
@@ -149,6 +150,20 @@ void parseField(JsonFields &o, FieldSpec *f, std::vector<std::string> *problems)
             why.erase(0, f->name.size() + 2);
         if (!why.empty())
             o.problem("Default", why);
+    }
+    f->clearance = strings(o, "Clearance");
+    if (!f->clearance.empty()) {
+        if (f->prefix.empty())
+            o.problem("Clearance", "needs a \"Prefix\": the index hides such records by it");
+        if (!(f->isEnumLike() || f->type == FieldType::String))
+            o.problem("Clearance", "only an enum or a string field can restrict readers");
+        for (std::string &v : f->clearance) {
+            if (!f->values.empty() &&
+                std::find(f->values.begin(), f->values.end(), v) == f->values.end())
+                o.problem("Clearance", "'" + v + "' is not one of its Values");
+            std::transform(v.begin(), v.end(), v.begin(),
+                           [](unsigned char c) { return char(std::tolower(c)); });
+        }
     }
     f->filter = o.flag("Filter", false);
     f->sort = o.flag("Sort", false);

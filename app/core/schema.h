@@ -21,6 +21,9 @@ struct FieldSpec {
     std::map<std::string, std::pair<std::string, std::string>> valueLabels;
     std::string vocabulary; // or a named vocabulary of the content root
     std::string prefix;     // Xapian term prefix, e.g. "XSTATUS"
+    // Values that make a record readable only by cleared readers ("Clearance":
+    // ["restricted"] on confidentiality): the host's access layer enforces it everywhere.
+    std::vector<std::string> clearance;
     bool filter = false, sort = false, facet = false;
     std::string labelZh, labelEn, help;
 

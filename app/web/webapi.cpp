@@ -6,6 +6,7 @@
 #include "hostservices.h"
 #include "indexschema.h"
 #include "markdownhtml.h"
+#include "plugincall.h"
 #include "pluginhost.h"
 #include "queryerror.h"
 #include "recordbridge.h"
@@ -31,8 +32,6 @@
 namespace kb::web {
 namespace {
 
-constexpr const char *kConfidentialityField = "confidentiality";
-constexpr const char *kRestrictedValue = "restricted";
 // Appended to a restricted record's id in an uncleared client's query (see
 // withoutHiddenIds); no record id has it.
 constexpr const char *kHiddenIdSuffix = "-zz9hidden";
@@ -232,6 +231,7 @@ VerbRun runVerb(Session &s, const PluginInfo &plugin, const std::string &verb,
     HostServices host(s, &run.out, &run.err);
     host.setVisibility(std::move(visible));
     try {
+        const PluginCall call(plugin.id, "verb " + verb);
         run.code = plugin.instance->runVerb(q(verb), args, host);
     } catch (const std::exception &e) {
         run.code = 2;
@@ -288,9 +288,16 @@ WebApi::WebApi(Session &session) : s_(session)
     // Built once here: searches on other threads only read them afterwards.
     const search::IndexSchema &schema = s_.indexSchema();
     s_.lexicon();
-    if (const search::IndexedField *f = schema.field(kConfidentialityField);
-        f && !f->prefix.empty())
-        restrictedTerm_ = search::booleanTerm(f->prefix, kRestrictedValue);
+    // Who may read what is declared by the plugins ("Clearance" on a field) and enforced
+    // here, for every type alike.
+    for (const search::IndexedField &f : schema.fields()) {
+        if (f.spec.clearance.empty())
+            continue;
+        clearanceFields_.emplace_back(f.name, f.spec.clearance);
+        if (!f.prefix.empty())
+            for (const std::string &value : f.spec.clearance)
+                restrictedTerms_.push_back(search::booleanTerm(f.prefix, value));
+    }
 }
 
 WebApi::~WebApi() = default;
@@ -304,14 +311,16 @@ void WebApi::refreshStore()
 bool WebApi::isRestricted(const Record &r) const
 {
     // As the index reads it: any item, in any case ("Restricted", [restricted]).
-    const FieldValue *v = r.field(kConfidentialityField);
-    if (!v)
-        return false;
-    for (std::string item : v->asList()) {
-        std::transform(item.begin(), item.end(), item.begin(),
-                       [](unsigned char c) { return char(std::tolower(c)); });
-        if (item == kRestrictedValue)
-            return true;
+    for (const auto &[name, values] : clearanceFields_) {
+        const FieldValue *v = r.field(name);
+        if (!v)
+            continue;
+        for (std::string item : v->asList()) {
+            std::transform(item.begin(), item.end(), item.begin(),
+                           [](unsigned char c) { return char(std::tolower(c)); });
+            if (std::find(values.begin(), values.end(), item) != values.end())
+                return true;
+        }
     }
     return false;
 }
@@ -411,8 +420,7 @@ std::vector<std::string> WebApi::hiddenTerms(const Access &a) const
     // Fail closed: a file kb could not read may say it is restricted in the part that
     // did not parse; only cleared readers find it.
     std::vector<std::string> terms{search::kBrokenTerm};
-    if (!restrictedTerm_.empty())
-        terms.push_back(restrictedTerm_);
+    terms.insert(terms.end(), restrictedTerms_.begin(), restrictedTerms_.end());
     return terms;
 }
 

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace kb {
@@ -29,7 +30,7 @@ using Params = std::multimap<std::string, std::string>;
 // What the caller of a request may do, decided by the server from its address and token.
 struct Access {
     bool write = true;      // file, edit and move records
-    bool restricted = true; // read `confidentiality: restricted` records
+    bool restricted = true; // read records a field's "Clearance" values restrict
 };
 
 // The JSON API over everything the CLI does. Transport-free (the server maps HTTP onto
@@ -78,7 +79,10 @@ private:
     std::atomic<bool> stale_{false};
     std::mutex poolMutex_;
     std::vector<std::unique_ptr<search::Searcher>> idle_;
-    std::string restrictedTerm_; // index term of restricted records, "" if no such field
+    // The fields whose values restrict readers (a manifest's "Clearance"), lowercase, and
+    // the index terms of those values.
+    std::vector<std::pair<std::string, std::vector<std::string>>> clearanceFields_;
+    std::vector<std::string> restrictedTerms_;
     std::vector<std::string> restrictedIds_; // under mutex_, as of restrictedIdsVersion_
     std::string restrictedIdsVersion_;
 

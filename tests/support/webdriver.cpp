@@ -11,6 +11,7 @@
 #include <QJsonObject>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <signal.h>
@@ -38,18 +39,36 @@ std::string artifactPath(const std::string &name)
     return dir + "/" + name;
 }
 
+// The last lines of the driver's log, for a failure message.
+std::string tailOf(const std::string &path)
+{
+    std::ifstream in(path);
+    std::string text(std::istreambuf_iterator<char>(in), {});
+    if (text.size() > 1500)
+        text = "..." + text.substr(text.size() - 1500);
+    return text;
+}
+
 Browser::Browser()
 {
     port_ = freePort();
+    const std::string log = artifactPath("chromedriver-" + std::to_string(port_) + ".log");
     driver_ = ::fork();
     if (driver_ == 0) {
         ::prctl(PR_SET_PDEATHSIG, SIGTERM); // never outlives a crashed test
+        ::setpgid(0, 0); // its own group: Chromium goes with it, never holding ctest's pipe
 
         const std::string portArg = "--port=" + std::to_string(port_);
-        ::execl("/usr/bin/chromedriver", "chromedriver", portArg.c_str(), "--silent",
+        const std::string logArg = "--log-path=" + log;
+        ::execl("/usr/bin/chromedriver", "chromedriver", portArg.c_str(), logArg.c_str(),
                 static_cast<char *>(nullptr));
         ::_exit(127);
     }
+    // A browser that cannot start fails the test in seconds, with the driver's words.
+    auto fail = [&](const std::string &why) {
+        stopDriver();
+        throw std::runtime_error(why + "\nchromedriver log " + log + ":\n" + tailOf(log));
+    };
     httplib::Client probe("127.0.0.1", port_);
     bool up = false;
     for (int i = 0; i < 100 && !up; ++i) {
@@ -59,7 +78,10 @@ Browser::Browser()
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     if (!up)
-        throw std::runtime_error("chromedriver did not start (is chromium-driver installed?)");
+        fail("chromedriver did not start (is chromium-driver installed?)");
+    // KB_TEST_CHROMIUM=/bin/false shows how a browser that cannot start fails the test.
+    const char *env = std::getenv("KB_TEST_CHROMIUM");
+    const QString chromium = QString::fromUtf8(env && *env ? env : "/usr/bin/chromium");
     const QJsonArray args{"--headless=new", "--no-sandbox", "--disable-gpu",
                           "--disable-dev-shm-usage", "--disable-background-networking",
                           "--disable-extensions", "--no-first-run", "--window-size=1366,900",
@@ -67,15 +89,28 @@ Browser::Browser()
                           // Names a DNS-rebinding attacker would use, pointed at the server.
                           "--host-resolver-rules=MAP *.rebind.test 127.0.0.1"};
     const QJsonObject caps{
-        {"capabilities",
-         QJsonObject{{"alwaysMatch", QJsonObject{{"browserName", "chrome"},
-                                                 {"goog:chromeOptions",
-                                                  QJsonObject{{"binary", "/usr/bin/chromium"},
-                                                              {"args", args}}}}}}}};
-    const QJsonValue v = call("POST", "/session", json(caps));
-    session_ = v.toObject().value("sessionId").toString().toStdString();
+        {"capabilities", QJsonObject{{"alwaysMatch", QJsonObject{{"browserName", "chrome"},
+                                                                 {"goog:chromeOptions",
+                                                                  QJsonObject{{"binary", chromium},
+                                                                              {"args", args}}}}}}}};
+    try {
+        const QJsonValue v = call("POST", "/session", json(caps), 20);
+        session_ = v.toObject().value("sessionId").toString().toStdString();
+    } catch (const std::exception &e) {
+        fail(std::string("Chromium did not start: ") + e.what());
+    }
     if (session_.empty())
-        throw std::runtime_error("no browser session");
+        fail("no browser session");
+}
+
+void Browser::stopDriver()
+{
+    if (driver_ > 0) {
+        ::kill(-driver_, SIGTERM); // the driver and the browsers it started
+        ::kill(driver_, SIGTERM);
+        ::waitpid(driver_, nullptr, 0);
+        driver_ = -1;
+    }
 }
 
 Browser::~Browser()
@@ -86,17 +121,14 @@ Browser::~Browser()
         } catch (...) {
         }
     }
-    if (driver_ > 0) {
-        ::kill(driver_, SIGTERM);
-        ::waitpid(driver_, nullptr, 0);
-    }
+    stopDriver();
 }
 
 QJsonValue Browser::call(const std::string &method, const std::string &path,
-                         const std::string &body)
+                         const std::string &body, int timeoutSeconds)
 {
     httplib::Client c("127.0.0.1", port_);
-    c.set_read_timeout(60, 0);
+    c.set_read_timeout(timeoutSeconds, 0);
     httplib::Result r = method == "GET"      ? c.Get(path.c_str())
                         : method == "DELETE" ? c.Delete(path.c_str())
                                              : c.Post(path.c_str(), body, "application/json");

@@ -35,7 +35,9 @@ public:
     void answerPrompt(const std::string &text);
 
 private:
-    QJsonValue call(const std::string &method, const std::string &path, const std::string &body);
+    QJsonValue call(const std::string &method, const std::string &path, const std::string &body,
+                    int timeoutSeconds = 60);
+    void stopDriver();
     pid_t driver_ = -1;
     int port_ = 0;
     std::string session_;
