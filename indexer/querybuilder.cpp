@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <optional>
 
@@ -634,6 +635,44 @@ private:
         return Q(Q::OP_SCALE_WEIGHT, *combine(Q::OP_AND, words), kTranslationWeight);
     }
 
+    // Measurement switch (bench/RESULTS.md): 0 bigrams of unknown Chinese runs, 1 their
+    // dictionary words, 2 also no lone unknown characters beside words.
+    static inline const int kCjkWordsVariant = [] {
+        const char *v = std::getenv("KB_EVAL_CJK_WORDS");
+        return v ? std::atoi(v) : 0;
+    }();
+
+    // An unknown Chinese run of a relaxed query as its dictionary words (怎么/处理/设备/
+    // 损坏 rather than 怎么/么处/处理/理设/...): bigrams across word boundaries are noise
+    // that, being rare, weigh much. Characters no word covers are left out.
+    std::optional<Q> dictionaryWords(const std::vector<std::uint32_t> &run)
+    {
+        const Dictionary *dict = lexicon_.dictionary();
+        if (!dict)
+            return std::nullopt;
+        std::vector<std::string> chars;
+        for (std::uint32_t cp : run) {
+            std::string c;
+            appendUtf8(c, cp);
+            chars.push_back(std::move(c));
+        }
+        std::vector<Q> words;
+        for (std::size_t i = 0; i < chars.size();) {
+            const std::size_t n = dict->longestWordAt(chars, i);
+            if (n < 2) {
+                ++i;
+                continue;
+            }
+            std::vector<std::uint32_t> word(run.begin() + i, run.begin() + i + n);
+            highlightCjk(word);
+            words.push_back(cjkExact(word, ""));
+            i += n;
+        }
+        if (words.empty())
+            return std::nullopt;
+        return combine(Q::OP_OR, words);
+    }
+
     Q wordQuery(const std::string &word)
     {
         out_.highlight.push_back(word);
@@ -692,18 +731,30 @@ private:
                     std::vector<Q> grams;
                     for (std::size_t i = 0; i + 1 < s.chars.size(); ++i)
                         grams.emplace_back(cjkTerm(s.chars, i, 2));
-                    pieces.push_back(Q(Q::OP_OR, groupQuery(s.group),
-                                       Q(Q::OP_SCALE_WEIGHT, *combine(Q::OP_OR, grams), 0.5)));
+                    std::optional<Q> parts = combine(Q::OP_OR, grams);
+                    if (kCjkWordsVariant >= 3)
+                        if (auto words = dictionaryWords(s.chars))
+                            parts = words;
+                    pieces.push_back(
+                        Q(Q::OP_OR, groupQuery(s.group), Q(Q::OP_SCALE_WEIGHT, *parts, 0.5)));
                 } else if (s.group >= 0) {
                     pieces.push_back(groupQuery(s.group));
                 } else if (relaxed && s.chars.size() > 2) {
                     out_.relaxable = true;
+                    if (auto words =
+                            kCjkWordsVariant >= 1 ? dictionaryWords(s.chars) : std::nullopt) {
+                        pieces.push_back(*words);
+                        continue;
+                    }
                     std::vector<Q> grams;
                     for (std::size_t i = 0; i + 1 < s.chars.size(); ++i) {
                         grams.emplace_back(cjkTerm(s.chars, i, 2));
                         out_.highlight.push_back(cjkTerm(s.chars, i, 2));
                     }
                     pieces.push_back(*combine(Q::OP_OR, grams));
+                } else if (relaxed && kCjkWordsVariant == 2 && s.chars.size() == 1 &&
+                           segments.size() > 1) {
+                    continue; // one unknown character beside words: it matches everything
                 } else {
                     highlightCjk(s.chars);
                     Q exact = cjkExact(s.chars, "");
