@@ -6,13 +6,19 @@
 #include "webserver.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
 #include <fstream>
+#include <iterator>
 #include <pthread.h>
 #include <sys/resource.h>
 #include <thread>
+#include <unistd.h>
+#include <vector>
 
 namespace kb {
 namespace {
@@ -44,6 +50,42 @@ void allowDescriptorsFor(unsigned connections)
     ::setrlimit(RLIMIT_NOFILE, &limit);
 }
 
+// This program again, with the arguments it was started with, on the listening socket it
+// has: a plugin module changed, and new code needs a new process. Returns only on failure.
+int restartOn(int listenFd)
+{
+    std::ifstream in("/proc/self/cmdline", std::ios::binary);
+    std::string all(std::istreambuf_iterator<char>(in), {});
+    std::vector<std::string> args;
+    for (std::size_t start = 0; start < all.size();) {
+        const std::size_t end = all.find('\0', start);
+        args.push_back(all.substr(start, end - start));
+        start = end == std::string::npos ? all.size() : end + 1;
+    }
+    for (std::size_t i = 1; i < args.size();) { // drop an earlier --listen-fd
+        if (args[i] == "--listen-fd" && i + 1 < args.size())
+            args.erase(args.begin() + long(i), args.begin() + long(i) + 2);
+        else if (args[i].rfind("--listen-fd=", 0) == 0)
+            args.erase(args.begin() + long(i));
+        else
+            ++i;
+    }
+    args.push_back("--listen-fd");
+    args.push_back(std::to_string(listenFd));
+    ::fcntl(listenFd, F_SETFD, 0); // the one descriptor the next process keeps
+    std::vector<char *> argv;
+    for (std::string &arg : args)
+        argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    std::fflush(stdout);
+    std::fflush(stderr);
+    // The signals the stopper thread waited for stay blocked across exec, and the next
+    // process waits for them again.
+    ::execv("/proc/self/exe", argv.data());
+    return environmentError(std::string("kb serve: cannot restart itself: ") +
+                            std::strerror(errno));
+}
+
 } // namespace
 
 int runServe(Session &s, const std::vector<std::string> &args)
@@ -59,6 +101,9 @@ int runServe(Session &s, const std::vector<std::string> &args)
          "--host beyond loopback: requests naming any other host get 421"},
         {"tls-cert", true, "PEM certificate (chain) file: serve HTTPS (serve: tls_cert)"},
         {"tls-key", true, "PEM private key file of --tls-cert (serve: tls_key)"},
+        {"listen-fd", true,
+         "serve on this already listening socket (how kb serve restarts itself when a "
+         "plugin module changes)"},
     };
     ParsedArgs a;
     std::string error;
@@ -122,6 +167,14 @@ int runServe(Session &s, const std::vector<std::string> &args)
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
+    if (!a.value("listen-fd").empty()) {
+        const std::string fd = a.value("listen-fd");
+        char *fdEnd = nullptr;
+        const long n = std::strtol(fd.c_str(), &fdEnd, 10);
+        if (fd.empty() || *fdEnd || n < 3 || n > 65535)
+            return usageError("serve", "--listen-fd needs a descriptor number");
+        config.inheritedListenFd = int(n);
+    }
     allowDescriptorsFor(config.limits.maxConnections);
     web::WebServer server(s, config);
     if (!server.bind(&error))
@@ -143,6 +196,8 @@ int runServe(Session &s, const std::vector<std::string> &args)
     const bool served = server.run(&error);
     pthread_kill(stopper.native_handle(), SIGTERM);
     stopper.join();
+    if (served && server.restartSocket() >= 0)
+        return restartOn(server.restartSocket());
     return served ? 0 : environmentError(error);
 }
 

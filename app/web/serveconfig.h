@@ -33,6 +33,7 @@ struct ServeConfig {
     std::vector<std::string> publicUrls;
     std::string tlsCertFile, tlsKeyFile; // both or neither
     ServeLimits limits;
+    int inheritedListenFd = -1; // --listen-fd: a socket left open by the process before
 
     bool loopback() const;
     bool tls() const { return !tlsCertFile.empty(); }

@@ -21,6 +21,7 @@
 #include <kb/recordtype.h>
 
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -424,13 +425,16 @@ std::vector<std::string> WebApi::hiddenTerms(const Access &a) const
     return terms;
 }
 
+namespace {
+// When this process started: a client (or a test) can tell that kb serve restarted.
+const QString kStarted = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+} // namespace
+
 ApiResponse WebApi::info(const Access &a)
 {
-    QJsonObject out{{"app", "kb"},
-                    {"version", KB_VERSION},
-                    {"today", q(s_.today())},
-                    {"can_write", a.write},
-                    {"can_read_restricted", a.restricted}};
+    QJsonObject out{{"app", "kb"},          {"version", KB_VERSION},
+                    {"started", kStarted},  {"today", q(s_.today())},
+                    {"can_write", a.write}, {"can_read_restricted", a.restricted}};
     if (a.restricted) // the server's folders are nobody else's business
         out["root"] = q(s_.root().dir);
     return ApiResponse::json(out);

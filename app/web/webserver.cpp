@@ -18,6 +18,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -159,6 +160,30 @@ bool readFile(const std::string &path, std::string *out)
     return true;
 }
 
+int portOf(int fd)
+{
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len) != 0)
+        return -1;
+    return addr.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6 *>(&addr)->sin6_port)
+                                      : ntohs(reinterpret_cast<sockaddr_in *>(&addr)->sin_port);
+}
+
+// size:mtime of each file, to tell a module still being written from one that is done.
+std::string stampsOf(const std::vector<std::string> &paths)
+{
+    std::string out;
+    for (const std::string &p : paths) {
+        struct stat st {};
+        if (::stat(p.c_str(), &st) == 0)
+            out += std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+                   std::to_string(st.st_mtim.tv_nsec);
+        out += ";";
+    }
+    return out;
+}
+
 // A listening socket on host:port (port 0: any free one); the port it got.
 int listenOn(const std::string &host, int port, int *boundPort, std::string *error)
 {
@@ -190,12 +215,7 @@ int listenOn(const std::string &host, int port, int *boundPort, std::string *err
                  " (in use? try --port 0 for any free port)";
         return -1;
     }
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len);
-    *boundPort = addr.ss_family == AF_INET6
-                     ? ntohs(reinterpret_cast<sockaddr_in6 *>(&addr)->sin6_port)
-                     : ntohs(reinterpret_cast<sockaddr_in *>(&addr)->sin_port);
+    *boundPort = portOf(fd);
     return fd;
 }
 
@@ -274,6 +294,10 @@ struct WebServer::Impl {
     std::mutex stopMutex;
     std::condition_variable stopWake;
     bool stopRequested = false;
+    // A plugin's module changed: its new code can only run in a new process, so the
+    // server stops and cmd_serve re-executes it on the same listening socket.
+    std::atomic<bool> restartRequested{false};
+    int restartFd = -1;
 
     // Reloads run on a thread of their own: a file event, or every few seconds for
     // plugins (they live outside the watched root), compares the configuration.
@@ -352,17 +376,16 @@ struct WebServer::Impl {
         }
         next->watcher.start();
         std::fprintf(stderr, "kb serve: kb.yaml, a vocabulary or a plugin changed; reloaded\n");
+        std::vector<std::string> changedModules;
         for (const PluginInfo &p : next->session->plugins().plugins()) {
             if (p.changedOnDisk)
-                std::fprintf(stderr,
-                             "kb serve: plugin '%s' changed on disk (%s); code cannot be "
-                             "reloaded, so it keeps running the version it loaded: restart kb "
-                             "serve to run the new one\n",
-                             p.id.c_str(), p.path.c_str());
+                changedModules.push_back(p.path);
             else if (p.state == PluginState::Failed)
                 std::fprintf(stderr, "kb serve: plugin '%s' failed: %s\n", p.id.c_str(),
                              p.error.c_str());
         }
+        if (!changedModules.empty())
+            restartWhenWritten(changedModules);
         // The listening socket, TLS and limits are set up once: say so rather than seem
         // to take a changed or broken serve: section.
         ServeConfig read;
@@ -372,6 +395,25 @@ struct WebServer::Impl {
         else if (!(read.limits == config.limits))
             std::fprintf(stderr, "kb serve: the serve: settings in kb.yaml changed; they take "
                                  "effect when kb serve is restarted\n");
+    }
+
+    // Code cannot be swapped inside a process: a rebuilt plugin runs after a re-exec. A
+    // module still being written (its size or time moving) waits for the next look.
+    void restartWhenWritten(const std::vector<std::string> &modules)
+    {
+        const std::string before = stampsOf(modules);
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        if (stampsOf(modules) != before)
+            return; // still changing; the next look (a few seconds) tries again
+        for (const std::string &m : modules)
+            std::fprintf(stderr, "kb serve: plugin module %s changed; restarting to run it\n",
+                         m.c_str());
+        restartRequested = true;
+        {
+            std::lock_guard lock(stopMutex);
+            stopRequested = true;
+        }
+        stopWake.notify_all();
     }
 
     void stopReloader()
@@ -709,7 +751,17 @@ bool WebServer::bind(std::string *error)
     }
     if (!d_->live()->watcher.syncNow(error))
         return false;
-    d_->listenFd = listenOn(c.host, c.port, &d_->port, error);
+    if (c.inheritedListenFd >= 0) { // restarted by ourselves: the socket stays open
+        d_->listenFd = c.inheritedListenFd;
+        ::fcntl(d_->listenFd, F_SETFD, FD_CLOEXEC);
+        d_->port = portOf(d_->listenFd);
+        if (d_->port < 0) {
+            *error = "--listen-fd " + std::to_string(c.inheritedListenFd) + " is not a socket";
+            return false;
+        }
+    } else {
+        d_->listenFd = listenOn(c.host, c.port, &d_->port, error);
+    }
     if (d_->listenFd < 0)
         return false;
     // Watching starts before the address is announced: a file written by someone who
@@ -745,7 +797,8 @@ bool WebServer::run(std::string *error)
         {MHD_OPTION_NOTIFY_CONNECTION, intptr_t(&Impl::onConnection), d_.get()},
         {MHD_OPTION_NOTIFY_COMPLETED, intptr_t(&Impl::onCompleted), d_.get()},
     };
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+    // MHD_USE_ITC: MHD_quiesce_daemon needs it with a thread pool (a restart keeps the socket).
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
     if (d_->config.tls()) {
         flags |= MHD_USE_TLS;
         options.push_back({MHD_OPTION_HTTPS_MEM_KEY, 0, d_->tlsKey.data()});
@@ -766,11 +819,28 @@ bool WebServer::run(std::string *error)
         std::unique_lock lock(d_->stopMutex);
         d_->stopWake.wait(lock, [this] { return d_->stopRequested; });
     }
+    if (d_->restartRequested) {
+        // Stop accepting, let the requests in flight finish (a few seconds at most), and
+        // keep the listening socket for the next process: clients never see it closed.
+        d_->restartFd = MHD_quiesce_daemon(d_->daemon);
+        for (int i = 0; i < 60; ++i) {
+            const MHD_DaemonInfo *info =
+                MHD_get_daemon_info(d_->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+            if (!info || info->num_connections == 0)
+                break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
     MHD_stop_daemon(d_->daemon);
     d_->daemon = nullptr;
     d_->stopReloader();
     d_->live()->watcher.stop();
     return true;
+}
+
+int WebServer::restartSocket() const
+{
+    return d_->restartRequested ? d_->restartFd : -1;
 }
 
 void WebServer::stop()

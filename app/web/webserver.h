@@ -26,6 +26,9 @@ public:
     int port() const;
     bool run(std::string *error); // serves until stop()
     void stop();                  // safe from a signal-handling thread
+    // After run(): the listening socket to re-execute with when a plugin module changed
+    // (its new code needs a new process), else -1.
+    int restartSocket() const;
 
 private:
     struct Impl;
