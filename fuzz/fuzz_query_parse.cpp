@@ -6,12 +6,12 @@
 //
 // The manifests and vocabularies are read from KB_SOURCE_DIR (the source tree at build
 // time), or from $KB_FUZZ_SOURCE_DIR when set.
-#include "indexschema.h"
-#include "lexicon.h"
-#include "manifest.h"
-#include "querybuilder.h"
-#include "schema.h"
-#include "vocabulary.h"
+#include "core/manifest.h"
+#include "core/schema.h"
+#include "core/vocabulary.h"
+#include "indexer/indexschema.h"
+#include "indexer/lexicon.h"
+#include "indexer/querybuilder.h"
 
 #include <QByteArray>
 #include <QFile>

@@ -16,10 +16,10 @@
 //         one, or starts with it when Markdown was appended.
 // When editRecordText fails, `out` is untouched and the reason is not empty.
 // A broken promise prints what broke to stderr and aborts.
-#include "editproof.h"
-#include "frontmatter.h"
-#include "record.h"
-#include "recordedit.h"
+#include "core/editproof.h"
+#include "core/frontmatter.h"
+#include "core/record.h"
+#include "core/recordedit.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -73,10 +73,18 @@ std::vector<std::string> splitUnescape(std::string_view s, int sep = -1)
         if (c == '\\' && i + 1 < s.size()) {
             const char e = s[++i];
             switch (e) {
-            case 'n': out.back() += '\n'; break;
-            case 'r': out.back() += '\r'; break;
-            case 't': out.back() += '\t'; break;
-            case '0': out.back() += '\0'; break;
+            case 'n':
+                out.back() += '\n';
+                break;
+            case 'r':
+                out.back() += '\r';
+                break;
+            case 't':
+                out.back() += '\t';
+                break;
+            case '0':
+                out.back() += '\0';
+                break;
             case 'x':
                 if (i + 2 < s.size() && hexDigit(s[i + 1]) >= 0 && hexDigit(s[i + 2]) >= 0) {
                     out.back() += static_cast<char>(hexDigit(s[i + 1]) * 16 + hexDigit(s[i + 2]));
@@ -85,7 +93,9 @@ std::vector<std::string> splitUnescape(std::string_view s, int sep = -1)
                     out.back() += 'x';
                 }
                 break;
-            default: out.back() += e; break; // \\ \= \| and anything else: the character
+            default:
+                out.back() += e;
+                break; // \\ \= \| and anything else: the character
             }
             continue;
         }
@@ -215,8 +225,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     }
     if (!ok) {
         if (out != sentinel)
-            violation("editRecordText failed (" + error + ") but changed `out`", text, sets,
-                      append, out);
+            violation("editRecordText failed (" + error + ") but changed `out`", text, sets, append,
+                      out);
         if (error.empty())
             violation("editRecordText failed without a reason", text, sets, append, out);
         return 0;
@@ -229,15 +239,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     if (out != text)
         if (std::string broken = kb::proveRecordEdit(text, out, sets, !append.empty());
             !broken.empty())
-            violation("proveRecordEdit rejects what editRecordText returned: " + broken, text,
-                      sets, append, out);
+            violation("proveRecordEdit rejects what editRecordText returned: " + broken, text, sets,
+                      append, out);
 
     // (ii) The new text reads.
     const kb::ParseResult after = kb::parseRecord("fuzz.md", out);
     if (!after.record)
-        violation("the edited text no longer reads: " +
-                      (after.findings.empty() ? std::string("(no finding)")
-                                              : after.findings.front().message),
+        violation("the edited text no longer reads: " + (after.findings.empty()
+                                                             ? std::string("(no finding)")
+                                                             : after.findings.front().message),
                   text, sets, append, out);
     const kb::Record &old = *before.record;
     const kb::Record &now = *after.record;
@@ -254,11 +264,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
             continue;
         const kb::FieldValue *v = now.field(key);
         if (!v)
-            violation("the untouched key '" + escaped(key) + "' vanished", text, sets, append,
-                      out);
+            violation("the untouched key '" + escaped(key) + "' vanished", text, sets, append, out);
         if (v->kind != value.kind || v->scalar != value.scalar || v->items != value.items)
-            violation("the untouched key '" + escaped(key) + "' changed from " +
-                          describe(value) + " to " + describe(*v),
+            violation("the untouched key '" + escaped(key) + "' changed from " + describe(value) +
+                          " to " + describe(*v),
                       text, sets, append, out);
     }
     for (const auto &[key, w] : wanted) {

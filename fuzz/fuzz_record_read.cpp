@@ -1,6 +1,6 @@
 // libFuzzer harness: reading a record from arbitrary bytes must never crash. Every
 // outcome is fine (a record, or findings); sanitizers and libFuzzer catch the rest.
-#include "record.h"
+#include "core/record.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,8 +1,8 @@
-#include "conceptterms.h"
+#include "indexer/conceptterms.h"
 
-#include "lexicon.h"
-#include "termwriter.h"
-#include "textanalysis.h"
+#include "indexer/lexicon.h"
+#include "indexer/termwriter.h"
+#include "indexer/textanalysis.h"
 
 #include <xapian.h>
 

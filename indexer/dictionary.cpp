@@ -1,4 +1,4 @@
-#include "dictionary.h"
+#include "indexer/dictionary.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>

@@ -1,4 +1,4 @@
-#include "docidsample.h"
+#include "indexer/docidsample.h"
 
 #include <algorithm>
 #include <cstdint>

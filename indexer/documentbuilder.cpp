@@ -1,13 +1,13 @@
-#include "documentbuilder.h"
+#include "indexer/documentbuilder.h"
 
-#include "atomicfile.h"
-#include "indexschema.h"
-#include "plaintext.h"
-#include "storeddata.h"
-#include "termwriter.h"
-#include "textanalysis.h"
-#include "textcheck.h"
-#include "vocabulary.h"
+#include "core/atomicfile.h"
+#include "core/textcheck.h"
+#include "core/vocabulary.h"
+#include "indexer/indexschema.h"
+#include "indexer/plaintext.h"
+#include "indexer/storeddata.h"
+#include "indexer/termwriter.h"
+#include "indexer/textanalysis.h"
 
 #include <xapian.h>
 

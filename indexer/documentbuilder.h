@@ -1,8 +1,8 @@
 #pragma once
 
-#include "finding.h"
-#include "kbroot.h"
-#include "store.h"
+#include "core/finding.h"
+#include "core/kbroot.h"
+#include "core/store.h"
 
 #include <xapian.h>
 

@@ -1,4 +1,4 @@
-#include "facetcodes.h"
+#include "indexer/facetcodes.h"
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
-#include "facetcolumn.h"
+#include "indexer/facetcolumn.h"
 
-#include "facetcodes.h"
-#include "indexschema.h"
+#include "indexer/facetcodes.h"
+#include "indexer/indexschema.h"
 
 #include <xapian.h>
 

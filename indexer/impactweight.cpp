@@ -1,4 +1,4 @@
-#include "impactweight.h"
+#include "indexer/impactweight.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
-#include "indexlocation.h"
+#include "indexer/indexlocation.h"
 
-#include "atomicfile.h"
+#include "core/atomicfile.h"
 
 #include <cerrno>
 #include <chrono>

@@ -1,10 +1,10 @@
-#include "indexschema.h"
+#include "indexer/indexschema.h"
 
-#include "conceptterms.h"
-#include "impactweight.h"
-#include "lexicon.h"
-#include "textanalysis.h"
-#include "vocabulary.h"
+#include "core/vocabulary.h"
+#include "indexer/conceptterms.h"
+#include "indexer/impactweight.h"
+#include "indexer/lexicon.h"
+#include "indexer/textanalysis.h"
 
 #include <algorithm>
 #include <functional>

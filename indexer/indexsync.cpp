@@ -1,13 +1,13 @@
-#include "indexsync.h"
+#include "indexer/indexsync.h"
 
-#include "documentbuilder.h"
-#include "facetcodes.h"
-#include "impactweight.h"
-#include "indexlocation.h"
-#include "indexschema.h"
-#include "spelling.h"
-#include "store.h"
-#include "storeddata.h"
+#include "core/store.h"
+#include "indexer/documentbuilder.h"
+#include "indexer/facetcodes.h"
+#include "indexer/impactweight.h"
+#include "indexer/indexlocation.h"
+#include "indexer/indexschema.h"
+#include "indexer/spelling.h"
+#include "indexer/storeddata.h"
 
 #include <xapian.h>
 

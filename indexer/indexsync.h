@@ -1,7 +1,7 @@
 #pragma once
 
-#include "finding.h"
-#include "kbroot.h"
+#include "core/finding.h"
+#include "core/kbroot.h"
 
 #include <cstddef>
 #include <functional>

@@ -1,7 +1,7 @@
-#include "lexicon.h"
+#include "indexer/lexicon.h"
 
-#include "textanalysis.h"
-#include "vocabulary.h"
+#include "core/vocabulary.h"
+#include "indexer/textanalysis.h"
 
 #include <algorithm>
 #include <array>

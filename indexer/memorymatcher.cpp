@@ -1,7 +1,7 @@
-#include "memorymatcher.h"
+#include "indexer/memorymatcher.h"
 
-#include "impactweight.h"
-#include "postingcache.h"
+#include "indexer/impactweight.h"
+#include "indexer/postingcache.h"
 
 #include <xapian.h>
 

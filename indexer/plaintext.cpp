@@ -1,6 +1,6 @@
-#include "plaintext.h"
+#include "indexer/plaintext.h"
 
-#include "textanalysis.h"
+#include "indexer/textanalysis.h"
 
 #include <cmark.h>
 

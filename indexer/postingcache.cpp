@@ -1,6 +1,6 @@
-#include "postingcache.h"
+#include "indexer/postingcache.h"
 
-#include "impactweight.h"
+#include "indexer/impactweight.h"
 
 #include <xapian.h>
 

@@ -1,13 +1,13 @@
-#include "querybuilder.h"
+#include "indexer/querybuilder.h"
 
-#include "conceptterms.h"
-#include "dictionary.h"
-#include "indexschema.h"
-#include "lexicon.h"
-#include "suggest.h"
-#include "termwriter.h"
-#include "textanalysis.h"
-#include "vocabulary.h"
+#include "core/vocabulary.h"
+#include "indexer/conceptterms.h"
+#include "indexer/dictionary.h"
+#include "indexer/indexschema.h"
+#include "indexer/lexicon.h"
+#include "indexer/suggest.h"
+#include "indexer/termwriter.h"
+#include "indexer/textanalysis.h"
 
 #include <xapian.h>
 

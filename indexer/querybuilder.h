@@ -2,7 +2,7 @@
 
 #include <xapian.h>
 
-#include "queryerror.h"
+#include "indexer/queryerror.h"
 
 #include <string>
 #include <string_view>

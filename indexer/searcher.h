@@ -1,6 +1,6 @@
 #pragma once
 
-#include "kbroot.h"
+#include "core/kbroot.h"
 
 #include <memory>
 #include <string>

@@ -1,7 +1,7 @@
-#include "snippet.h"
+#include "indexer/snippet.h"
 
-#include "termwriter.h"
-#include "textanalysis.h"
+#include "indexer/termwriter.h"
+#include "indexer/textanalysis.h"
 
 #include <xapian.h>
 

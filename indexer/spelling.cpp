@@ -1,4 +1,4 @@
-#include "spelling.h"
+#include "indexer/spelling.h"
 
 #include <xapian.h>
 

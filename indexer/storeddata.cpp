@@ -1,4 +1,4 @@
-#include "storeddata.h"
+#include "indexer/storeddata.h"
 
 #include <cstdint>
 

@@ -1,6 +1,6 @@
-#include "suggest.h"
+#include "indexer/suggest.h"
 
-#include "textanalysis.h"
+#include "indexer/textanalysis.h"
 
 #include <algorithm>
 #include <cstdint>

@@ -1,7 +1,7 @@
-#include "termwriter.h"
+#include "indexer/termwriter.h"
 
-#include "conceptterms.h"
-#include "textanalysis.h"
+#include "indexer/conceptterms.h"
+#include "indexer/textanalysis.h"
 
 namespace kb::search {
 

@@ -1,4 +1,4 @@
-#include "textanalysis.h"
+#include "indexer/textanalysis.h"
 
 #include <xapian.h>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "utf8.h"
+#include "indexer/utf8.h"
 
 #include <cstddef>
 #include <cstdint>

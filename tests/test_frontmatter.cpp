@@ -1,11 +1,11 @@
 // The record format: splitting, byte-preserving edits, validation helpers.
-#include "frontmatter.h"
-#include "record.h"
-#include "recordedit.h"
-#include "recordid.h"
-#include "schema.h"
-#include "textcheck.h"
-#include "validator.h"
+#include "core/frontmatter.h"
+#include "core/record.h"
+#include "core/recordedit.h"
+#include "core/recordid.h"
+#include "core/schema.h"
+#include "core/textcheck.h"
+#include "core/validator.h"
 
 #include <gtest/gtest.h>
 

@@ -2,10 +2,10 @@
 // block scalars, comments, CRLF, indented mappings. The promise, checked against a second
 // YAML parser (yaml-cpp) that kb itself does not read records with: an edit changes only
 // the keys it sets, to the values it was given, and leaves the file readable.
-#include "editproof.h"
-#include "frontmatter.h"
-#include "record.h"
-#include "recordedit.h"
+#include "core/editproof.h"
+#include "core/frontmatter.h"
+#include "core/record.h"
+#include "core/recordedit.h"
 
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>

@@ -1,6 +1,6 @@
 // Search as a user sees it: `kb index`, `kb search`, `kb similar` on small roots made
 // here. The index itself is read only to prove crash recovery gives a rebuild's result.
-#include "dictionary.h"
+#include "indexer/dictionary.h"
 #include "kbrunner.h"
 
 #include <gtest/gtest.h>
@@ -734,9 +734,9 @@ TEST(Similar, EveryShippedRecordHasAtLeastThreeNeighboursAndFilingNamesThem)
     TempDir root;
     copyShippedContent(root);
     ASSERT_EQ(runKb({"index"}, root.path()).exitCode, 0);
-    const QJsonArray list =
-        QJsonDocument::fromJson(QByteArray::fromStdString(runKb({"list", "--json"}, root.path()).out))
-            .array();
+    const QJsonArray list = QJsonDocument::fromJson(QByteArray::fromStdString(
+                                                        runKb({"list", "--json"}, root.path()).out))
+                                .array();
     ASSERT_GE(list.size(), 30);
     for (const auto &item : list) {
         const std::string id = item.toObject()["id"].toString().toStdString();

@@ -1,7 +1,7 @@
-#include "args.h"
-#include "commands.h"
-#include "output.h"
-#include "session.h"
+#include "cli/commands.h"
+#include "services/args.h"
+#include "services/output.h"
+#include "services/session.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

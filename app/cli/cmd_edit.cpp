@@ -1,13 +1,13 @@
-#include "args.h"
-#include "atomicfile.h"
-#include "commands.h"
-#include "displaytext.h"
-#include "editor.h"
-#include "frontmatter.h"
-#include "output.h"
-#include "recordedit.h"
-#include "session.h"
-#include "validator.h"
+#include "cli/commands.h"
+#include "cli/editor.h"
+#include "core/atomicfile.h"
+#include "core/displaytext.h"
+#include "core/frontmatter.h"
+#include "core/recordedit.h"
+#include "core/validator.h"
+#include "services/args.h"
+#include "services/output.h"
+#include "services/session.h"
 
 #include <cstdlib>
 #include <unistd.h>

@@ -1,10 +1,10 @@
-#include "displaytext.h"
-#include "args.h"
-#include "commands.h"
-#include "indexlocation.h"
-#include "indexsync.h"
-#include "output.h"
-#include "session.h"
+#include "cli/commands.h"
+#include "core/displaytext.h"
+#include "indexer/indexlocation.h"
+#include "indexer/indexsync.h"
+#include "services/args.h"
+#include "services/output.h"
+#include "services/session.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -53,7 +53,8 @@ bool syncAndReport(Session &s, const search::SyncOptions &options, search::SyncR
     if (!search::syncIndex(s.root(), s.indexSchema(), options, report, error))
         return false;
     for (const Finding &f : report->findings)
-        printErr((f.path.empty() ? "" : displayLine(f.path) + ": ") + displayLine(f.message) + "\n");
+        printErr((f.path.empty() ? "" : displayLine(f.path) + ": ") + displayLine(f.message) +
+                 "\n");
     return true;
 }
 

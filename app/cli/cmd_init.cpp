@@ -1,9 +1,9 @@
-#include "args.h"
-#include "atomicfile.h"
-#include "commands.h"
-#include "kbroot.h"
-#include "output.h"
-#include "session.h"
+#include "cli/commands.h"
+#include "core/atomicfile.h"
+#include "core/kbroot.h"
+#include "services/args.h"
+#include "services/output.h"
+#include "services/session.h"
 
 #include <filesystem>
 
@@ -26,10 +26,10 @@ constexpr Starter kStarters[] = {
      "# Customers as records name them: an id, the Chinese and English names, and aliases\n"
      "# (other spellings people use). A record may name a customer by any of them.\n"
      "# - {id: tm-malaysia, zh: 马来西亚电信, en: Telekom Malaysia, aliases: [马电, TM]}\n"},
-    {"regions.yaml", "# Sales regions.\n# - {id: southeast-asia, zh: 东南亚, en: Southeast Asia}\n"},
-    {"competitors.yaml",
-     "# Competitors (友商) that intelligence records name.\n"
-     "# - {id: vendor-a, zh: 友商A, en: Vendor A, aliases: [A公司]}\n"},
+    {"regions.yaml",
+     "# Sales regions.\n# - {id: southeast-asia, zh: 东南亚, en: Southeast Asia}\n"},
+    {"competitors.yaml", "# Competitors (友商) that intelligence records name.\n"
+                         "# - {id: vendor-a, zh: 友商A, en: Vendor A, aliases: [A公司]}\n"},
 };
 
 fs::path sharedVocabularyDir(const Session &s)

@@ -1,8 +1,8 @@
-#include "args.h"
-#include "commands.h"
-#include "displaytext.h"
-#include "output.h"
-#include "session.h"
+#include "cli/commands.h"
+#include "core/displaytext.h"
+#include "services/args.h"
+#include "services/output.h"
+#include "services/session.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,10 +1,10 @@
-#include "args.h"
-#include "commands.h"
-#include "displaytext.h"
-#include "editor.h"
-#include "output.h"
-#include "recordcreation.h"
-#include "session.h"
+#include "cli/commands.h"
+#include "cli/editor.h"
+#include "core/displaytext.h"
+#include "services/args.h"
+#include "services/output.h"
+#include "services/recordcreation.h"
+#include "services/session.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,9 +1,9 @@
-#include "args.h"
-#include "commands.h"
-#include "output.h"
-#include "session.h"
+#include "cli/commands.h"
+#include "services/args.h"
+#include "services/output.h"
+#include "services/session.h"
 
-#include "manifest.h"
+#include "core/manifest.h"
 
 #include <kb/version.h>
 

@@ -1,16 +1,16 @@
-#include "args.h"
-#include "commands.h"
-#include "indexlocation.h"
-#include "indexschema.h"
-#include "indexsync.h"
-#include "output.h"
-#include "queryerror.h"
-#include "searcher.h"
-#include "searchjson.h"
-#include "session.h"
-#include "snippet.h"
+#include "cli/commands.h"
+#include "indexer/indexlocation.h"
+#include "indexer/indexschema.h"
+#include "indexer/indexsync.h"
+#include "indexer/queryerror.h"
+#include "indexer/searcher.h"
+#include "indexer/snippet.h"
+#include "services/args.h"
+#include "services/output.h"
+#include "services/searchjson.h"
+#include "services/session.h"
 
-#include "displaytext.h"
+#include "core/displaytext.h"
 
 #include <QJsonDocument>
 
@@ -72,7 +72,8 @@ void printHuman(Session &s, const search::SearchResult &r, const search::SearchO
         for (const auto &[name, values] : r.facets) {
             out += name + ":";
             for (std::size_t i = 0; i < values.size() && i < 12; ++i)
-                out += " " + displayLine(values[i].value) + " (" + std::to_string(values[i].count) + ")";
+                out += " " + displayLine(values[i].value) + " (" + std::to_string(values[i].count) +
+                       ")";
             out += "\n";
         }
     printOut(out);

@@ -1,9 +1,9 @@
-#include "args.h"
-#include "commands.h"
-#include "displaytext.h"
-#include "output.h"
-#include "recordbridge.h"
-#include "session.h"
+#include "cli/commands.h"
+#include "core/displaytext.h"
+#include "core/recordbridge.h"
+#include "services/args.h"
+#include "services/output.h"
+#include "services/session.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

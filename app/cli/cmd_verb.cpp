@@ -1,8 +1,8 @@
-#include "commands.h"
-#include "hostservices.h"
-#include "output.h"
-#include "plugincall.h"
-#include "session.h"
+#include "cli/commands.h"
+#include "core/plugincall.h"
+#include "services/hostservices.h"
+#include "services/output.h"
+#include "services/session.h"
 
 #include <kb/recordtype.h>
 

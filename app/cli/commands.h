@@ -3,21 +3,13 @@
 #include <string>
 #include <vector>
 
+#include "services/hostcommands.h"
+
 namespace kb {
 class Session;
 struct PluginInfo;
 
 using Args = std::vector<std::string>;
-
-// The commands main() dispatches before any plugin's: no plugin id or global verb may
-// take one of these names.
-inline const std::vector<std::string> &hostCommands()
-{
-    static const std::vector<std::string> names = {"help",    "init",  "new",    "show",
-                                                   "edit",    "serve", "list",   "check",
-                                                   "plugins", "index", "search", "similar"};
-    return names;
-}
 
 int runInit(Session &s, const Args &args);
 int runNew(Session &s, const Args &args);

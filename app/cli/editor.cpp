@@ -1,4 +1,4 @@
-#include "editor.h"
+#include "cli/editor.h"
 
 #include <cstdlib>
 #include <sys/wait.h>

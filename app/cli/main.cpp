@@ -1,8 +1,8 @@
 // kb: the command-line host. Finds the root and the plugins, then runs one command.
-#include "commands.h"
-#include "invocation.h"
-#include "output.h"
-#include "session.h"
+#include "cli/commands.h"
+#include "services/invocation.h"
+#include "services/output.h"
+#include "services/session.h"
 
 #include <QCoreApplication>
 

@@ -1,4 +1,4 @@
-#include "displaytext.h"
+#include "core/displaytext.h"
 
 namespace kb {
 namespace {

@@ -1,7 +1,7 @@
-#include "editproof.h"
+#include "core/editproof.h"
 
-#include "record.h"
-#include "yamlmap.h"
+#include "core/record.h"
+#include "core/yamlmap.h"
 
 #include <unordered_map>
 

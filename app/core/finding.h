@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "displaytext.h"
+#include "core/displaytext.h"
 
 namespace kb {
 // A problem found in a file: reported as `path:line: message`.

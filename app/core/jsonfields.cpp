@@ -1,4 +1,4 @@
-#include "jsonfields.h"
+#include "core/jsonfields.h"
 
 #include <algorithm>
 #include <cctype>

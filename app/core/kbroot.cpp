@@ -1,4 +1,4 @@
-#include "kbroot.h"
+#include "core/kbroot.h"
 
 #include <yaml-cpp/yaml.h>
 

@@ -1,13 +1,13 @@
-#include "manifest.h"
+#include "core/manifest.h"
 
 #include <algorithm>
 #include <cctype>
 
-#include "fieldvalue.h"
-#include "jsonfields.h"
-#include "schema.h"
-#include "validator.h"
-#include "vocabulary.h"
+#include "core/fieldvalue.h"
+#include "core/jsonfields.h"
+#include "core/schema.h"
+#include "core/validator.h"
+#include "core/vocabulary.h"
 
 namespace kb {
 namespace {

@@ -1,4 +1,4 @@
-#include "plugincall.h"
+#include "core/plugincall.h"
 
 #include <csignal>
 #include <cstring>

@@ -1,6 +1,6 @@
-#include "pluginhost.h"
+#include "core/pluginhost.h"
 
-#include "manifest.h"
+#include "core/manifest.h"
 
 #include <kb/recordtype.h>
 
@@ -24,6 +24,7 @@ namespace {
 // code even after the file was replaced. So every host in the process sees a module with
 // the manifest it was loaded with, whatever the file says now.
 struct LoadedModule {
+    QPluginLoader *loader = nullptr; // kept (not unloaded) and reachable, so not a leak
     QJsonObject metaData;
     Kb::RecordType *instance = nullptr;
     std::filesystem::file_time_type modified;
@@ -344,12 +345,17 @@ void PluginHost::accept(PluginInfo &info)
         auto *loader = new QPluginLoader(QString::fromStdString(info.path)); // never unloaded
         loader->setLoadHints(QLibrary::ResolveAllSymbolsHint | QLibrary::PreventUnloadHint);
         QObject *object = loader->instance();
-        if (!object)
-            return fail({"cannot load: " + loader->errorString().toStdString()});
+        if (!object) {
+            const std::string why = loader->errorString().toStdString();
+            delete loader;
+            return fail({"cannot load: " + why});
+        }
         auto *instance = qobject_cast<Kb::RecordType *>(object);
-        if (!instance)
+        if (!instance) {
+            delete loader; // its code stays loaded (PreventUnloadHint), unused
             return fail({"does not implement Kb::RecordType"});
-        LoadedModule module{loader->metaData(), instance, {}, 0};
+        }
+        LoadedModule module{loader, loader->metaData(), instance, {}, 0};
         stampOf(info.path, &module.modified, &module.size);
         it = loadedModules().emplace(info.path, std::move(module)).first;
     }

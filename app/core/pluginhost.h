@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "schema.h"
+#include "core/schema.h"
 
 namespace Kb {
 class RecordType;

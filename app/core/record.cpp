@@ -1,8 +1,8 @@
-#include "record.h"
+#include "core/record.h"
 
-#include "textcheck.h"
+#include "core/textcheck.h"
 
-#include "yamlmap.h"
+#include "core/yamlmap.h"
 
 #include <algorithm>
 

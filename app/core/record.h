@@ -6,9 +6,9 @@
 #include <utility>
 #include <vector>
 
-#include "fieldvalue.h"
-#include "finding.h"
-#include "frontmatter.h"
+#include "core/fieldvalue.h"
+#include "core/finding.h"
+#include "core/frontmatter.h"
 
 namespace kb {
 

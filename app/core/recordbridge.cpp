@@ -1,7 +1,7 @@
-#include "recordbridge.h"
+#include "core/recordbridge.h"
 
-#include "record.h"
-#include "schema.h"
+#include "core/record.h"
+#include "core/schema.h"
 
 #include <QJsonArray>
 

@@ -1,8 +1,8 @@
-#include "recordedit.h"
+#include "core/recordedit.h"
 
-#include "editproof.h"
-#include "frontmatter.h"
-#include "yamlmap.h"
+#include "core/editproof.h"
+#include "core/frontmatter.h"
+#include "core/yamlmap.h"
 
 namespace kb {
 namespace {

@@ -1,4 +1,4 @@
-#include "recordid.h"
+#include "core/recordid.h"
 
 #include <random>
 

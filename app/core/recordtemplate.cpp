@@ -1,7 +1,7 @@
-#include "recordtemplate.h"
+#include "core/recordtemplate.h"
 
-#include "frontmatter.h"
-#include "schema.h"
+#include "core/frontmatter.h"
+#include "core/schema.h"
 
 namespace kb {
 

@@ -1,4 +1,4 @@
-#include "schema.h"
+#include "core/schema.h"
 
 #include <array>
 #include <utility>

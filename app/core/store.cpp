@@ -1,6 +1,6 @@
-#include "store.h"
+#include "core/store.h"
 
-#include "atomicfile.h"
+#include "core/atomicfile.h"
 
 #include <algorithm>
 #include <atomic>

@@ -6,9 +6,9 @@
 #include <string_view>
 #include <vector>
 
-#include "finding.h"
-#include "kbroot.h"
-#include "record.h"
+#include "core/finding.h"
+#include "core/kbroot.h"
+#include "core/record.h"
 
 namespace kb {
 

@@ -1,4 +1,4 @@
-#include "textcheck.h"
+#include "core/textcheck.h"
 
 #include <algorithm>
 #include <string>

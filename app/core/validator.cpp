@@ -1,8 +1,8 @@
-#include "validator.h"
+#include "core/validator.h"
 
-#include "record.h"
-#include "schema.h"
-#include "vocabulary.h"
+#include "core/record.h"
+#include "core/schema.h"
+#include "core/vocabulary.h"
 
 #include <cstdlib>
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "finding.h"
+#include "core/finding.h"
 
 namespace kb {
 

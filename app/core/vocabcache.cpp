@@ -1,6 +1,6 @@
-#include "vocabcache.h"
+#include "core/vocabcache.h"
 
-#include "atomicfile.h"
+#include "core/atomicfile.h"
 
 #include <cstdint>
 #include <filesystem>

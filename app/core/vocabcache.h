@@ -1,7 +1,7 @@
 #pragma once
 
-#include "finding.h"
-#include "vocabulary.h"
+#include "core/finding.h"
+#include "core/vocabulary.h"
 
 #include <map>
 #include <string>

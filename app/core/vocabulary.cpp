@@ -1,8 +1,8 @@
-#include "vocabulary.h"
+#include "core/vocabulary.h"
 
-#include "atomicfile.h"
-#include "textcheck.h"
-#include "vocabcache.h"
+#include "core/atomicfile.h"
+#include "core/textcheck.h"
+#include "core/vocabcache.h"
 
 #include <yaml-cpp/yaml.h>
 

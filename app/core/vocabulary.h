@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "finding.h"
+#include "core/finding.h"
 
 namespace kb {
 

@@ -1,4 +1,4 @@
-#include "yamlmap.h"
+#include "core/yamlmap.h"
 
 #include <yaml.h>
 

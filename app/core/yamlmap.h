@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "fieldvalue.h"
-#include "frontmatter.h"
+#include "core/fieldvalue.h"
+#include "core/frontmatter.h"
 
 namespace kb {
 

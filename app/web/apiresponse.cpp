@@ -1,4 +1,4 @@
-#include "apiresponse.h"
+#include "web/apiresponse.h"
 
 #include <QJsonDocument>
 

@@ -1,9 +1,9 @@
-#include "serve.h"
+#include "web/serve.h"
 
-#include "args.h"
-#include "output.h"
-#include "session.h"
-#include "webserver.h"
+#include "services/args.h"
+#include "services/output.h"
+#include "services/session.h"
+#include "web/webserver.h"
 
 #include <algorithm>
 #include <cerrno>

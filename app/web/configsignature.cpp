@@ -1,4 +1,4 @@
-#include "configsignature.h"
+#include "web/configsignature.h"
 
 #include <algorithm>
 #include <filesystem>

@@ -1,4 +1,4 @@
-#include "connectiondeadlines.h"
+#include "web/connectiondeadlines.h"
 
 #include <sys/socket.h>
 

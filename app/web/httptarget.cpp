@@ -1,4 +1,4 @@
-#include "httptarget.h"
+#include "web/httptarget.h"
 
 #include <string_view>
 

@@ -1,6 +1,6 @@
-#include "indexwatcher.h"
+#include "web/indexwatcher.h"
 
-#include "indexsync.h"
+#include "indexer/indexsync.h"
 
 #include <poll.h>
 #include <sys/eventfd.h>

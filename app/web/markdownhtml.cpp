@@ -1,4 +1,4 @@
-#include "markdownhtml.h"
+#include "web/markdownhtml.h"
 
 #include <cmark.h>
 

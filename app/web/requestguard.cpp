@@ -1,4 +1,4 @@
-#include "requestguard.h"
+#include "web/requestguard.h"
 
 #include <arpa/inet.h>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "serveconfig.h"
+#include "web/serveconfig.h"
 
 #include <string>
 #include <vector>

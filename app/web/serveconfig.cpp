@@ -1,4 +1,4 @@
-#include "serveconfig.h"
+#include "web/serveconfig.h"
 
 #include <yaml-cpp/yaml.h>
 

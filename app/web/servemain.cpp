@@ -1,9 +1,9 @@
 // kb-serve: the web app, started by `kb serve` with the same arguments. A program of its
 // own so that the HTTP library (and the OpenSSL it brings) load only here: linked into kb,
 // they added ~6 ms to the start of every other command.
-#include "invocation.h"
-#include "serve.h"
-#include "session.h"
+#include "services/invocation.h"
+#include "services/session.h"
+#include "web/serve.h"
 
 #include <QCoreApplication>
 

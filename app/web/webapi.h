@@ -1,6 +1,6 @@
 #pragma once
 
-#include "apiresponse.h"
+#include "web/apiresponse.h"
 
 #include <atomic>
 #include <functional>

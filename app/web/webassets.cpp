@@ -1,4 +1,4 @@
-#include "webassets.h"
+#include "web/webassets.h"
 
 #include <QDir>
 #include <QFile>

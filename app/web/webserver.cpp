@@ -1,13 +1,13 @@
-#include "webserver.h"
+#include "web/webserver.h"
 
-#include "configsignature.h"
-#include "connectiondeadlines.h"
-#include "httptarget.h"
-#include "indexwatcher.h"
-#include "requestguard.h"
-#include "session.h"
-#include "webapi.h"
-#include "webassets.h"
+#include "services/session.h"
+#include "web/configsignature.h"
+#include "web/connectiondeadlines.h"
+#include "web/httptarget.h"
+#include "web/indexwatcher.h"
+#include "web/requestguard.h"
+#include "web/webapi.h"
+#include "web/webassets.h"
 
 #include <microhttpd.h>
 

@@ -4,8 +4,8 @@
 // query through `kb search --json --limit 10`, and prints nDCG@10, MRR@10 and Recall@10 per
 // kind, for the tuning half, the held-out half and overall, beside a literal-grep baseline
 // (files containing the query text, as `grep -rilF`, most occurrences first).
-#include "record.h"
-#include "store.h"
+#include "core/record.h"
+#include "core/store.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -164,7 +164,11 @@ bool validUtf8(const std::string &s)
 {
     for (std::size_t i = 0; i < s.size();) {
         const unsigned char c = static_cast<unsigned char>(s[i]);
-        const int n = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : -1;
+        const int n = c < 0x80         ? 0
+                      : (c >> 5) == 6  ? 1
+                      : (c >> 4) == 14 ? 2
+                      : (c >> 3) == 30 ? 3
+                                       : -1;
         if (n < 0 || i + std::size_t(n) >= s.size())
             return false;
         for (int k = 1; k <= n; ++k)
@@ -200,14 +204,14 @@ std::string utf8Of(unsigned long cp)
 std::string special(const std::string &name)
 {
     static const std::map<std::string, std::string> glyphs = {
-        {"em", "\u2014"}, {"en", "\u2013"}, {"hy", "-"},  {"bu", "\u2022"}, {"lq", "\u201C"},
-        {"rq", "\u201D"}, {"oq", "\u2018"}, {"cq", "\u2019"}, {"aq", "'"},  {"dq", "\""},
+        {"em", "\u2014"}, {"en", "\u2013"}, {"hy", "-"},      {"bu", "\u2022"}, {"lq", "\u201C"},
+        {"rq", "\u201D"}, {"oq", "\u2018"}, {"cq", "\u2019"}, {"aq", "'"},      {"dq", "\""},
         {"co", "\u00A9"}, {"rg", "\u00AE"}, {"tm", "\u2122"}, {"mu", "\u00D7"}, {"di", "\u00F7"},
         {">=", "\u2265"}, {"<=", "\u2264"}, {"!=", "\u2260"}, {"->", "\u2192"}, {"<-", "\u2190"},
-        {"ga", "`"},      {"aa", "\u00B4"}, {"ti", "~"},  {"ha", "^"},  {"rs", "\\"},
-        {"sl", "/"},      {"ba", "|"},      {"br", "|"},  {"ul", "_"},  {"pl", "+"},
+        {"ga", "`"},      {"aa", "\u00B4"}, {"ti", "~"},      {"ha", "^"},      {"rs", "\\"},
+        {"sl", "/"},      {"ba", "|"},      {"br", "|"},      {"ul", "_"},      {"pl", "+"},
         {"mi", "-"},      {"eq", "="},      {"de", "\u00B0"}, {"+-", "\u00B1"}, {"fm", "\u2032"},
-        {"Fo", "\u00AB"}, {"Fc", "\u00BB"}, {"lB", "["},  {"rB", "]"},  {"lC", "{"},
+        {"Fo", "\u00AB"}, {"Fc", "\u00BB"}, {"lB", "["},      {"rB", "]"},      {"lC", "{"},
         {"rC", "}"},      {"la", "\u27E8"}, {"ra", "\u27E9"}, {"ss", "\u00DF"}, {"es", "\u2205"}};
     if (auto it = glyphs.find(name); it != glyphs.end())
         return it->second;
@@ -282,8 +286,11 @@ std::string unescape(const std::string &s)
         case '*': {
             ++i;
             const std::string n = escapeName(s, &i);
-            o += n == "R" ? "\u00AE" : n == "Tm" ? "\u2122" : n == "lq" ? "\u201C"
-                 : n == "rq" ? "\u201D" : "";
+            o += n == "R"    ? "\u00AE"
+                 : n == "Tm" ? "\u2122"
+                 : n == "lq" ? "\u201C"
+                 : n == "rq" ? "\u201D"
+                             : "";
             break;
         }
         case 's':
@@ -408,7 +415,7 @@ std::vector<std::string> macroArgs(const std::string &s)
 // A small man(7)/mdoc(7) to plain text converter: keeps the words, drops the formatting.
 std::string roffToText(const std::string &src)
 {
-    static const std::set<std::string> paragraph = {"PP", "P", "LP", "sp", "br", "TP", "HP",
+    static const std::set<std::string> paragraph = {"PP", "P",  "LP", "sp", "br", "TP", "HP",
                                                     "RS", "RE", "PD", "Pp", "Bl", "El", "Bd",
                                                     "Ed", "nf", "fi", "EX", "EE", "bp"};
     static const std::set<std::string> joined = {"BR", "BI", "IB", "IR", "RB", "RI"};
@@ -416,7 +423,8 @@ std::string roffToText(const std::string &src)
     std::string line, out;
     bool inDef = false, inEqn = false, inTableFormat = false, inTable = false;
     auto put = [&](const std::string &s) {
-        if (s.empty() && (out.empty() || (out.size() >= 2 && out.compare(out.size() - 2, 2, "\n\n") == 0)))
+        if (s.empty() &&
+            (out.empty() || (out.size() >= 2 && out.compare(out.size() - 2, 2, "\n\n") == 0)))
             return;
         out += s;
         out += '\n';
@@ -574,10 +582,10 @@ std::vector<std::string> filesUnder(const std::string &dir)
 }
 
 struct DistractorSet {
-    std::string name;      // folder inside the root
-    std::string package;   // Debian package whose file list names the pages
-    std::string prefix;    // path prefix inside that list
-    std::size_t count;     // how many to take, evenly spaced over the sorted pages
+    std::string name;    // folder inside the root
+    std::string package; // Debian package whose file list names the pages
+    std::string prefix;  // path prefix inside that list
+    std::size_t count;   // how many to take, evenly spaced over the sorted pages
 };
 
 std::string renderPage(const std::string &path, bool useMan)
@@ -609,9 +617,8 @@ std::string renderPage(const std::string &path, bool useMan)
 // Writes each usable page as DIR/<set>/<page>.md; returns how many per set.
 std::map<std::string, int> writeDistractors(const std::string &root,
                                             const std::vector<DistractorSet> &sets,
-                                            const std::vector<std::string> &extraDirs,
-                                            bool useMan, std::size_t capBytes,
-                                            std::vector<std::string> *notes)
+                                            const std::vector<std::string> &extraDirs, bool useMan,
+                                            std::size_t capBytes, std::vector<std::string> *notes)
 {
     std::map<std::string, int> written;
     auto writeOne = [&](const std::string &set, const std::string &path) {
@@ -679,8 +686,7 @@ struct Result {
 };
 
 // One table; returns whether it meets the targets.
-bool table(const char *title, const std::vector<Result> &results, double minNdcg,
-           double minKind)
+bool table(const char *title, const std::vector<Result> &results, double minNdcg, double minKind)
 {
     std::map<std::string, Scores> kbByKind, grepByKind;
     Scores kbAll, grepAll;
@@ -718,11 +724,10 @@ int main(int argc, char **argv)
     std::vector<std::string> extraDistractors;
     auto usage = [] {
         std::fprintf(
-            stderr,
-            "usage: kb-eval [--kb PATH] [--content DIR] [--fixtures DIR] [--queries FILE]\n"
-            "               [--split tune|heldout|all] [--min-ndcg X] [--min-kind X]\n"
-            "               [--distractors DIR|none]... [--render builtin|man]\n"
-            "               [--worst N] [--keep-root] [-v]\n");
+            stderr, "usage: kb-eval [--kb PATH] [--content DIR] [--fixtures DIR] [--queries FILE]\n"
+                    "               [--split tune|heldout|all] [--min-ndcg X] [--min-kind X]\n"
+                    "               [--distractors DIR|none]... [--render builtin|man]\n"
+                    "               [--worst N] [--keep-root] [-v]\n");
         return 2;
     };
     for (int i = 1; i < argc; ++i) {
@@ -768,16 +773,19 @@ int main(int argc, char **argv)
     std::vector<Judged> set;
     try {
         for (const YAML::Node &n : YAML::LoadFile(queries)) {
-            Judged j{n["kind"].as<std::string>(), n["split"] ? n["split"].as<std::string>() : "",
-                     n["q"].as<std::string>(), {}};
+            Judged j{n["kind"].as<std::string>(),
+                     n["split"] ? n["split"].as<std::string>() : "",
+                     n["q"].as<std::string>(),
+                     {}};
             if (j.split != "tune" && j.split != "heldout")
-                throw std::runtime_error("query \"" + j.query + "\": split must be tune or heldout");
+                throw std::runtime_error("query \"" + j.query +
+                                         "\": split must be tune or heldout");
             for (const auto &r : n["rel"])
                 j.rel[r.first.as<std::string>()] = r.second.as<int>();
             for (const auto &r : n["rel_v2"]) // grades of the v2 fixtures for a v1 query
                 if (!j.rel.emplace(r.first.as<std::string>(), r.second.as<int>()).second)
-                    throw std::runtime_error("query \"" + j.query + "\": " +
-                                             r.first.as<std::string>() + " judged twice");
+                    throw std::runtime_error("query \"" + j.query +
+                                             "\": " + r.first.as<std::string>() + " judged twice");
             if (split == "all" || j.split == split)
                 set.push_back(j);
         }
@@ -850,7 +858,8 @@ int main(int argc, char **argv)
         for (std::size_t i = 0; i < r.ranked.size() && i < n; ++i) {
             auto it = r.j->rel.find(r.ranked[i]);
             const std::string mark = it != r.j->rel.end() ? "(" + std::to_string(it->second) + ")"
-                                     : distractorIds.count(r.ranked[i]) ? "(d)" : "";
+                                     : distractorIds.count(r.ranked[i]) ? "(d)"
+                                                                        : "";
             s += " " + r.ranked[i] + mark;
         }
         return s.empty() ? std::string(" (no hits)") : s;
@@ -906,8 +915,7 @@ int main(int argc, char **argv)
                 if (g == 3)
                     want += (want.empty() ? "" : " ") + id;
             std::printf("%.3f %-14s %s\n      kb:%s\n      grade 3: %s\n", r.kb.ndcg,
-                        r.j->kind.c_str(), r.j->query.c_str(), hitList(r, 5).c_str(),
-                        want.c_str());
+                        r.j->kind.c_str(), r.j->query.c_str(), hitList(r, 5).c_str(), want.c_str());
         }
     }
     if (!ok) {

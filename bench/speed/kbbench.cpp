@@ -5,11 +5,11 @@
 //   - `kb index` with nothing changed, and with one file changed;
 //   - in-process query latency (p50/p99) with snippets and facets;
 //   - whole-process `kb search` time, beside `rg -l -F` on the same folder.
-#include "indexschema.h"
-#include "lexicon.h"
-#include "searcher.h"
-#include "session.h"
-#include "store.h"
+#include "core/store.h"
+#include "indexer/indexschema.h"
+#include "indexer/lexicon.h"
+#include "indexer/searcher.h"
+#include "services/session.h"
 
 #include <xapian.h>
 

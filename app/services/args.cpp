@@ -1,4 +1,4 @@
-#include "args.h"
+#include "services/args.h"
 
 namespace kb {
 

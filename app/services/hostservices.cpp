@@ -1,10 +1,10 @@
-#include "hostservices.h"
+#include "services/hostservices.h"
 
-#include "displaytext.h"
-#include "frontmatter.h"
-#include "recordbridge.h"
-#include "recordedit.h"
-#include "session.h"
+#include "core/displaytext.h"
+#include "core/frontmatter.h"
+#include "core/recordbridge.h"
+#include "core/recordedit.h"
+#include "services/session.h"
 
 #include <QJsonArray>
 

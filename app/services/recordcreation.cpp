@@ -1,12 +1,12 @@
-#include "recordcreation.h"
+#include "services/recordcreation.h"
 
-#include "args.h"
-#include "frontmatter.h"
-#include "recordid.h"
-#include "recordtemplate.h"
-#include "schema.h"
-#include "session.h"
-#include "validator.h"
+#include "core/frontmatter.h"
+#include "core/recordid.h"
+#include "core/recordtemplate.h"
+#include "core/schema.h"
+#include "core/validator.h"
+#include "services/args.h"
+#include "services/session.h"
 
 #include <filesystem>
 #include <map>

@@ -1,8 +1,8 @@
-#include "invocation.h"
-#include "indexsync.h"
+#include "services/invocation.h"
+#include "indexer/indexsync.h"
 
-#include "output.h"
-#include "session.h"
+#include "services/output.h"
+#include "services/session.h"
 
 #include <QCoreApplication>
 

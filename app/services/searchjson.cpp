@@ -1,11 +1,11 @@
-#include "searchjson.h"
+#include "services/searchjson.h"
 
-#include "indexschema.h"
-#include "searcher.h"
-#include "session.h"
-#include "vocabulary.h"
+#include "core/vocabulary.h"
+#include "indexer/indexschema.h"
+#include "indexer/searcher.h"
+#include "services/session.h"
 
-#include "jsonwriter.h"
+#include "services/jsonwriter.h"
 
 namespace kb {
 

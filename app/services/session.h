@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "finding.h"
-#include "kbroot.h"
-#include "pluginhost.h"
-#include "store.h"
-#include "vocabulary.h"
+#include "core/finding.h"
+#include "core/kbroot.h"
+#include "core/pluginhost.h"
+#include "core/store.h"
+#include "core/vocabulary.h"
 
 namespace kb {
 namespace search {

@@ -1,6 +1,6 @@
-#include "jsonwriter.h"
+#include "services/jsonwriter.h"
 
-#include "utf8.h"
+#include "indexer/utf8.h"
 
 #include <charconv>
 #include <cmath>

@@ -1,6 +1,6 @@
-#include "output.h"
+#include "services/output.h"
 
-#include "displaytext.h"
+#include "core/displaytext.h"
 
 #include <QJsonDocument>
 
