@@ -32,9 +32,9 @@ bool endsWith(const std::vector<std::uint32_t> &s, const std::vector<std::uint32
 
 std::string conceptTerm(const SynonymGroup &group)
 {
-    std::string term = kConceptPrefix + group.source;
+    std::string term = prefix::kConcept + group.source;
     if (term.size() > kMaxTermBytes) // never from a hand-written id; still a valid term
-        term = kConceptPrefix + std::to_string(std::hash<std::string>{}(group.source));
+        term = prefix::kConcept + std::to_string(stableHash(group.source));
     return term;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "indexer/indexformat.h"
+
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -13,8 +15,6 @@ namespace kb::search {
 
 struct SynonymGroup;
 struct Token;
-
-inline constexpr const char *kConceptPrefix = "XG:";
 
 // The term standing for one glossary or vocabulary entry as a whole.
 std::string conceptTerm(const SynonymGroup &group);

@@ -61,8 +61,8 @@ void indexRecord(const Record &r, const IndexSchema &schema, Xapian::Document &d
     const std::string title = r.title();
     const std::string date = r.value("date");
 
-    doc.add_boolean_term(booleanTerm("Q", id));
-    doc.add_boolean_term(booleanTerm("XTYPE:", typeName));
+    doc.add_boolean_term(booleanTerm(prefix::kId, id));
+    doc.add_boolean_term(booleanTerm(prefix::kType, typeName));
     facets += packFacet("type", typeName);
     data.set("id", id);
     data.set("type", typeName);
@@ -71,14 +71,14 @@ void indexRecord(const Record &r, const IndexSchema &schema, Xapian::Document &d
     if (const std::string key = dateKey(date); !key.empty() && isIsoDate(date)) {
         data.set("date", date);
         doc.add_value(kSlotDate, key);
-        addDate(doc, "D", key);
-        addDate(doc, "M", key.substr(0, 6));
-        addDate(doc, "Y", key.substr(0, 4));
+        addDate(doc, prefix::kDay, key);
+        addDate(doc, prefix::kMonth, key.substr(0, 6));
+        addDate(doc, prefix::kYear, key.substr(0, 4));
         facets += packFacet("year", key.substr(0, 4));
     }
     for (const std::string &tag :
          r.field("tags") ? r.field("tags")->asList() : std::vector<std::string>{}) {
-        doc.add_boolean_term(booleanTerm("K", tag));
+        doc.add_boolean_term(booleanTerm(prefix::kTag, tag));
         facets += packFacet("tags", foldText(tag));
     }
 
@@ -87,7 +87,7 @@ void indexRecord(const Record &r, const IndexSchema &schema, Xapian::Document &d
     text.gap();
     const Xapian::Stem noStem;
     TermWriter titleOnly(doc, noStem);
-    titleOnly.addText(title, 1, "S");
+    titleOnly.addText(title, 1, prefix::kTitle);
 
     std::set<std::string, std::less<>> templateHeadings;
     if (type)
@@ -150,10 +150,10 @@ void indexRecord(const Record &r, const IndexSchema &schema, Xapian::Document &d
 std::string pathTerm(const std::string &relPath)
 {
     if (relPath.size() + 1 <= kMaxTermBytes)
-        return "P" + relPath;
+        return prefix::kPath + relPath;
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%016zx", std::hash<std::string>{}(relPath));
-    return "P#" + std::string(buf) + relPath.substr(relPath.size() - 100);
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(stableHash(relPath)));
+    return prefix::kPath + std::string("#") + buf + relPath.substr(relPath.size() - 100);
 }
 
 std::string fileSignature(const FileEntry &f)
@@ -182,10 +182,10 @@ BuiltDocument buildDocument(const KbRoot &root, const IndexSchema &schema, const
         // Unparseable: keep what can be searched, and the reason.
         out.findings = parsed.findings;
         doc.add_boolean_term(kBrokenTerm);
-        doc.add_boolean_term("XTYPE:note");
+        doc.add_boolean_term(std::string(prefix::kType) + "note");
         facets += packFacet("type", "note");
         const std::string id = noteIdFromPath(file.path);
-        doc.add_boolean_term(booleanTerm("Q", id));
+        doc.add_boolean_term(booleanTerm(prefix::kId, id));
         data.set("id", id);
         data.set("type", "note");
         data.set("title", file.path);

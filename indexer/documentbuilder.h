@@ -3,6 +3,7 @@
 #include "core/finding.h"
 #include "core/kbroot.h"
 #include "core/store.h"
+#include "indexer/indexformat.h"
 
 #include <xapian.h>
 
@@ -34,6 +35,5 @@ BuiltDocument buildDocument(const KbRoot &root, const IndexSchema &schema, const
 
 // The stored data key holding a file's load or parse error.
 inline constexpr const char *kErrorKey = "error";
-inline constexpr const char *kBrokenTerm = "XBROKEN:1";
 
 } // namespace kb::search

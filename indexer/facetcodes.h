@@ -1,5 +1,7 @@
 #pragma once
 
+#include "indexer/indexformat.h"
+
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -52,6 +54,5 @@ private:
 };
 
 // Index metadata key of the table.
-inline constexpr const char *kFacetCodesMetadataKey = "kb.facets";
 
 } // namespace kb::search

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "indexer/indexformat.h"
 #include <xapian.h>
 
 #include <string>
@@ -46,7 +47,6 @@ struct ReferenceLength {
 std::string impactSignature();
 
 // Metadata key of an index's reference length (ReferenceLength::serialize).
-inline constexpr const char *kReferenceLengthMetadataKey = "kb.reflength";
 
 class ImpactWeight : public Xapian::Weight {
 public:

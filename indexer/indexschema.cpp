@@ -12,7 +12,6 @@
 namespace kb::search {
 
 // Bump when the analysis or the document layout changes.
-constexpr const char *kIndexFormat = "kb-index-10"; // 10: spelling table
 
 std::string termPrefix(const std::string &declared)
 {
@@ -47,7 +46,8 @@ IndexSchema IndexSchema::build(const std::vector<const TypeSchema *> &types,
         IndexedField field;
         field.name = f.name;
         field.spec = f;
-        field.prefix = termPrefix(f.prefix);
+        field.prefix = termPrefix(commonFieldPrefix(f.name));
+        field.spec.prefix = commonFieldPrefix(f.name);
         if (f.name == "date")
             field.slot = kSlotDate;
         s.fields_.push_back(field);
@@ -116,7 +116,7 @@ IndexSchema IndexSchema::build(const std::vector<const TypeSchema *> &types,
                 vocabText += "\x1f" + a;
             vocabText += "\x1e";
         }
-    sig += "|vocab:" + std::to_string(std::hash<std::string>{}(vocabText));
+    sig += "|vocab:" + std::to_string(stableHash(vocabText));
     s.signature_ = sig;
     return s;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/schema.h"
+#include "indexer/indexformat.h"
 
 #include <map>
 #include <memory>
@@ -15,22 +16,6 @@ class Vocabularies;
 namespace kb::search {
 
 class ConceptTerms;
-
-// Value slots. Slots from kFirstFieldSlot on hold date and sort fields of the plugin
-// schemas, numbered in name order; the numbering is part of the index signature.
-using SlotNumber = unsigned; // Xapian::valueno
-inline constexpr SlotNumber kNoSlot = SlotNumber(-1);
-
-enum Slot : SlotNumber {
-    kSlotPath = 0,
-    kSlotSignature = 1,
-    kSlotDate = 2,   // YYYYMMDD of `date`
-    kSlotFacets = 3, // every facet value of the document, packed
-    kFirstFieldSlot = 10,
-};
-
-// Index metadata key holding IndexSchema::signature().
-inline constexpr const char *kSignatureMetadataKey = "kb.signature";
 
 // How one front matter field is indexed and queried.
 struct IndexedField {

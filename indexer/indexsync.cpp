@@ -390,10 +390,16 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
         if (!rebuild) {
             try {
                 db.emplace(dbDir, Xapian::DB_OPEN);
-                if (db->get_metadata(kSignatureMetadataKey) != schema.signature()) {
+                if (const std::string stored = db->get_metadata(kSignatureMetadataKey);
+                    stored != schema.signature()) {
                     rebuild = true;
-                    report->rebuildReason = "the index was built with other schemas, "
-                                            "vocabularies or analysis settings";
+                    const std::string format = stored.substr(0, stored.find('|'));
+                    report->rebuildReason =
+                        format != kIndexFormat
+                            ? "the index was written in format '" + format + "', this kb writes '" +
+                                  kIndexFormat + "'"
+                            : "the index was built with other schemas, vocabularies or "
+                              "analysis settings";
                 } else {
                     reference = usableReferenceLength(*db);
                     if (reference.length == 0) {

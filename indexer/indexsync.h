@@ -2,6 +2,7 @@
 
 #include "core/finding.h"
 #include "core/kbroot.h"
+#include "indexer/indexformat.h"
 
 #include <cstddef>
 #include <functional>
@@ -46,7 +47,6 @@ bool syncIndex(const KbRoot &root, const IndexSchema &schema, const SyncOptions 
 // last sync stores the digest of what it indexed; the same digest now means nothing
 // changed since, found by a scan alone, with no index writer and no lock.
 std::string scanDigest(const KbRoot &root);
-inline constexpr const char *kScanDigestMetadataKey = "kb.scan";
 
 // Re-indexes the given files right after kb wrote them (or drops them if gone). Does
 // nothing when there is no index yet. When the index was built with another mapping than

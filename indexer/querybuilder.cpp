@@ -838,12 +838,12 @@ private:
             // The year of `date`, or a schema field called year (a case's year).
             const IndexedField *own = schema_.field("year");
             if (own && !own->prefix.empty())
-                return Q(Q::OP_OR, Q("Y" + value), Q(booleanTerm(own->prefix, value)));
-            return Q("Y" + value);
+                return Q(Q::OP_OR, Q(prefix::kYear + value), Q(booleanTerm(own->prefix, value)));
+            return Q(prefix::kYear + value);
         }
         if (name == "title") {
             out_.hasText = true;
-            return phraseQuery(value, "S");
+            return phraseQuery(value, prefix::kTitle);
         }
         const IndexedField *f = schema_.field(name);
         if (name == "type")
@@ -869,7 +869,7 @@ private:
             const TypeSchema *ts = schema_.type(t);
             if (v == t || (ts && (v == ts->pluginId || v == foldText(ts->labelEn) ||
                                   v == foldText(ts->labelZh))))
-                return Q("XTYPE:" + t);
+                return Q(prefix::kType + t);
         }
         return cannotMatch("no record type is called '" + value + "'", value, names, "type");
     }
@@ -989,16 +989,16 @@ private:
         std::vector<Q> terms;
         while (key(y, m, d) <= hi && terms.size() <= 120) {
             if (m == 1 && d == 1 && key(y, 12, 31) <= hi) {
-                terms.emplace_back("Y" + key(y, 1, 1).substr(0, 4));
+                terms.emplace_back(prefix::kYear + key(y, 1, 1).substr(0, 4));
                 ++y;
             } else if (d == 1 && key(y, m, 31) <= hi) {
-                terms.emplace_back("M" + key(y, m, 1).substr(0, 6));
+                terms.emplace_back(prefix::kMonth + key(y, m, 1).substr(0, 6));
                 if (++m > 12) {
                     m = 1;
                     ++y;
                 }
             } else {
-                terms.emplace_back("D" + key(y, m, d));
+                terms.emplace_back(prefix::kDay + key(y, m, d));
                 if (++d > 31) {
                     d = 1;
                     if (++m > 12) {

@@ -707,7 +707,7 @@ SearchResult Searcher::searchWords(std::string_view query, const SearchOptions &
 SearchResult Searcher::similar(std::string_view id, const SearchOptions &options)
 {
     return d_->withRetry([&](Xapian::Database &db) {
-        const std::string idTerm = booleanTerm("Q", id);
+        const std::string idTerm = booleanTerm(prefix::kId, id);
         Xapian::PostingIterator p = db.postlist_begin(idTerm);
         // A record the caller may not see is as unknown as one that does not exist.
         const auto excluded = [&](Xapian::docid doc) {
@@ -740,7 +740,7 @@ SearchResult Searcher::similar(std::string_view id, const SearchOptions &options
             if (df < 2)
                 continue;
             const double rarity = std::log(1.0 + records / df);
-            const bool isConcept = term.rfind(kConceptPrefix, 0) == 0;
+            const bool isConcept = term.rfind(prefix::kConcept, 0) == 0;
             if (decider(term) || isConcept) {
                 if (records >= 20 && df > records / 2)
                     continue;
@@ -776,7 +776,7 @@ SearchResult Searcher::similar(std::string_view id, const SearchOptions &options
         ParsedQuery parsed;
         parsed.hasText = true;
         for (const Pick &w : words)
-            if (w.term.rfind(kConceptPrefix, 0) != 0)
+            if (w.term.rfind(prefix::kConcept, 0) != 0)
                 parsed.highlight.push_back(w.term[0] == 'Z' ? w.term.substr(1) : w.term);
         return d_->run(q, &parsed, options, std::string("similar:") + std::string(id));
     });

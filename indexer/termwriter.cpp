@@ -9,7 +9,7 @@ std::string stemTerm(const Xapian::Stem &stem, const std::string &word)
 {
     if (word.empty() || (word[0] >= '0' && word[0] <= '9'))
         return {};
-    return "Z" + stem(word);
+    return prefix::kStem + stem(word);
 }
 
 void TermWriter::addText(std::string_view text, unsigned wdf, const std::string &prefix)

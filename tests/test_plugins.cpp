@@ -251,6 +251,15 @@ TEST(Plugins, MistakesAPluginAuthorMakesAreNamedWhereTheyAre)
         << clearance.err;
     EXPECT_NE(clearance.err.find("'top' is not one of its Values"), std::string::npos)
         << clearance.err;
+    // The index's own prefixes (concept terms are XG:...) are not a plugin's to take.
+    work.write("own.json", R"({"Id": "memos", "Api": 1, "Type": "memo",
+  "Fields": [{"Name": "group", "Type": "string", "Prefix": "XG"}]})");
+    RunResult own = runKb({"plugins", "check", "own.json"}, work.path());
+    EXPECT_EQ(own.exitCode, 1);
+    EXPECT_NE(own.err.find("own.json:2: Fields[0] (group).Prefix: 'XG' is one of the index's own "
+                           "prefixes"),
+              std::string::npos)
+        << own.err;
     // A field kb's plugins index under a prefix is shared by leaving Prefix out.
     work.write("shared.json", R"({"Id": "visits", "Api": 1, "Type": "visit",
   "Fields": [{"Name": "customer", "Type": "enum", "Vocabulary": "customers"}]})");

@@ -132,10 +132,6 @@ void parseField(JsonFields &o, FieldSpec *f, std::vector<std::string> *problems)
             o.problem("Prefix", "'" + f->prefix +
                                     "' must be upper-case ASCII letters starting with X, at "
                                     "least two (single letters are kb's own)");
-        for (const FieldSpec &common : commonFields())
-            if (common.prefix == f->prefix)
-                o.problem("Prefix",
-                          "'" + f->prefix + "' is the host's prefix for '" + common.name + "'");
     }
     // A default is written into every new record: it must be a value the field accepts
     // ("Default": "no" on a bool would be refused by kb check in every record filed).

@@ -312,6 +312,12 @@ std::vector<std::string> PluginHost::conflictsOf(const TypeSchema &schema) const
             std::find(reserved_.begin(), reserved_.end(), schema.verbs[i].name) != reserved_.end())
             all.push_back("Verbs[" + std::to_string(i) + "] (" + schema.verbs[i].name + "): 'kb " +
                           schema.verbs[i].name + "' is one of kb's own commands");
+    for (std::size_t i = 0; i < schema.fields.size(); ++i)
+        if (const FieldSpec &f = schema.fields[i];
+            std::find(reservedPrefixes_.begin(), reservedPrefixes_.end(), f.prefix) !=
+            reservedPrefixes_.end())
+            all.push_back("Fields[" + std::to_string(i) + "] (" + f.name + ").Prefix: '" +
+                          f.prefix + "' is one of the index's own prefixes");
     for (const auto &p : plugins_) {
         if (p.state != PluginState::Loaded)
             continue;

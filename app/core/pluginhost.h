@@ -70,6 +70,8 @@ public:
     std::string whyUnknownType(std::string_view type) const;
     // The host's own command names: no plugin id or global verb may take one.
     void reserveCommands(std::vector<std::string> names) { reserved_ = std::move(names); }
+    // The index's own term prefixes: no plugin field may take one.
+    void reservePrefixes(std::vector<std::string> names) { reservedPrefixes_ = std::move(names); }
 
     // --plugin-path values, then $KB_PLUGIN_PATH, then <exe>/../lib/kb/plugins, then the
     // build tree (for the build tree's binaries only); colon-separated lists are split.
@@ -84,7 +86,7 @@ private:
     void dropUnmetRequirements();
 
     std::vector<PluginInfo> plugins_;
-    std::vector<std::string> reserved_;
+    std::vector<std::string> reserved_, reservedPrefixes_;
 };
 
 } // namespace kb

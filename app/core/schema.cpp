@@ -35,26 +35,26 @@ const FieldSpec *TypeSchema::find(std::string_view name) const
 const std::vector<FieldSpec> &commonFields()
 {
     static const std::vector<FieldSpec> fields = [] {
-        auto make = [](std::string name, FieldType type, bool required, std::string prefix,
-                       std::string zh, std::string en) {
+        // Their index prefixes are the index format's (indexer/indexformat.h).
+        auto make = [](std::string name, FieldType type, bool required, std::string zh,
+                       std::string en) {
             FieldSpec f;
             f.name = std::move(name);
             f.type = type;
             f.required = required;
-            f.prefix = std::move(prefix);
             f.labelZh = std::move(zh);
             f.labelEn = std::move(en);
             return f;
         };
         std::vector<FieldSpec> v;
-        v.push_back(make("id", FieldType::String, true, "Q", "编号", "ID"));
-        v.push_back(make("type", FieldType::String, true, "XTYPE", "类型", "Type"));
-        v.push_back(make("title", FieldType::String, true, "S", "标题", "Title"));
-        v.push_back(make("date", FieldType::Date, true, "D", "日期", "Date"));
-        FieldSpec tags = make("tags", FieldType::List, false, "K", "标签", "Tags");
+        v.push_back(make("id", FieldType::String, true, "编号", "ID"));
+        v.push_back(make("type", FieldType::String, true, "类型", "Type"));
+        v.push_back(make("title", FieldType::String, true, "标题", "Title"));
+        v.push_back(make("date", FieldType::Date, true, "日期", "Date"));
+        FieldSpec tags = make("tags", FieldType::List, false, "标签", "Tags");
         tags.filter = tags.facet = true;
         v.push_back(tags);
-        v.push_back(make("updated", FieldType::Date, false, "XUPDATED", "更新", "Updated"));
+        v.push_back(make("updated", FieldType::Date, false, "更新", "Updated"));
         v[1].filter = v[1].facet = true;
         v[3].sort = v[3].filter = true;
         return v;

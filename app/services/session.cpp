@@ -5,6 +5,7 @@
 #include "core/recordbridge.h"
 #include "core/validator.h"
 #include "indexer/dictionary.h"
+#include "indexer/indexformat.h"
 #include "indexer/indexlocation.h"
 #include "indexer/indexschema.h"
 #include "indexer/indexsync.h"
@@ -96,6 +97,7 @@ PluginHost &Session::plugins()
     if (!plugins_) {
         plugins_ = std::make_unique<PluginHost>();
         plugins_->reserveCommands(hostCommands());
+        plugins_->reservePrefixes(search::hostPrefixes());
         std::vector<std::string> missing;
         plugins_->discover(PluginHost::searchPath(pluginPaths, exeDir_, &missing));
         for (const std::string &dir : missing)
