@@ -6,11 +6,21 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <memory>
 #include <string>
 
 namespace kb::search {
+
+namespace {
+std::atomic<std::uint64_t> ranked{0};
+}
+
+std::uint64_t MemoryMatcher::timesRanked()
+{
+    return ranked.load(std::memory_order_relaxed);
+}
 
 namespace {
 
@@ -579,6 +589,7 @@ std::optional<MemoryMatcher::Result> MemoryMatcher::run(const Xapian::Query &que
     if (best->size() > first)
         r.page.assign(best->begin() + long(first), best->end());
     r.docids = matches->term ? matches->term->docids : std::move(matches->docids);
+    ranked.fetch_add(1, std::memory_order_relaxed);
     return r;
 }
 

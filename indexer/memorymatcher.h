@@ -36,6 +36,9 @@ public:
     // nullopt when the query holds a part this does not evaluate.
     static std::optional<Result> run(const Xapian::Query &query, const Xapian::Database &db,
                                      PostingCache &cache, std::size_t first, std::size_t count);
+    // How many searches this process ranked here rather than through Xapian: what the
+    // equivalence test checks, so it cannot pass with the fast path silently off.
+    static std::uint64_t timesRanked();
 };
 
 } // namespace kb::search

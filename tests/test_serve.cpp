@@ -687,10 +687,6 @@ TEST_F(ServeTest, RankingAndCountsMatchTheCliOnAGeneratedRoot)
                 (i % 2 ? "接回 割接 回退" : "割接回退 then pricing, spare parts and site notes") +
                 "\n");
     ASSERT_EQ(runKb({"index"}, dir.path()).exitCode, 0);
-    ServeProcess server(dir.path());
-    httplib::Client c("127.0.0.1", server.port());
-    ASSERT_EQ(c.Get("/api/search?q=warm")->status, 200); // the second search on an index
-                                                         // revision on ranks from memory
     const std::vector<std::string> queries = {
         "割接 回退",
         "cutover OR 投诉",
@@ -730,22 +726,41 @@ TEST_F(ServeTest, RankingAndCountsMatchTheCliOnAGeneratedRoot)
         }
         return s + compact(o.value("facets").toObject());
     };
-    int compared = 0;
-    for (const std::string &q : queries)
-        for (const auto &[offset, limit] : {std::pair{0, 10}, std::pair{7, 5}}) {
-            RunResult cli = runKb({"search", "--json", "--exact", "--offset",
-                                   std::to_string(offset), "--limit", std::to_string(limit), q},
-                                  dir.path());
-            ASSERT_LE(cli.exitCode, 1) << q << ": " << cli.err; // 1: nothing found
-            auto r = c.Get(("/api/search?exact=1&offset=" + std::to_string(offset) +
-                            "&limit=" + std::to_string(limit) + "&q=" + encode(q))
-                               .c_str());
-            ASSERT_TRUE(r && r->status == 200) << q;
-            const QJsonObject expected = parse(cli.out);
-            EXPECT_EQ(summary(parse(r->body)), summary(expected)) << q << " @" << offset;
-            compared += expected.value("hits").toArray().size();
-        }
-    EXPECT_GT(compared, 150); // most queries have hits on both pages
+    const auto info = [](httplib::Client &c) { return parse(c.Get("/api/info")->body); };
+    // With the in-memory ranking on (the default) and with its one switch off: the same
+    // answers, and the counter shows which path gave them.
+    for (const bool inMemory : {true, false}) {
+        ServeProcess server(
+            dir.path(), {},
+            inMemory ? std::map<std::string, std::string>{}
+                     : std::map<std::string, std::string>{{"KB_SERVE_RANK_IN_MEMORY", "0"}});
+        httplib::Client c("127.0.0.1", server.port());
+        ASSERT_EQ(c.Get("/api/search?q=warm")->status, 200); // the second search on an index
+                                                             // revision ranks from memory
+        EXPECT_EQ(info(c)["rank_in_memory"].toBool(), inMemory);
+        const int before = info(c)["ranked_in_memory"].toInt();
+        int compared = 0;
+        for (const std::string &q : queries)
+            for (const auto &[offset, limit] : {std::pair{0, 10}, std::pair{7, 5}}) {
+                RunResult cli = runKb({"search", "--json", "--exact", "--offset",
+                                       std::to_string(offset), "--limit", std::to_string(limit), q},
+                                      dir.path());
+                ASSERT_LE(cli.exitCode, 1) << q << ": " << cli.err; // 1: nothing found
+                auto r = c.Get(("/api/search?exact=1&offset=" + std::to_string(offset) +
+                                "&limit=" + std::to_string(limit) + "&q=" + encode(q))
+                                   .c_str());
+                ASSERT_TRUE(r && r->status == 200) << q;
+                const QJsonObject expected = parse(cli.out);
+                EXPECT_EQ(summary(parse(r->body)), summary(expected)) << q << " @" << offset;
+                compared += expected.value("hits").toArray().size();
+            }
+        EXPECT_GT(compared, 150); // most queries have hits on both pages
+        const int ranked = info(c)["ranked_in_memory"].toInt() - before;
+        if (inMemory) // every query but those with parts only Xapian evaluates
+            EXPECT_GE(ranked, int(queries.size())) << "the fast path did not run";
+        else
+            EXPECT_EQ(ranked, 0);
+    }
 }
 
 } // namespace

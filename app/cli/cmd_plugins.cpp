@@ -189,6 +189,26 @@ QJsonObject toJson(const PluginInfo &p)
         o["changed_on_disk"] = true;
     if (p.state == PluginState::Loaded) {
         o["type"] = QString::fromStdString(p.schema.type);
+        // What a plugin author reusing a field (customer, touchpoint) must match.
+        QJsonArray fields;
+        for (const FieldSpec &f : p.schema.fields) {
+            QJsonObject field{{"name", QString::fromStdString(f.name)},
+                              {"type", QString::fromStdString(std::string(fieldTypeName(f.type)))}};
+            if (f.type == FieldType::List)
+                field["of"] = QString::fromStdString(std::string(fieldTypeName(f.itemType)));
+            if (!f.vocabulary.empty())
+                field["vocabulary"] = QString::fromStdString(f.vocabulary);
+            if (!f.prefix.empty())
+                field["prefix"] = QString::fromStdString(f.prefix);
+            QJsonArray clearance;
+            for (const std::string &v : f.clearance)
+                clearance.append(QString::fromStdString(v));
+            if (!clearance.isEmpty())
+                field["clearance"] = clearance;
+            fields.append(field);
+        }
+        if (p.schema.hasRecords)
+            o["fields"] = fields;
         QJsonArray verbs;
         for (const auto &v : p.schema.verbs)
             verbs.append(QString::fromStdString(v.name));

@@ -149,8 +149,6 @@ void parseField(JsonFields &o, FieldSpec *f, std::vector<std::string> *problems)
     }
     f->clearance = strings(o, "Clearance");
     if (!f->clearance.empty()) {
-        if (f->prefix.empty())
-            o.problem("Clearance", "needs a \"Prefix\": the index hides such records by it");
         if (!(f->isEnumLike() || f->type == FieldType::String))
             o.problem("Clearance", "only an enum or a string field can restrict readers");
         for (std::string &v : f->clearance) {
@@ -166,6 +164,7 @@ void parseField(JsonFields &o, FieldSpec *f, std::vector<std::string> *problems)
     f->facet = o.flag("Facet", false);
     f->help = o.text("Help");
     label(o, problems, &f->labelZh, &f->labelEn);
+    f->labelGiven = !f->labelZh.empty() || !f->labelEn.empty();
     if (f->labelEn.empty())
         f->labelEn = f->name;
     if (f->labelZh.empty())

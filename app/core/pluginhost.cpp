@@ -232,13 +232,17 @@ PluginInfo PluginHost::read(const std::string &path, bool bundled) const
     const QString iid = meta.value(QLatin1String("IID")).toString();
     if (iid != QLatin1String(KB_RECORDTYPE_IID))
         return fail({"expected IID " KB_RECORDTYPE_IID " but found " + iid.toStdString()});
-    if (manifest.value(QLatin1String("Api")).isDouble() && info.api != Kb::SdkApiVersion)
-        return fail({"built for SDK API " + std::to_string(info.api) + ", this kb provides API " +
-                     std::to_string(Kb::SdkApiVersion) +
-                     "; rebuild the plugin against this kb's SDK with \"Api\": " +
-                     std::to_string(Kb::SdkApiVersion)});
     std::vector<std::string> problems;
-    if (!parseManifest(manifest, &info.schema, &problems))
+    const bool parsed = parseManifest(manifest, &info.schema, &problems);
+    const QJsonValue api = manifest.value(QLatin1String("Api"));
+    if (api.isDouble() && api.toDouble() == double(info.api) && info.api != Kb::SdkApiVersion)
+        return fail(
+            {"Api: the manifest says " + std::to_string(info.api) +
+             ", but this kb provides SDK API " + std::to_string(Kb::SdkApiVersion) +
+             ": a plugin written for this kb says \"Api\": " + std::to_string(Kb::SdkApiVersion) +
+             " (and is rebuilt), one written for "
+             "another kb needs that kb"});
+    if (!parsed)
         return fail(std::move(problems));
     info.state = PluginState::Loaded; // a candidate; accept() decides
     return info;
@@ -310,14 +314,29 @@ std::vector<std::string> PluginHost::conflictsOf(const TypeSchema &schema) const
     for (std::size_t i = 0; i < schema.verbs.size(); ++i)
         if (schema.verbs[i].global &&
             std::find(reserved_.begin(), reserved_.end(), schema.verbs[i].name) != reserved_.end())
-            all.push_back("Verbs[" + std::to_string(i) + "] (" + schema.verbs[i].name + "): 'kb " +
-                          schema.verbs[i].name + "' is one of kb's own commands");
+            all.push_back("Verbs[" + std::to_string(i) + "] (" + schema.verbs[i].name +
+                          ").Global: 'kb " + schema.verbs[i].name +
+                          "' is one of kb's own commands; drop \"Global\" (it stays `kb " +
+                          schema.pluginId + " " + schema.verbs[i].name + "`) or rename it");
     for (std::size_t i = 0; i < schema.fields.size(); ++i)
         if (const FieldSpec &f = schema.fields[i];
             std::find(reservedPrefixes_.begin(), reservedPrefixes_.end(), f.prefix) !=
             reservedPrefixes_.end())
             all.push_back("Fields[" + std::to_string(i) + "] (" + f.name + ").Prefix: '" +
                           f.prefix + "' is one of the index's own prefixes");
+    for (std::size_t i = 0; i < schema.fields.size(); ++i) {
+        const FieldSpec &f = schema.fields[i];
+        if (f.clearance.empty() || !f.prefix.empty())
+            continue;
+        const bool shared = std::any_of(plugins_.begin(), plugins_.end(), [&](const PluginInfo &p) {
+            const FieldSpec *g = p.state == PluginState::Loaded ? p.schema.find(f.name) : nullptr;
+            return g && !g->prefix.empty();
+        });
+        if (!shared)
+            all.push_back("Fields[" + std::to_string(i) + "] (" + f.name +
+                          ").Clearance: needs a \"Prefix\" (its own, or that of a field of the "
+                          "same name in another plugin): the index hides such records by it");
+    }
     for (const auto &p : plugins_) {
         if (p.state != PluginState::Loaded)
             continue;
@@ -367,6 +386,23 @@ void PluginHost::accept(PluginInfo &info)
     }
     info.instance = it->second.instance;
     info.state = PluginState::Loaded;
+    // A field shared with another plugin (customer, touchpoint) and given no Label shows
+    // that plugin's label, not its bare name.
+    for (FieldSpec &f : info.schema.fields) {
+        if (f.labelGiven)
+            continue;
+        for (const PluginInfo &p : plugins_) {
+            const FieldSpec *g =
+                &p != &info && p.state == PluginState::Loaded ? p.schema.find(f.name) : nullptr;
+            if (g && g->labelGiven) {
+                f.labelZh = g->labelZh;
+                f.labelEn = g->labelEn;
+                if (f.help.empty())
+                    f.help = g->help;
+                break;
+            }
+        }
+    }
 }
 
 void PluginHost::dropUnmetRequirements()

@@ -26,6 +26,7 @@ struct FieldSpec {
     std::vector<std::string> clearance;
     bool filter = false, sort = false, facet = false;
     std::string labelZh, labelEn, help;
+    bool labelGiven = false; // the manifest gave a Label (else a shared field takes one)
 
     bool isEnumLike() const;      // enum, or list of enum
     bool isDateLike() const;      // date, or list of date

@@ -9,6 +9,7 @@
 #include "core/validator.h"
 #include "indexer/documentbuilder.h"
 #include "indexer/indexschema.h"
+#include "indexer/memorymatcher.h"
 #include "indexer/queryerror.h"
 #include "indexer/searcher.h"
 #include "services/args.h"
@@ -26,9 +27,24 @@
 #include <QJsonDocument>
 
 #include <algorithm>
+#include <cstdlib>
 #include <functional>
 #include <optional>
 #include <unordered_set>
+
+namespace {
+// KB_SERVE_RANK_IN_MEMORY=0 ranks every search through Xapian's matcher, as the CLI does;
+// by default a long-lived server ranks from posting lists it keeps decoded in memory
+// (bench/RESULTS.md: the two give the same hits, scores and counts).
+bool rankInMemory()
+{
+    static const bool on = [] {
+        const char *v = std::getenv("KB_SERVE_RANK_IN_MEMORY");
+        return !(v && std::string(v) == "0");
+    }();
+    return on;
+}
+} // namespace
 
 namespace kb::web {
 namespace {
@@ -270,7 +286,8 @@ public:
         if (!searcher_) {
             searcher_ = std::make_unique<search::Searcher>(api_.s_.root(), api_.s_.indexSchema(),
                                                            api_.s_.lexicon());
-            searcher_->keepPostingsInMemory();
+            if (rankInMemory())
+                searcher_->keepPostingsInMemory();
         }
         if (!searcher_->open(error)) {
             searcher_.reset();
@@ -432,11 +449,16 @@ const QString kStarted = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWit
 
 ApiResponse WebApi::info(const Access &a)
 {
+    // The one switch of the in-memory ranking, and how often it answered (for the
+    // equivalence test, which must fail if the fast path silently stopped running).
     QJsonObject out{{"app", "kb"},          {"version", KB_VERSION},
                     {"started", kStarted},  {"today", q(s_.today())},
                     {"can_write", a.write}, {"can_read_restricted", a.restricted}};
-    if (a.restricted) // the server's folders are nobody else's business
+    if (a.restricted) { // the server's folders are nobody else's business
         out["root"] = q(s_.root().dir);
+        out["rank_in_memory"] = rankInMemory();
+        out["ranked_in_memory"] = qint64(search::MemoryMatcher::timesRanked());
+    }
     return ApiResponse::json(out);
 }
 
