@@ -194,6 +194,18 @@ TEST(Cli, EditAppendsAndRefusesIdChanges)
     EXPECT_EQ(runKb({"edit", "x", "--set", "id=y"}, d.path()).exitCode, 2);
     EXPECT_EQ(runKb({"edit", "x", "--set", "outcome=great"}, d.path()).exitCode, 2);
     EXPECT_EQ(runKb({"edit", "x"}, d.path()).exitCode, 2); // no terminal, no --set
+    // A misspelt field is refused with the one meant; a key the record has stays editable;
+    // --force adds a new key on purpose.
+    const std::string before = d.read("x.md");
+    RunResult typo = runKb({"edit", "x", "--set", "outcom=failure"}, d.path());
+    EXPECT_EQ(typo.exitCode, 2);
+    EXPECT_NE(typo.err.find("lesson records have no field 'outcom' (did you mean 'outcome'?)"),
+              std::string::npos)
+        << typo.err;
+    EXPECT_EQ(d.read("x.md"), before);
+    EXPECT_EQ(runKb({"edit", "x", "--set", "mystery=solved"}, d.path()).exitCode, 0);
+    EXPECT_EQ(runKb({"edit", "x", "--set", "reviewed_by=王磊", "--force"}, d.path()).exitCode, 0);
+    EXPECT_NE(d.read("x.md").find("reviewed_by: 王磊"), std::string::npos) << d.read("x.md");
 }
 
 TEST(Cli, InitMakesARootThatWorksFromTheFirstCommand)
@@ -201,14 +213,14 @@ TEST(Cli, InitMakesARootThatWorksFromTheFirstCommand)
     TempDir d;
     RunResult init = runKb({"init", d.path()}, d.path());
     ASSERT_EQ(init.exitCode, 0) << init.err;
-    for (const char *vocab : {"touchpoints", "principles", "glossary", "customers", "regions",
-                              "competitors"})
+    for (const char *vocab :
+         {"touchpoints", "principles", "glossary", "customers", "regions", "competitors"})
         EXPECT_TRUE(std::filesystem::exists(d.file(std::string("vocab/") + vocab + ".yaml")))
             << vocab;
     // A lesson naming a touchpoint passes check; the glossary makes 割接 and cutover one.
-    RunResult filed = runKb({"new", "lesson", "--title", "核心网割接复盘", "--touchpoint",
-                             "tp07-install-cutover"},
-                            d.path());
+    RunResult filed = runKb(
+        {"new", "lesson", "--title", "核心网割接复盘", "--touchpoint", "tp07-install-cutover"},
+        d.path());
     ASSERT_EQ(filed.exitCode, 0) << filed.err;
     RunResult check = runKb({"check"}, d.path());
     EXPECT_EQ(check.exitCode, 0) << check.out << check.err;

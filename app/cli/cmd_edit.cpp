@@ -3,6 +3,7 @@
 #include "core/atomicfile.h"
 #include "core/displaytext.h"
 #include "core/frontmatter.h"
+#include "core/nearestname.h"
 #include "core/recordedit.h"
 #include "core/validator.h"
 #include "services/args.h"
@@ -118,6 +119,21 @@ int runEdit(Session &s, const Args &args)
                 return usageError("edit", "the type of a record cannot change (file a new "
                                           "record of the other type instead)");
             const FieldSpec *spec = plugin ? plugin->schema.find(key) : nullptr;
+            // A typo ("stauts") would add a key nobody reads; keys the record already has
+            // stay editable, and --force adds a new one on purpose.
+            if (plugin && !spec && !r->field(key) && !a.flag("force")) {
+                std::vector<std::string> names;
+                for (const FieldSpec &f : commonFields())
+                    names.push_back(f.name);
+                for (const FieldSpec &f : plugin->schema.fields)
+                    names.push_back(f.name);
+                const std::string near = nearestName(key, names);
+                return usageError("edit",
+                                  "--set " + key + ": " + plugin->schema.type +
+                                      " records have no field '" + key + "'" +
+                                      (near.empty() ? "" : " (did you mean '" + near + "'?)") +
+                                      "; --force adds it anyway");
+            }
             FieldValue v;
             v.kind = FieldValue::Kind::Scalar;
             v.scalar = value;

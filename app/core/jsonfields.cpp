@@ -1,5 +1,7 @@
 #include "core/jsonfields.h"
 
+#include "core/nearestname.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -10,26 +12,6 @@ namespace {
 QString qkey(std::string_view key)
 {
     return QString::fromUtf8(key.data(), static_cast<qsizetype>(key.size()));
-}
-
-// Case-insensitive edit distance, for "did you mean": Feilds, Requried, Prefx.
-std::size_t distance(std::string_view a, std::string_view b)
-{
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j)
-        row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                              std::tolower(static_cast<unsigned char>(b[j - 1]));
-            const std::size_t next = std::min({row[j] + 1, row[j - 1] + 1, diagonal + !same});
-            diagonal = row[j];
-            row[j] = next;
-        }
-    }
-    return row[b.size()];
 }
 
 } // namespace
@@ -131,15 +113,7 @@ void JsonFields::reportUnknownKeys()
         if (asked_.count(key))
             continue;
         std::string message = "unknown key";
-        std::string best;
-        std::size_t bestDistance = 3; // at most two edits, and fewer for short keys
-        for (const std::string &known : asked_) {
-            const std::size_t d = distance(key, known);
-            if (d < bestDistance && d * 3 <= std::max(key.size(), known.size())) {
-                bestDistance = d;
-                best = known;
-            }
-        }
+        const std::string best = nearestName(key, {asked_.begin(), asked_.end()});
         if (!best.empty())
             message += " (did you mean \"" + best + "\"?)";
         else {
