@@ -107,6 +107,29 @@ TEST_F(BrowserTest, ChineseSearchShowsTheExpectedRecordFirst)
     EXPECT_TRUE(browser.waitFor("document.querySelector('#record-body h2')"));
 }
 
+TEST_F(BrowserTest, AnImprovementAlreadyDoneIsOfferedWithItsQuestionWhileFiling)
+{
+    // The config-comparison improvement is carried out (through its own lifecycle).
+    for (const char *status : {"accepted", "in-progress", "implemented"})
+        ASSERT_EQ(runKb({"improvements", "status", improvementId, status}, dir.path()).exitCode, 0)
+            << status;
+    browser.open(server->url() + "/new/lesson");
+    ASSERT_TRUE(browser.waitFor("document.querySelector('#record-form')"));
+    browser.type("#f\\.title", "割接前没有做全量配置比对");
+    // The open lesson is offered plainly; the improvement already done asks the question.
+    const std::string box = "document.querySelector('#recurrence')";
+    EXPECT_TRUE(browser.waitFor("!" + box + ".hidden && [..." + box +
+                                ".querySelectorAll('li')].some(li => li.textContent.includes("
+                                "'割接前全量配置比对') && li.querySelector('.closed-ask'))"))
+        << browser.eval(box + " ? " + box + ".outerHTML : 'no box'").toString().toStdString();
+    EXPECT_FALSE(browser
+                     .eval("[...document.querySelectorAll('#recurrence li')].some(li => "
+                           "li.textContent.includes('核心网割接失败后回退成功') && "
+                           "li.querySelector('.closed-ask'))")
+                     .toBool());
+    browser.screenshot(artifactPath("recurrence-closed.png"));
+}
+
 TEST_F(BrowserTest, OnAPhoneTheHitsComeFirstAndNothingOverflows)
 {
     browser.resize(420, 900);

@@ -764,6 +764,30 @@ TEST(Similar, EveryShippedRecordHasAtLeastThreeNeighboursAndFilingNamesThem)
     for (const auto &s : similar)
         named = named || s.toObject()["id"].toString() == "les-20170922-cutover-rollback";
     EXPECT_TRUE(named) << filed.out;
+
+    // Improvements whose work is done (their status is one the manifest calls "Closed")
+    // are marked: the problem is back, so was the fix effective? Checked against each
+    // neighbour's status as `kb show` reads it, on a filing whose neighbours include some.
+    RunResult again = runKb({"new", "lesson", "--json", "--title", "割接前演练与回退预案",
+                             "--touchpoint", "tp07-install-cutover"},
+                            root.path());
+    ASSERT_EQ(again.exitCode, 0) << again.err;
+    int closed = 0;
+    for (const auto &v : json(again.out)["similar"].toArray()) {
+        const QJsonObject s = v.toObject();
+        const QJsonObject shown =
+            json(runKb({"show", "--json", s["id"].toString().toStdString()}, root.path()).out);
+        const QString status = shown["fields"].toObject()["status"].toString();
+        const bool done = s["type"] == "improvement" &&
+                          QStringList{"implemented", "verified", "closed"}.contains(status);
+        EXPECT_EQ(s["closed"].toBool(), done) << s["id"].toString().toStdString();
+        closed += done;
+    }
+    EXPECT_GE(closed, 1) << again.out;
+    RunResult text = runKb({"new", "lesson", "--title", "割接前演练与回退预案", "--touchpoint",
+                            "tp07-install-cutover"},
+                           root.path());
+    EXPECT_NE(text.err.find("[closed: was it effective?]"), std::string::npos) << text.err;
 }
 
 TEST(DidYouMean, ATypoGetsASuggestionFromWordsTheRecordsHold)

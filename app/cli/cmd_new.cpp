@@ -149,7 +149,8 @@ int runNew(Session &s, const Args &args)
             like.append(QJsonObject{{"id", QString::fromStdString(r.id)},
                                     {"type", QString::fromStdString(r.type)},
                                     {"title", QString::fromStdString(r.title)},
-                                    {"date", QString::fromStdString(r.date)}});
+                                    {"date", QString::fromStdString(r.date)},
+                                    {"closed", r.closed}});
         o["similar"] = like;
         printJson(QJsonDocument(o));
     } else {
@@ -159,7 +160,7 @@ int runNew(Session &s, const Args &args)
             for (const SimilarRecord &r : similar)
                 printErr("  " + displayLine(r.id) + "  " + displayLine(r.type) + "  " +
                          (r.date.empty() ? "" : displayLine(r.date) + "  ") + displayLine(r.title) +
-                         "\n");
+                         (r.closed ? "  [closed: was it effective?]" : "") + "\n");
         }
     }
     return 0;

@@ -1,4 +1,5 @@
 #include "cli/commands.h"
+#include "core/pluginhost.h"
 #include "indexer/indexlocation.h"
 #include "indexer/indexschema.h"
 #include "indexer/indexsync.h"
@@ -246,8 +247,11 @@ std::vector<SimilarRecord> similarRecords(Session &s, const std::string &id, int
         search::SearchOptions o;
         o.limit = limit;
         o.facets = o.snippets = false;
-        for (const search::SearchHit &h : searcher.similar(id, o).hits)
-            out.push_back({h.id, h.type, h.title, h.date});
+        for (const search::SearchHit &h : searcher.similar(id, o).hits) {
+            const PluginInfo *p = s.plugins().findRecordType(h.type);
+            out.push_back({h.id, h.type, h.title, h.date,
+                           p && p->schema.type == h.type && p->schema.isClosed(h.fields)});
+        }
     } catch (const std::exception &) {
         out.clear();
     }

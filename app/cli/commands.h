@@ -27,6 +27,7 @@ int runSimilar(Session &s, const Args &args);
 // when there is no index yet or anything fails (it must never fail the filing).
 struct SimilarRecord {
     std::string id, type, title, date;
+    bool closed = false; // its work is done ("Closed" values): was it effective?
 };
 std::vector<SimilarRecord> similarRecords(Session &s, const std::string &id, int limit);
 // `kb <plugin> <verb> ...`: a verb a plugin declares in its manifest.

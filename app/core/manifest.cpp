@@ -159,6 +159,11 @@ void parseField(JsonFields &o, FieldSpec *f, std::vector<std::string> *problems)
                            [](unsigned char c) { return char(std::tolower(c)); });
         }
     }
+    f->closed = strings(o, "Closed");
+    for (const std::string &v : f->closed)
+        if (!f->values.empty() &&
+            std::find(f->values.begin(), f->values.end(), v) == f->values.end())
+            o.problem("Closed", "'" + v + "' is not one of its Values");
     f->filter = o.flag("Filter", false);
     f->sort = o.flag("Sort", false);
     f->facet = o.flag("Facet", false);

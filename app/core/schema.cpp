@@ -1,5 +1,7 @@
 #include "core/schema.h"
 
+#include <algorithm>
+
 #include <array>
 #include <utility>
 
@@ -30,6 +32,19 @@ const FieldSpec *TypeSchema::find(std::string_view name) const
         if (f.name == name)
             return &f;
     return nullptr;
+}
+
+bool TypeSchema::isClosed(const std::vector<std::pair<std::string, std::string>> &values) const
+{
+    for (const FieldSpec &f : fields) {
+        if (f.closed.empty())
+            continue;
+        for (const auto &[name, value] : values)
+            if (name == f.name &&
+                std::find(f.closed.begin(), f.closed.end(), value) != f.closed.end())
+                return true;
+    }
+    return false;
 }
 
 const std::vector<FieldSpec> &commonFields()

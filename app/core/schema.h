@@ -24,6 +24,9 @@ struct FieldSpec {
     // Values that make a record readable only by cleared readers ("Clearance":
     // ["restricted"] on confidentiality): the host's access layer enforces it everywhere.
     std::vector<std::string> clearance;
+    // Values meaning the record's work is done ("Closed" on an improvement's status): a
+    // recurrence check marks such a record, asking whether it was effective.
+    std::vector<std::string> closed;
     bool filter = false, sort = false, facet = false;
     std::string labelZh, labelEn, help;
     bool labelGiven = false; // the manifest gave a Label (else a shared field takes one)
@@ -80,6 +83,8 @@ struct TypeSchema {
     std::vector<std::string> requiredTypes;
 
     const FieldSpec *find(std::string_view name) const;
+    // Whether a record of this type with these field values is closed (see FieldSpec).
+    bool isClosed(const std::vector<std::pair<std::string, std::string>> &values) const;
 };
 
 // Keys every record has (design.md): id, type, title, date, tags, updated.

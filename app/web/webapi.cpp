@@ -199,6 +199,12 @@ QJsonObject fieldSpecJson(const FieldSpec &f)
     }
     if (!f.vocabulary.empty())
         o["vocabulary"] = q(f.vocabulary);
+    if (!f.closed.empty()) {
+        QJsonArray closed;
+        for (const auto &v : f.closed)
+            closed.append(q(v));
+        o["closed"] = closed;
+    }
     if (!f.help.empty())
         o["help"] = q(f.help);
     if (f.filter)

@@ -26,7 +26,7 @@ const STRINGS = {
     readOnly: '只读: 写入需要令牌', restrictedHidden: '受限记录需要令牌', loading: '加载中…',
     journeyHint: '点击任意数字查看对应记录', error: '出错了', path: '文件', type: '类型',
     addValue: '多个值用逗号分隔', language: 'English', stale: '已过期',
-    pickParam: '请在上方选择,页面随即生成。', partialBelow: '以下记录只包含部分词语', didYouMean: '你是不是要找:', seenBefore: '以前有过类似的吗?这些已有记录与你正在填写的相近:',
+    pickParam: '请在上方选择,页面随即生成。', partialBelow: '以下记录只包含部分词语', didYouMean: '你是不是要找:', seenBefore: '以前有过类似的吗?这些已有记录与你正在填写的相近:', closedAsk: '已完成——当时有效吗?',
   },
   en: {
     search: 'Search', file: 'New record', placeholder: 'Search cases, lessons, intel, improvements… (Chinese or English)',
@@ -48,7 +48,7 @@ const STRINGS = {
     readOnly: 'Read-only: writing needs a token', restrictedHidden: 'Restricted records need a token', loading: 'Loading…',
     journeyHint: 'Click a number to see the records behind it', error: 'Error', path: 'File', type: 'Type',
     addValue: 'separate several values with commas', language: '中文', stale: 'stale',
-    pickParam: 'Choose above; the page is drawn at once.', partialBelow: 'Below: records with only some of the words', didYouMean: 'Did you mean:', seenBefore: 'Has this happened before? Existing records close to what you are writing:',
+    pickParam: 'Choose above; the page is drawn at once.', partialBelow: 'Below: records with only some of the words', didYouMean: 'Did you mean:', seenBefore: 'Has this happened before? Existing records close to what you are writing:', closedAsk: 'done: was it effective?',
   },
 };
 
@@ -139,6 +139,12 @@ function navigate(url, replace) {
   if (replace) history.replaceState(null, '', url);
   else history.pushState(null, '', url);
   route();
+}
+
+// Whether a hit's work is done: a field of its type declares "Closed" values.
+function isClosed(hit) {
+  const ty = state.schema && state.schema.types.find(x => x.type === hit.type);
+  return !!ty && ty.fields.some(f => f.closed && f.closed.includes((hit.fields || {})[f.name]));
 }
 
 function typeLabel(type) {
@@ -511,7 +517,8 @@ function watchForRecurrence(form, title) {
     if (!r.ok || !r.data.hits.length) { box.hidden = true; return; }
     put(box, h('p', {class: 'muted'}, t('seenBefore')), h('ul', {}, ...r.data.hits.map(hit =>
       h('li', {}, link('/record/' + encodeURIComponent(hit.id), hit.title || hit.id),
-        ' ', h('span', {class: 'muted'}, [typeLabel(hit.type), hit.date].filter(Boolean).join(' · '))))));
+        ' ', h('span', {class: 'muted'}, [typeLabel(hit.type), hit.date].filter(Boolean).join(' · ')),
+        ...(isClosed(hit) ? [' ', h('strong', {class: 'closed-ask'}, t('closedAsk'))] : [])))));
     box.hidden = false;
   };
   const later = () => { clearTimeout(timer); timer = setTimeout(ask, 400); };
