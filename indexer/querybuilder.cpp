@@ -80,6 +80,13 @@ public:
                 out.push_back({Lexeme::Phrase, readQuoted(cp, column), {}, false, column});
                 continue;
             }
+            // -"phrase" excludes the phrase, +"phrase" requires it, as for words.
+            if ((cp == '-' || cp == '+') && pos_ < q_.size() && closingQuote(peek())) {
+                const int qc = column_;
+                const std::uint32_t open = next();
+                out.push_back({Lexeme::Phrase, readQuoted(open, qc), {}, cp == '-', column});
+                continue;
+            }
             pos_ = start;
             column_ = column;
             out.push_back(readChunk());

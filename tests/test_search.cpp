@@ -224,6 +224,10 @@ TEST_F(Search, ChineseWordsPhrasesAndMixedQueries)
     EXPECT_EQ(ids({"割接", "NOT", "olt"}), std::vector<std::string>{"b"});
     EXPECT_EQ(ids({"割接", "-olt"}), std::vector<std::string>{"b"});
     EXPECT_EQ(ids({"title:培训"}), std::vector<std::string>{"c"});
+    // A phrase is excluded as a word is: -"..." and NOT "..." mean the same.
+    EXPECT_EQ(ids({"割接", "-\"割接方案\""}), ids({"割接", "NOT", "\"割接方案\""}));
+    EXPECT_FALSE(contains(ids({"割接", "-\"割接方案\""}), "a"));
+    EXPECT_TRUE(contains(ids({"割接"}), "a"));
 }
 
 TEST_F(Search, AnExcludedWordDoesNotMakeAKeywordQueryAQuestion)
