@@ -206,6 +206,18 @@ TEST(Cli, EditAppendsAndRefusesIdChanges)
     EXPECT_EQ(runKb({"edit", "x", "--set", "mystery=solved"}, d.path()).exitCode, 0);
     EXPECT_EQ(runKb({"edit", "x", "--set", "reviewed_by=王磊", "--force"}, d.path()).exitCode, 0);
     EXPECT_NE(d.read("x.md").find("reviewed_by: 王磊"), std::string::npos) << d.read("x.md");
+    // Text that another YAML reader would take for a bool, a number or a date is quoted
+    // in a text field, so every reader gets the words typed.
+    ASSERT_EQ(runKb({"edit", "x", "--set", "title=no", "--set", "project=2024-01", "--set",
+                     "team=1.10"},
+                    d.path())
+                  .exitCode,
+              0);
+    const std::string quoted = d.read("x.md");
+    for (const char *line : {"title: \"no\" # keep", "project: \"2024-01\"", "team: \"1.10\""})
+        EXPECT_NE(quoted.find(line), std::string::npos) << line << "\n" << quoted;
+    RunResult shown = runKb({"show", "--json", "x"}, d.path());
+    EXPECT_NE(shown.out.find("\"title\": \"no\""), std::string::npos) << shown.out;
 }
 
 TEST(Cli, InitMakesARootThatWorksFromTheFirstCommand)

@@ -137,11 +137,11 @@ int runEdit(Session &s, const Args &args)
             FieldValue v;
             v.kind = FieldValue::Kind::Scalar;
             v.scalar = value;
-            std::string yaml = yamlScalar(value);
+            std::string yaml = yamlScalarFor(spec, value);
             if (spec && spec->type == FieldType::List) {
                 v.kind = FieldValue::Kind::List;
                 v.items = splitCommaList(value);
-                yaml = yamlFlowList(v.items);
+                yaml = yamlFlowListFor(spec, v.items);
             }
             if (spec && sameFieldValue(*spec, v, r->field(key), s.vocab()))
                 continue; // already so: its bytes stay as written

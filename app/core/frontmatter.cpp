@@ -1,4 +1,6 @@
 #include "core/frontmatter.h"
+#include <cstring>
+#include <vector>
 
 #include <algorithm>
 
@@ -169,6 +171,61 @@ std::size_t FrontMatterYaml::toFileOffset(std::size_t yamlOffset) const
 std::string yamlScalar(std::string_view value)
 {
     return needsQuotes(value) ? doubleQuoted(value) : std::string(value);
+}
+
+namespace {
+
+// What a YAML 1.1 or 1.2 reader resolves to something other than a string when plain.
+bool looksTyped(std::string_view v)
+{
+    static const std::vector<std::string_view> words = {
+        "y",    "Y",    "yes",  "Yes",   "YES",   "n",     "N",     "no",   "No",   "NO",
+        "true", "True", "TRUE", "false", "False", "FALSE", "on",    "On",   "ON",   "off",
+        "Off",  "OFF",  ".inf", ".Inf",  ".INF",  "-.inf", "+.inf", ".nan", ".NaN", ".NAN"};
+    if (std::find(words.begin(), words.end(), v) != words.end())
+        return true;
+    // Numbers (decimal, with _ or exponent, 0x/0o/0b), sexagesimal (1:20) and dates: only
+    // digits and the characters those forms use, with at least one digit.
+    bool digit = false;
+    for (char c : v) {
+        if (c >= '0' && c <= '9')
+            digit = true;
+        else if (!std::strchr("+-._:eExXoObBabcdefABCDEF", c))
+            return false;
+    }
+    return digit && ((v[0] >= '0' && v[0] <= '9') || v[0] == '+' || v[0] == '-' || v[0] == '.');
+}
+
+bool textLike(const FieldSpec *spec)
+{
+    if (!spec)
+        return false;
+    const FieldType t = spec->type == FieldType::List ? spec->itemType : spec->type;
+    return t == FieldType::String || t == FieldType::Text || t == FieldType::Person ||
+           t == FieldType::Reference || t == FieldType::Enum;
+}
+
+} // namespace
+
+std::string yamlScalarFor(const FieldSpec *spec, std::string_view value)
+{
+    if (textLike(spec) && !value.empty() && looksTyped(value))
+        return doubleQuoted(value);
+    return yamlScalar(value);
+}
+
+std::string yamlFlowListFor(const FieldSpec *spec, const std::vector<std::string> &items)
+{
+    if (!textLike(spec))
+        return yamlFlowList(items);
+    std::string out = "[";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const std::string single = yamlFlowList({items[i]}); // "[item]", quoted if need be
+        const std::string item = single.substr(1, single.size() - 2);
+        out += (i ? ", " : "") +
+               (item == items[i] && looksTyped(items[i]) ? doubleQuoted(items[i]) : item);
+    }
+    return out + "]";
 }
 
 std::string yamlFlowList(const std::vector<std::string> &items)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/schema.h"
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -37,6 +39,12 @@ FrontMatterYaml frontMatterYaml(std::string_view text, const FrontMatterSpan &sp
 // A YAML value for a top-level key: a scalar or a flow list, quoted only where needed.
 std::string yamlScalar(std::string_view value);
 std::string yamlFlowList(const std::vector<std::string> &items);
+// The same for a key of a known field: a text-like field (string, text, person, reference,
+// enum, or a list of them) also quotes what another YAML reader would take for a bool, a
+// number or a date ("yes", "off", "1.0", "2024-01-01", "1:20"), so every reader gets the
+// text that was given; bool, number and date fields, and unknown keys (null), stay plain.
+std::string yamlScalarFor(const FieldSpec *spec, std::string_view value);
+std::string yamlFlowListFor(const FieldSpec *spec, const std::vector<std::string> &items);
 
 // Appends Markdown to the end of the file, separated by one blank line.
 std::string appendToBody(std::string_view text, std::string_view markdown, bool crlf);

@@ -13,7 +13,7 @@ std::string renderRecordTemplate(const TypeSchema &schema, const std::string &id
     std::string out = "---\n";
     out += "id: " + id + "\n";
     out += "type: " + schema.type + "\n";
-    out += "title: " + (title.empty() ? std::string() : yamlScalar(title));
+    out += "title: " + (title.empty() ? std::string() : yamlScalarFor(schema.find("title"), title));
     out += title.empty() ? "   # required\n" : "\n";
     out += "date: " + date + "\n";
     auto tags = values.find("tags");
@@ -23,8 +23,8 @@ std::string renderRecordTemplate(const TypeSchema &schema, const std::string &id
         if (auto it = values.find(f.name); it != values.end())
             value = it->second;
         else if (!f.defaultValue.empty())
-            value = f.type == FieldType::List ? yamlFlowList({f.defaultValue})
-                                              : yamlScalar(f.defaultValue);
+            value = f.type == FieldType::List ? yamlFlowListFor(&f, {f.defaultValue})
+                                              : yamlScalarFor(&f, f.defaultValue);
         else if (f.type == FieldType::List)
             value = "[]";
         out += f.name + ":";

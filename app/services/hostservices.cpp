@@ -74,9 +74,11 @@ bool HostServices::updateRecord(const QString &id, const QJsonObject &set,
         return false;
     }
     std::vector<std::pair<std::string, std::string>> sets;
+    const PluginInfo *plugin = session_.plugins().findRecordType(r->type());
     for (auto it = set.begin(); it != set.end(); ++it) {
         std::string value;
         const QJsonValue v = it.value();
+        const FieldSpec *spec = plugin ? plugin->schema.find(it.key().toStdString()) : nullptr;
         if (v.isBool())
             value = v.toBool() ? "true" : "false";
         else if (v.isDouble())
@@ -85,9 +87,9 @@ bool HostServices::updateRecord(const QString &id, const QJsonObject &set,
             std::vector<std::string> items;
             for (const auto &item : v.toArray())
                 items.push_back(item.toString().toStdString());
-            value = yamlFlowList(items);
+            value = yamlFlowListFor(spec, items);
         } else if (!v.isNull())
-            value = yamlScalar(v.toString().toStdString());
+            value = yamlScalarFor(spec, v.toString().toStdString());
         sets.emplace_back(it.key().toStdString(), value);
     }
     std::string newText, err;

@@ -29,13 +29,13 @@ FieldValue givenFieldValue(const FieldSpec &spec, const std::vector<std::string>
     return v;
 }
 
-std::string yamlOf(const FieldValue &value)
+std::string yamlOf(const FieldSpec &spec, const FieldValue &value)
 {
     switch (value.kind) {
     case FieldValue::Kind::List:
-        return yamlFlowList(value.items);
+        return yamlFlowListFor(&spec, value.items);
     case FieldValue::Kind::Scalar:
-        return yamlScalar(value.scalar);
+        return yamlScalarFor(&spec, value.scalar);
     default:
         return {};
     }
@@ -60,7 +60,7 @@ bool createRecord(Session &s, const TypeSchema &schema, const NewRecordRequest &
             result->problems.push_back({name, err});
             continue;
         }
-        yaml[name] = yamlOf(v);
+        yaml[name] = yamlOf(*spec, v);
     }
     if (request.requireAll) {
         if (request.title.empty())

@@ -38,7 +38,7 @@ struct NewRecordResult {
 // (or only empty text) was given.
 FieldValue givenFieldValue(const FieldSpec &spec, const std::vector<std::string> &given);
 // The value as YAML for the front matter: a flow list or a scalar; "" for null.
-std::string yamlOf(const FieldValue &value);
+std::string yamlOf(const FieldSpec &spec, const FieldValue &value);
 
 // Checks the values against the schema and vocabularies, draws a free id and writes the
 // record from the type's template, exclusively; re-indexes it. The one way records are

@@ -872,7 +872,8 @@ ApiResponse WebApi::updateRecord(const std::string &id, const QByteArray &body, 
         }
         const FieldValue v = givenFieldValue(*spec, givenStrings(it.value()));
         // A list emptied in the form is written as [], a cleared scalar as nothing.
-        const std::string yaml = spec->type == FieldType::List && v.isNull() ? "[]" : yamlOf(v);
+        const std::string yaml =
+            spec->type == FieldType::List && v.isNull() ? "[]" : yamlOf(*spec, v);
         if (spec->required && v.isNull()) {
             problems[it.key()] = "is required";
             continue;
