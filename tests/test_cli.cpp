@@ -114,6 +114,35 @@ TEST(Cli, NewWithEditNeverBlocksWithoutATerminal)
     EXPECT_NE(r.err.find("no terminal"), std::string::npos);
 }
 
+TEST(Cli, AnEditInterruptedSaysWhereTheCopyIs)
+{
+    if (!std::filesystem::exists("/usr/bin/script"))
+        GTEST_SKIP() << "needs script(1) (bsdutils) for a terminal";
+    TempDir d;
+    initRoot(d);
+    d.write("x.md", "---\nid: x\ntype: lesson\ntitle: T\ndate: 2020-01-01\n"
+                    "touchpoint: [tp01-proposal]\n---\nBody\n");
+    const std::string before = d.read("x.md");
+    // The "editor" types a line, then the user's session ends: SIGTERM to kb, the parent
+    // of the shell that runs the editor (from /proc: no ps on a bare machine).
+    d.write("editor.sh", "#!/bin/sh\necho 'typed in the editor' >> \"$1\"\n"
+                         "read -r stat < /proc/$PPID/stat; set -- $stat; kill -TERM $4\n");
+    std::filesystem::permissions(d.file("editor.sh"), std::filesystem::perms::owner_all);
+    RunResult r =
+        runProgram({"/usr/bin/script", "-qec", std::string(KB_EXE) + " edit x", "/dev/null"},
+                   d.path(), {{"EDITOR", d.file("editor.sh")}, {"TMPDIR", d.path()}}, "", 30);
+    const std::string said = r.out + r.err;
+    const std::size_t at = said.find("kb edit: interrupted; your copy is kept at ");
+    ASSERT_NE(at, std::string::npos) << said;
+    std::string copy = said.substr(at + 43);
+    copy = copy.substr(0, copy.find_first_of("\r\n"));
+    EXPECT_NE(
+        d.read(std::filesystem::relative(copy, d.path()).string()).find("typed in the editor"),
+        std::string::npos)
+        << copy;
+    EXPECT_EQ(d.read("x.md"), before) << "the record itself is untouched";
+}
+
 TEST(Cli, RequiredFieldsReportedUntilFilled)
 {
     TempDir d;
@@ -208,11 +237,11 @@ TEST(Cli, EditAppendsAndRefusesIdChanges)
     EXPECT_NE(d.read("x.md").find("reviewed_by: 王磊"), std::string::npos) << d.read("x.md");
     // Text that another YAML reader would take for a bool, a number or a date is quoted
     // in a text field, so every reader gets the words typed.
-    ASSERT_EQ(runKb({"edit", "x", "--set", "title=no", "--set", "project=2024-01", "--set",
-                     "team=1.10"},
-                    d.path())
-                  .exitCode,
-              0);
+    ASSERT_EQ(
+        runKb({"edit", "x", "--set", "title=no", "--set", "project=2024-01", "--set", "team=1.10"},
+              d.path())
+            .exitCode,
+        0);
     const std::string quoted = d.read("x.md");
     for (const char *line : {"title: \"no\" # keep", "project: \"2024-01\"", "team: \"1.10\""})
         EXPECT_NE(quoted.find(line), std::string::npos) << line << "\n" << quoted;

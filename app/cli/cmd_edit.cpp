@@ -10,11 +10,33 @@
 #include "services/output.h"
 #include "services/session.h"
 
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <unistd.h>
 
 namespace kb {
 namespace {
+
+// Ctrl-C (or a closed terminal) while editing: the copy holds the user's work, so say
+// where it is rather than leave an unnamed file in /tmp. Fixed buffer: a signal handler.
+char interruptedMessage[4200];
+
+void onInterrupt(int)
+{
+    ssize_t ignored = ::write(2, interruptedMessage, std::strlen(interruptedMessage));
+    (void)ignored;
+    ::_exit(130);
+}
+
+void sayWhereTheCopyIsOnInterrupt(const std::string &tmp)
+{
+    const std::string text = "\nkb edit: interrupted; your copy is kept at " + tmp + "\n";
+    std::snprintf(interruptedMessage, sizeof interruptedMessage, "%s", text.c_str());
+    for (int sig : {SIGINT, SIGTERM, SIGHUP})
+        std::signal(sig, onInterrupt);
+}
 
 int editInEditor(Session &s, const Record &r)
 {
@@ -28,6 +50,7 @@ int editInEditor(Session &s, const Record &r)
     std::string error;
     if (!writeFileAtomically(tmp, r.text, false, &error))
         return environmentError(error);
+    sayWhereTheCopyIsOnInterrupt(tmp);
     for (;;) {
         if (!runEditor(tmp, &error)) {
             printErr("kb edit: " + error + "; your copy is kept at " + tmp + "\n");
