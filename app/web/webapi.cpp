@@ -307,21 +307,10 @@ private:
     std::unique_ptr<search::Searcher> searcher_;
 };
 
-WebApi::WebApi(Session &session) : s_(session)
+// Built once here: searches on other threads only read them afterwards.
+WebApi::WebApi(Session &session) : s_(session), clearance_(s_.indexSchema())
 {
-    // Built once here: searches on other threads only read them afterwards.
-    const search::IndexSchema &schema = s_.indexSchema();
     s_.lexicon();
-    // Who may read what is declared by the plugins ("Clearance" on a field) and enforced
-    // here, for every type alike.
-    for (const search::IndexedField &f : schema.fields()) {
-        if (f.spec.clearance.empty())
-            continue;
-        clearanceFields_.emplace_back(f.name, f.spec.clearance);
-        if (!f.prefix.empty())
-            for (const std::string &value : f.spec.clearance)
-                restrictedTerms_.push_back(search::booleanTerm(f.prefix, value));
-    }
 }
 
 WebApi::~WebApi() = default;
@@ -334,19 +323,7 @@ void WebApi::refreshStore()
 
 bool WebApi::isRestricted(const Record &r) const
 {
-    // As the index reads it: any item, in any case ("Restricted", [restricted]).
-    for (const auto &[name, values] : clearanceFields_) {
-        const FieldValue *v = r.field(name);
-        if (!v)
-            continue;
-        for (std::string item : v->asList()) {
-            std::transform(item.begin(), item.end(), item.begin(),
-                           [](unsigned char c) { return char(std::tolower(c)); });
-            if (std::find(values.begin(), values.end(), item) != values.end())
-                return true;
-        }
-    }
-    return false;
+    return clearance_.restricts(r);
 }
 
 bool WebApi::hidden(const Access &a, const Record &r) const
@@ -441,11 +418,7 @@ std::vector<std::string> WebApi::hiddenTerms(const Access &a) const
 {
     if (a.restricted)
         return {};
-    // Fail closed: a file kb could not read may say it is restricted in the part that
-    // did not parse; only cleared readers find it.
-    std::vector<std::string> terms{search::kBrokenTerm};
-    terms.insert(terms.end(), restrictedTerms_.begin(), restrictedTerms_.end());
-    return terms;
+    return clearance_.hiddenTerms();
 }
 
 namespace {

@@ -2,6 +2,8 @@
 
 #include "web/apiresponse.h"
 
+#include "services/readclearance.h"
+
 #include <atomic>
 #include <functional>
 #include <list>
@@ -79,10 +81,7 @@ private:
     std::atomic<bool> stale_{false};
     std::mutex poolMutex_;
     std::vector<std::unique_ptr<search::Searcher>> idle_;
-    // The fields whose values restrict readers (a manifest's "Clearance"), lowercase, and
-    // the index terms of those values.
-    std::vector<std::pair<std::string, std::vector<std::string>>> clearanceFields_;
-    std::vector<std::string> restrictedTerms_;
+    ReadClearance clearance_;
     std::vector<std::string> restrictedIds_; // under mutex_, as of restrictedIdsVersion_
     std::string restrictedIdsVersion_;
 
