@@ -54,7 +54,8 @@ struct ViewParam {
 
 // A page a plugin contributes to `kb serve`, drawn by the host from its verb's output:
 //   markdown  the verb prints Markdown (a brief, a battlecard)
-//   journey   the verb prints JSON stations [{touchpoint, zh, en, counts:[...]}]
+//   journey   the verb prints JSON stations [{touchpoint, query, zh, en, counts:[{key, zh, en,
+//             count, query}]}]: each station and count links to its query
 //   board     the verb prints JSON {field, columns, cards}; `move` is the verb that moves a
 //             card: MOVE ID NEW_VALUE --note TEXT
 struct ViewSpec {

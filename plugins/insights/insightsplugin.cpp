@@ -103,6 +103,7 @@ int InsightsPlugin::touchpointReport(const QStringList &args, Kb::Host &host)
                                             {"query", "type:improvement" + where +
                                                           " -status:closed -status:rejected"}}};
         rows.append(QJsonObject{{"touchpoint", tp},
+                                {"query", "touchpoint:" + tp}, // what the station links to
                                 {"zh", zh},
                                 {"en", en},
                                 {"lessons", l},

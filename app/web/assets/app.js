@@ -728,7 +728,7 @@ function renderJourney(body, stations) {
         h('span', {class: 'num'}, c.count), h('span', {class: 'fill'})))));
     road.append(h('li', {class: 'station'},
       h('div', {class: 'stop'}, String(i + 1)),
-      link('/search?' + new URLSearchParams({q: 'touchpoint:' + s.touchpoint}), h('span', {class: 'stname'}, L(s, s.touchpoint))),
+      link('/search?' + new URLSearchParams({q: s.query}), h('span', {class: 'stname'}, L(s, s.touchpoint))),
       bars));
   });
   const legend = h('div', {class: 'legend'}, ...((stations[0] && stations[0].counts) || []).map((c, k) =>
@@ -752,7 +752,7 @@ async function renderBoard(body, view, params) {
   const label = v => { const c = b.columns.find(x => x.value === v); return c ? L(c, v) : v; };
   const board = h('div', {class: 'board', id: 'board'});
   for (const col of b.columns) {
-    const cards = b.cards.filter(c => c.status === col.value);
+    const cards = b.cards.filter(c => c[b.field] === col.value); // the field the board sorts by
     const list = h('div', {class: 'cards'});
     for (const c of cards) {
       const move = h('select', {'aria-label': t('move'), class: 'move-to'},
