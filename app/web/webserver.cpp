@@ -408,9 +408,11 @@ struct WebServer::Impl {
         for (const std::string &m : modules)
             std::fprintf(stderr, "kb serve: plugin module %s changed; restarting to run it\n",
                          m.c_str());
-        restartRequested = true;
         {
             std::lock_guard lock(stopMutex);
+            if (stopRequested)
+                return; // stopping anyway: a stop is not turned into a restart
+            restartRequested = true;
             stopRequested = true;
         }
         stopWake.notify_all();
@@ -815,20 +817,39 @@ bool WebServer::run(std::string *error)
     }
     d_->listenFd = -1; // the daemon closes it when it stops
     d_->reloader = std::thread([this] { d_->reloadLoop(); });
-    {
-        std::unique_lock lock(d_->stopMutex);
-        d_->stopWake.wait(lock, [this] { return d_->stopRequested; });
-    }
-    if (d_->restartRequested) {
+    for (;;) {
+        {
+            std::unique_lock lock(d_->stopMutex);
+            d_->stopWake.wait(lock, [this] { return d_->stopRequested; });
+        }
+        if (!d_->restartRequested)
+            break;
         // Stop accepting, let the requests in flight finish (a few seconds at most), and
         // keep the listening socket for the next process: clients never see it closed.
         d_->restartFd = MHD_quiesce_daemon(d_->daemon);
+        if (d_->restartFd >= 0)
+            break;
+        std::fprintf(stderr, "kb serve: cannot keep the listening socket for a restart; the "
+                             "server keeps running the plugin code it loaded\n");
+        std::lock_guard lock(d_->stopMutex);
+        d_->restartRequested = false;
+        d_->stopRequested = false;
+    }
+    if (d_->restartRequested) {
         for (int i = 0; i < 60; ++i) {
             const MHD_DaemonInfo *info =
                 MHD_get_daemon_info(d_->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
             if (!info || info->num_connections == 0)
                 break;
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
+    {
+        // A Ctrl-C or SIGTERM during the drain means stop after all.
+        std::lock_guard lock(d_->stopMutex);
+        if (d_->restartFd >= 0 && !d_->restartRequested) {
+            ::close(d_->restartFd);
+            d_->restartFd = -1;
         }
     }
     MHD_stop_daemon(d_->daemon);
@@ -840,7 +861,7 @@ bool WebServer::run(std::string *error)
 
 int WebServer::restartSocket() const
 {
-    return d_->restartRequested ? d_->restartFd : -1;
+    return d_->restartFd;
 }
 
 void WebServer::stop()
@@ -848,6 +869,7 @@ void WebServer::stop()
     {
         std::lock_guard lock(d_->stopMutex);
         d_->stopRequested = true;
+        d_->restartRequested = false; // Ctrl-C or SIGTERM means stop, even mid-restart
     }
     d_->stopWake.notify_all();
 }
