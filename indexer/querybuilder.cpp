@@ -52,6 +52,18 @@ std::uint32_t closingQuote(std::uint32_t open)
     }
 }
 
+// Each code point of a run as its own UTF-8 string, as the dictionary looks words up.
+std::vector<std::string> utf8Chars(const std::vector<std::uint32_t> &run)
+{
+    std::vector<std::string> chars;
+    for (std::uint32_t cp : run) {
+        std::string c;
+        appendUtf8(c, cp);
+        chars.push_back(std::move(c));
+    }
+    return chars;
+}
+
 class Lexer {
 public:
     Lexer(std::string_view q, const QueryBuilder &builder, const IndexSchema &schema)
@@ -605,12 +617,7 @@ private:
         const Dictionary *dict = lexicon_.dictionary();
         if (!dict || run.size() < 2)
             return std::nullopt;
-        std::vector<std::string> chars;
-        for (std::uint32_t cp : run) {
-            std::string c;
-            appendUtf8(c, cp);
-            chars.push_back(std::move(c));
-        }
+        const std::vector<std::string> chars = utf8Chars(run);
         std::vector<Q> words;
         for (std::size_t i = 0; i < chars.size();) {
             const std::size_t n = dict->longestWordAt(chars, i);
@@ -657,12 +664,7 @@ private:
         const Dictionary *dict = lexicon_.dictionary();
         if (!dict)
             return std::nullopt;
-        std::vector<std::string> chars;
-        for (std::uint32_t cp : run) {
-            std::string c;
-            appendUtf8(c, cp);
-            chars.push_back(std::move(c));
-        }
+        const std::vector<std::string> chars = utf8Chars(run);
         std::vector<Q> words;
         for (std::size_t i = 0; i < chars.size();) {
             const std::size_t n = dict->longestWordAt(chars, i);

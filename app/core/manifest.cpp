@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 
 #include "core/fieldvalue.h"
 #include "core/jsonfields.h"
@@ -56,6 +57,25 @@ std::string itemPath(const char *list, qsizetype i, const std::string &name = {}
 {
     std::string p = std::string(list) + "[" + std::to_string(i) + "]";
     return name.empty() ? p : p + " (" + name + ")";
+}
+
+// Each entry of the array `key` of `parent` as a strict object, named by its "Name" when it
+// has one ("Fields[2] (mood)"); an entry that is not an object is a problem of its own.
+void forEachEntry(JsonFields &parent, const char *key, std::vector<std::string> *problems,
+                  const std::function<void(JsonFields &, const std::string &name)> &read)
+{
+    const QJsonArray entries = parent.list(key);
+    for (qsizetype i = 0; i < entries.size(); ++i) {
+        if (!entries[i].isObject()) {
+            parent.problem(itemPath(key, i),
+                           "must be an object, found " + JsonFields::describe(entries[i]));
+            continue;
+        }
+        const QJsonObject object = entries[i].toObject();
+        const std::string name = object.value(QLatin1String("Name")).toString().toStdString();
+        JsonFields o(object, parent.pathOf(itemPath(key, i, name)), problems);
+        read(o, name);
+    }
 }
 
 void parseDefault(JsonFields &o, FieldSpec *f)
@@ -178,17 +198,9 @@ void parseField(JsonFields &o, FieldSpec *f, std::vector<std::string> *problems)
 
 void parseFields(JsonFields &m, TypeSchema *s, std::vector<std::string> *problems)
 {
-    const QJsonArray fields = m.list("Fields");
-    for (qsizetype i = 0; i < fields.size(); ++i) {
-        if (!fields[i].isObject()) {
-            problems->push_back(itemPath("Fields", i) + ": must be an object, found " +
-                                JsonFields::describe(fields[i]));
-            continue;
-        }
-        const QJsonObject object = fields[i].toObject();
+    forEachEntry(m, "Fields", problems, [&](JsonFields &o, const std::string &name) {
         FieldSpec f;
-        f.name = object.value(QLatin1String("Name")).toString().toStdString();
-        JsonFields o(object, itemPath("Fields", i, f.name), problems);
+        f.name = name;
         o.text("Name");
         if (f.name.empty() || !isValidId(f.name))
             o.problem("Name", "every field needs a lowercase \"Name\" (letters, digits, - or _)");
@@ -203,66 +215,37 @@ void parseFields(JsonFields &m, TypeSchema *s, std::vector<std::string> *problem
                                         earlier.name + "'");
         o.reportUnknownKeys();
         s->fields.push_back(std::move(f));
-    }
+    });
 }
 
 void parseVerbs(JsonFields &m, TypeSchema *s, std::vector<std::string> *problems)
 {
-    const QJsonArray verbs = m.list("Verbs");
-    for (qsizetype i = 0; i < verbs.size(); ++i) {
-        if (!verbs[i].isObject()) {
-            problems->push_back(itemPath("Verbs", i) + ": must be an object, found " +
-                                JsonFields::describe(verbs[i]));
-            continue;
-        }
-        const QJsonObject object = verbs[i].toObject();
-        JsonFields o(
-            object,
-            itemPath("Verbs", i, object.value(QLatin1String("Name")).toString().toStdString()),
-            problems);
+    forEachEntry(m, "Verbs", problems, [&](JsonFields &o, const std::string &) {
         VerbSpec verb{o.text("Name"), o.text("Args"), o.text("Description"),
                       o.flag("Global", false)};
         if (verb.name.empty())
             o.problem("Name", "every verb needs a \"Name\"");
         o.reportUnknownKeys();
         s->verbs.push_back(std::move(verb));
-    }
+    });
 }
 
 void parseParams(JsonFields &view, ViewSpec *spec, std::vector<std::string> *problems)
 {
-    const QJsonArray params = view.list("Params");
-    for (qsizetype i = 0; i < params.size(); ++i) {
-        if (!params[i].isObject()) {
-            view.problem(itemPath("Params", i),
-                         "must be an object, found " + JsonFields::describe(params[i]));
-            continue;
-        }
-        JsonFields po(params[i].toObject(), view.pathOf(itemPath("Params", i)), problems);
+    forEachEntry(view, "Params", problems, [&](JsonFields &po, const std::string &) {
         ViewParam param;
         param.flag = po.text("Flag");
         param.vocabulary = po.text("Vocabulary");
         label(po, problems, &param.labelZh, &param.labelEn);
         po.reportUnknownKeys();
         spec->params.push_back(std::move(param));
-    }
+    });
 }
 
 // "Views": pages a plugin adds to the web app, each drawn from one of its verbs.
 void parseViews(JsonFields &m, TypeSchema *s, std::vector<std::string> *problems)
 {
-    const QJsonArray views = m.list("Views");
-    for (qsizetype i = 0; i < views.size(); ++i) {
-        if (!views[i].isObject()) {
-            problems->push_back(itemPath("Views", i) + ": must be an object, found " +
-                                JsonFields::describe(views[i]));
-            continue;
-        }
-        const QJsonObject object = views[i].toObject();
-        JsonFields o(
-            object,
-            itemPath("Views", i, object.value(QLatin1String("Name")).toString().toStdString()),
-            problems);
+    forEachEntry(m, "Views", problems, [&](JsonFields &o, const std::string &) {
         ViewSpec view;
         view.name = o.text("Name");
         view.kind = o.text("Kind");
@@ -286,7 +269,7 @@ void parseViews(JsonFields &m, TypeSchema *s, std::vector<std::string> *problems
         if (view.kind == "board" && view.move.empty())
             o.problem("Move", "a board view needs the verb that moves a card");
         s->views.push_back(std::move(view));
-    }
+    });
 }
 
 void parseRecordType(JsonFields &m, TypeSchema *s, std::vector<std::string> *problems)
