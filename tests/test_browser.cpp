@@ -78,6 +78,14 @@ protected:
     Browser browser;
 };
 
+// Run alone before the others (tests/CMakeLists.txt): the cold first start of Chromium.
+TEST(BrowserWarmup, ChromiumStarts)
+{
+    Browser browser(240);
+    browser.open("data:text/html,<p id=x>ok</p>");
+    EXPECT_EQ(browser.text("#x"), "ok");
+}
+
 TEST_F(BrowserTest, ChineseSearchShowsTheExpectedRecordFirst)
 {
     browser.open(server->url() + "/");

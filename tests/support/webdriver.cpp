@@ -49,7 +49,7 @@ std::string tailOf(const std::string &path)
     return text;
 }
 
-Browser::Browser()
+Browser::Browser(int startSeconds)
 {
     port_ = freePort();
     const std::string log = artifactPath("chromedriver-" + std::to_string(port_) + ".log");
@@ -94,7 +94,7 @@ Browser::Browser()
                                                                   QJsonObject{{"binary", chromium},
                                                                               {"args", args}}}}}}}};
     try {
-        const QJsonValue v = call("POST", "/session", json(caps), 20);
+        const QJsonValue v = call("POST", "/session", json(caps), startSeconds);
         session_ = v.toObject().value("sessionId").toString().toStdString();
     } catch (const std::exception &e) {
         fail(std::string("Chromium did not start: ") + e.what());

@@ -12,7 +12,9 @@ namespace kbtest {
 // chromedriver: the browser tests click and type as a user would.
 class Browser {
 public:
-    Browser(); // starts chromedriver and a browser session; throws when it cannot
+    // Starts chromedriver and a browser session; throws when the browser has not answered
+    // within startSeconds (a cold first start on a loaded machine takes longest).
+    explicit Browser(int startSeconds = 60);
     ~Browser();
     Browser(const Browser &) = delete;
     Browser &operator=(const Browser &) = delete;
