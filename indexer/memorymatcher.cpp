@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <memory>
 #include <string>
 
@@ -50,24 +49,6 @@ struct Matches {
     }
 };
 
-// A leaf's description is "Query(TERM)" or "Query(TERM@POS)" when its wqf is 1, which
-// is all ImpactWeight's weight depends on; Xapian 1.4 has no accessor for it.
-bool plainTerm(const Xapian::Query &leaf, const std::string &term)
-{
-    const std::string d = leaf.get_description();
-    const std::string head = "Query(" + term;
-    if (d.size() < head.size() + 1 || d.compare(0, head.size(), head) != 0 || d.back() != ')')
-        return false;
-    if (d.size() == head.size() + 1)
-        return true;
-    if (d[head.size()] != '@' || d.size() == head.size() + 2)
-        return false;
-    for (std::size_t i = head.size() + 1; i + 1 < d.size(); ++i)
-        if (!std::isdigit(static_cast<unsigned char>(d[i])))
-            return false;
-    return true;
-}
-
 // The first position in docids[from..] holding at least `docid`: galloping, since a
 // short list intersected with a long one skips most of it.
 std::size_t seek(const Matches &m, std::size_t from, std::uint32_t docid)
@@ -102,7 +83,7 @@ bool evaluable(const Xapian::Query &q)
     switch (q.get_type()) {
     case Xapian::Query::LEAF_TERM: {
         const std::string term = *q.get_terms_begin();
-        return !term.empty() && plainTerm(q, term);
+        return !term.empty();
     }
     case Xapian::Query::LEAF_MATCH_NOTHING:
         return true;
@@ -219,7 +200,7 @@ private:
     std::optional<Matches> leaf(const Xapian::Query &q, bool weighted)
     {
         const std::string term = *q.get_terms_begin();
-        if (term.empty() || !plainTerm(q, term))
+        if (term.empty())
             return std::nullopt;
         Matches m;
         m.term = cache_.get(db_, term);

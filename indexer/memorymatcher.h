@@ -33,7 +33,9 @@ public:
         std::vector<std::uint32_t> docids; // every match, ascending
     };
 
-    // nullopt when the query holds a part this does not evaluate.
+    // nullopt when the query holds a part this does not evaluate. Every term leaf must
+    // have wqf 1 (ParsedQuery::unitWqf): the weights assume it and Xapian 1.4 cannot
+    // tell a leaf's wqf.
     static std::optional<Result> run(const Xapian::Query &query, const Xapian::Database &db,
                                      PostingCache &cache, std::size_t first, std::size_t count);
     // How many searches this process ranked here rather than through Xapian: what the

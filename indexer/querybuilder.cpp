@@ -5,6 +5,8 @@
 #include "indexer/dictionary.h"
 #include "indexer/indexschema.h"
 #include "indexer/lexicon.h"
+#include "indexer/querylexer.h"
+#include "indexer/queryparser.h"
 #include "indexer/suggest.h"
 #include "indexer/termwriter.h"
 #include "indexer/textanalysis.h"
@@ -21,37 +23,6 @@ namespace kb::search {
 
 namespace {
 
-// ---- Lexer -----------------------------------------------------------------------
-
-struct Lexeme {
-    enum Kind { Word, Phrase, Field, LParen, RParen, And, Or, Not, End } kind = End;
-    std::string text;  // word, phrase text, or field value
-    std::string field; // canonical field name for Field
-    bool negated = false;
-    int column = 1;
-};
-
-bool isSpace(std::uint32_t cp)
-{
-    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x3000;
-}
-
-std::uint32_t closingQuote(std::uint32_t open)
-{
-    switch (open) {
-    case '"':
-        return '"';
-    case 0x201C: // “
-        return 0x201D;
-    case 0x300C: // 「
-        return 0x300D;
-    case 0x300E: // 『
-        return 0x300F;
-    default:
-        return 0;
-    }
-}
-
 // Each code point of a run as its own UTF-8 string, as the dictionary looks words up.
 std::vector<std::string> utf8Chars(const std::vector<std::uint32_t> &run)
 {
@@ -63,328 +34,6 @@ std::vector<std::string> utf8Chars(const std::vector<std::uint32_t> &run)
     }
     return chars;
 }
-
-class Lexer {
-public:
-    Lexer(std::string_view q, const QueryBuilder &builder, const IndexSchema &schema)
-        : q_(q), builder_(builder), schema_(schema)
-    {
-    }
-
-    std::vector<Lexeme> run()
-    {
-        std::vector<Lexeme> out;
-        while (pos_ < q_.size()) {
-            const std::size_t start = pos_;
-            const int column = column_;
-            const std::uint32_t cp = next();
-            if (isSpace(cp))
-                continue;
-            if (cp == '(' || cp == 0xFF08) {
-                out.push_back({Lexeme::LParen, {}, {}, false, column});
-                continue;
-            }
-            if (cp == ')' || cp == 0xFF09) {
-                out.push_back({Lexeme::RParen, {}, {}, false, column});
-                continue;
-            }
-            if (closingQuote(cp)) {
-                out.push_back({Lexeme::Phrase, readQuoted(cp, column), {}, false, column});
-                continue;
-            }
-            // -"phrase" excludes the phrase, +"phrase" requires it, as for words.
-            if ((cp == '-' || cp == '+') && pos_ < q_.size() && closingQuote(peek())) {
-                const int qc = column_;
-                const std::uint32_t open = next();
-                out.push_back({Lexeme::Phrase, readQuoted(open, qc), {}, cp == '-', column});
-                continue;
-            }
-            pos_ = start;
-            column_ = column;
-            out.push_back(readChunk());
-        }
-        out.push_back({Lexeme::End, {}, {}, false, column_});
-        return out;
-    }
-
-private:
-    std::uint32_t next()
-    {
-        ++column_;
-        return decodeUtf8(q_, pos_);
-    }
-    std::uint32_t peek() const
-    {
-        std::size_t p = pos_;
-        return p < q_.size() ? decodeUtf8(q_, p) : 0;
-    }
-
-    std::string readQuoted(std::uint32_t open, int column)
-    {
-        const std::uint32_t close = closingQuote(open);
-        std::string text;
-        while (pos_ < q_.size()) {
-            const std::uint32_t cp = next();
-            if (cp == close || (open == 0x201C && cp == '"'))
-                return text;
-            appendUtf8(text, cp);
-        }
-        std::string fixed(q_);
-        appendUtf8(fixed, close);
-        throw QueryError("unclosed quote: the phrase starting at column " + std::to_string(column) +
-                             " has no closing quote",
-                         "add the closing quote: " + fixed);
-    }
-
-    Lexeme readChunk()
-    {
-        Lexeme lx;
-        lx.column = column_;
-        std::string chunk;
-        std::size_t colonAt = std::string::npos;
-        while (pos_ < q_.size()) {
-            const std::uint32_t cp = peek();
-            if (isSpace(cp) || cp == '(' || cp == ')' || cp == 0xFF08 || cp == 0xFF09 ||
-                (closingQuote(cp) && colonAt == std::string::npos))
-                break;
-            if (closingQuote(cp)) // field:"quoted value"
-                break;
-            next();
-            if ((cp == ':' || cp == 0xFF1A) && colonAt == std::string::npos) {
-                colonAt = chunk.size();
-                chunk += ':';
-                continue;
-            }
-            appendUtf8(chunk, cp);
-        }
-        if (chunk == "AND" || chunk == "&&")
-            return {Lexeme::And, chunk, {}, false, lx.column};
-        if (chunk == "OR" || chunk == "||")
-            return {Lexeme::Or, chunk, {}, false, lx.column};
-        if (chunk == "NOT")
-            return {Lexeme::Not, chunk, {}, false, lx.column};
-        if (chunk.size() > 1 && (chunk[0] == '-' || chunk[0] == '+')) {
-            lx.negated = chunk[0] == '-';
-            chunk.erase(0, 1);
-            if (colonAt != std::string::npos)
-                --colonAt;
-        }
-        if (colonAt != std::string::npos && colonAt > 0) {
-            const std::string name = chunk.substr(0, colonAt);
-            std::string value = chunk.substr(colonAt + 1);
-            if (std::string canonical = fieldFor(name); !canonical.empty()) {
-                if (value.empty() && pos_ < q_.size() && closingQuote(peek())) {
-                    const int qc = column_;
-                    value = readQuoted(next(), qc);
-                }
-                if (value.empty())
-                    throw QueryError("'" + name + ":' at column " + std::to_string(lx.column) +
-                                         " needs a value",
-                                     "for example " + canonical + ":" + exampleValue(canonical));
-                lx.kind = Lexeme::Field;
-                lx.field = canonical;
-                lx.text = value;
-                return lx;
-            }
-            // Looks like a misspelt field name: say so rather than search for it.
-            const bool fieldLike = std::all_of(name.begin(), name.end(), [](char c) {
-                return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-            });
-            if (fieldLike && name.size() >= 2)
-                if (std::string near = closestMatch(name, builder_.fieldNames()); !near.empty())
-                    throw QueryError("unknown field '" + name + "' at column " +
-                                         std::to_string(lx.column),
-                                     "did you mean " + near + ":" + value + " ?");
-        }
-        lx.kind = Lexeme::Word;
-        lx.text = chunk;
-        return lx;
-    }
-
-    std::string fieldFor(const std::string &name) const
-    {
-        const std::string folded = foldText(name);
-        if (folded == "tag")
-            return "tags";
-        for (const IndexedField &f : schema_.fields())
-            if (f.name == folded || foldText(f.spec.labelEn) == folded ||
-                (!f.spec.labelZh.empty() && foldText(f.spec.labelZh) == folded))
-                return f.name;
-        if (folded == "year")
-            return "year";
-        return {};
-    }
-
-    std::string exampleValue(const std::string &field) const
-    {
-        const IndexedField *f = schema_.field(field);
-        if (!f)
-            return "2024";
-        if (f->spec.isDateLike())
-            return "2024-01..2024-06";
-        if (!f->spec.values.empty())
-            return f->spec.values.front();
-        if (!f->spec.vocabulary.empty())
-            if (const auto *terms = schema_.vocab().get(f->spec.vocabulary);
-                terms && !terms->empty())
-                return terms->front().id;
-        return "VALUE";
-    }
-
-    std::string_view q_;
-    const QueryBuilder &builder_;
-    const IndexSchema &schema_;
-    std::size_t pos_ = 0;
-    int column_ = 1;
-};
-
-// ---- Parser ----------------------------------------------------------------------
-
-struct Node {
-    enum Kind { Text, Phrase, Field, Group, And, Or, Not } kind = Text;
-    std::string text, field;
-    int group = -1; // synonym group for Group
-    bool explicitAnd = false;
-    std::vector<Node> kids;
-    int column = 1;
-};
-
-class Parser {
-public:
-    Parser(std::vector<Lexeme> lx, std::string_view query) : lx_(std::move(lx)), query_(query) {}
-
-    Node parse()
-    {
-        if (lx_.size() == 1)
-            throw QueryError("the query is empty", "type a word, e.g. 割接 or cutover");
-        Node n = parseOr();
-        if (peek().kind == Lexeme::RParen)
-            throw QueryError("unmatched ')' at column " + std::to_string(peek().column),
-                             "remove it, or add '(' where the group starts");
-        return n;
-    }
-
-private:
-    const Lexeme &peek() const { return lx_[pos_]; }
-    const Lexeme &take() { return lx_[pos_++]; }
-
-    Node parseOr()
-    {
-        Node left = parseAnd();
-        if (peek().kind != Lexeme::Or)
-            return left;
-        Node n;
-        n.kind = Node::Or;
-        n.kids.push_back(std::move(left));
-        while (peek().kind == Lexeme::Or) {
-            const Lexeme &op = take();
-            if (startsNothing(peek()))
-                throw QueryError("'OR' at column " + std::to_string(op.column) +
-                                     " needs a term after it",
-                                 "write a term on both sides, e.g. 割接 OR cutover");
-            n.kids.push_back(parseAnd());
-        }
-        return n;
-    }
-
-    static bool startsNothing(const Lexeme &l)
-    {
-        return l.kind == Lexeme::End || l.kind == Lexeme::RParen || l.kind == Lexeme::Or ||
-               l.kind == Lexeme::And;
-    }
-
-    Node parseAnd()
-    {
-        if (peek().kind == Lexeme::Or || peek().kind == Lexeme::And)
-            throw QueryError("'" + peek().text + "' at column " + std::to_string(peek().column) +
-                                 " needs a term before it",
-                             "remove it, or write a term on both sides");
-        Node n;
-        n.kind = Node::And;
-        n.kids.push_back(parseUnary());
-        while (!startsNothing(peek()) || peek().kind == Lexeme::And) {
-            if (peek().kind == Lexeme::And) {
-                const Lexeme &op = take();
-                if (startsNothing(peek()))
-                    throw QueryError("'AND' at column " + std::to_string(op.column) +
-                                         " needs a term after it",
-                                     "remove the trailing AND");
-                n.explicitAnd = true;
-            }
-            n.kids.push_back(parseUnary());
-        }
-        return n.kids.size() == 1 ? std::move(n.kids.front()) : n;
-    }
-
-    Node parseUnary()
-    {
-        if (peek().kind == Lexeme::Not) {
-            const Lexeme &op = take();
-            if (startsNothing(peek()) || peek().kind == Lexeme::Not)
-                throw QueryError("'NOT' at column " + std::to_string(op.column) +
-                                     " needs a term after it",
-                                 "e.g. 割接 NOT 回退");
-            Node n;
-            n.kind = Node::Not;
-            n.column = op.column;
-            n.kids.push_back(parseUnary());
-            return n;
-        }
-        return parsePrimary();
-    }
-
-    Node parsePrimary()
-    {
-        const Lexeme lx = take();
-        Node n;
-        n.column = lx.column;
-        switch (lx.kind) {
-        case Lexeme::LParen: {
-            if (peek().kind == Lexeme::RParen)
-                throw QueryError("empty parentheses at column " + std::to_string(lx.column),
-                                 "remove them");
-            n = parseOr();
-            if (peek().kind != Lexeme::RParen)
-                throw QueryError("the '(' at column " + std::to_string(lx.column) +
-                                     " is never closed",
-                                 "add ')': " + std::string(query_) + ")");
-            take();
-            return n;
-        }
-        case Lexeme::Word:
-            n.kind = Node::Text;
-            n.text = lx.text;
-            break;
-        case Lexeme::Phrase:
-            n.kind = Node::Phrase;
-            n.text = lx.text;
-            break;
-        case Lexeme::Field:
-            n.kind = Node::Field;
-            n.field = lx.field;
-            n.text = lx.text;
-            break;
-        case Lexeme::RParen:
-            throw QueryError("unmatched ')' at column " + std::to_string(lx.column),
-                             "remove it, or add '(' where the group starts");
-        default:
-            throw QueryError("unexpected '" + lx.text + "' at column " + std::to_string(lx.column),
-                             "remove it");
-        }
-        if (lx.negated) {
-            Node neg;
-            neg.kind = Node::Not;
-            neg.column = lx.column;
-            neg.kids.push_back(std::move(n));
-            return neg;
-        }
-        return n;
-    }
-
-    std::vector<Lexeme> lx_;
-    std::string_view query_;
-    std::size_t pos_ = 0;
-};
 
 // ---- Building Xapian queries -------------------------------------------------------
 
@@ -416,105 +65,121 @@ bool parseDatePart(const std::string &s, bool upper, std::string *key)
     const int month = std::stoi(digits.substr(4, 2)), day = std::stoi(digits.substr(6, 2));
     if (month < 1 || month > 12 || day < 1 || day > 31)
         return false;
-    if (s.size() == 10 && !isIsoDate(s))
-        return false; // 2024-02-30
+    if (s.size() >= 8 &&
+        !isIsoDate(digits.substr(0, 4) + "-" + digits.substr(4, 2) + "-" + digits.substr(6, 2)))
+        return false; // 2024-02-30, 2024/02/30
     *key = digits;
     return true;
 }
 
+// What building a query found out besides the query itself.
+struct QueryFacts {
+    bool hasText = false, relaxable = false, cannotMatch = false, question = false;
+    int contentPieces = 0;
+    std::vector<std::string> notes, highlight;
+};
+
+struct BuiltQuery {
+    std::optional<Xapian::Query> query;
+    QueryFacts facts;
+};
+
+// Counts what a query searches for besides stop words, so that stop words are dropped
+// only when something else remains.
+std::size_t contentWords(const QueryNode &n)
+{
+    std::size_t content = 0;
+    if (n.kind == QueryNode::Text) {
+        for (const Token &t : tokenize(n.text))
+            if (t.kind == TokenKind::Cjk || !Lexicon::isStopWord(t.text))
+                ++content;
+    } else if (n.kind == QueryNode::Phrase || n.kind == QueryNode::Group) {
+        ++content;
+    }
+    for (const QueryNode &k : n.kids)
+        content += contentWords(k);
+    return content;
+}
+
+// Builds the Xapian query of a tree in one of two forms: strict (every word must match)
+// or relaxed (any may, ranked by how many do). One Builder builds one tree once.
 class Builder {
 public:
-    Builder(const IndexSchema &schema, const Lexicon &lexicon, ParsedQuery &out)
-        : schema_(schema), lexicon_(lexicon), out_(out), stem_("english")
+    enum Form { Strict, Relaxed };
+    Builder(const IndexSchema &schema, const Lexicon &lexicon, Form form, bool dropStopWords)
+        : schema_(schema), lexicon_(lexicon), relaxed_(form == Relaxed), dropStops_(dropStopWords),
+          stem_("english")
     {
     }
 
-    // Drops stop words only when something else remains to search for.
-    void decideStopWords(const Node &root)
+    BuiltQuery build(const QueryNode &root) &&
     {
-        std::size_t content = 0;
-        countContent(root, content);
-        dropStops_ = content > 0;
+        std::optional<Q> q = node(root);
+        return {std::move(q), std::move(out_)};
     }
 
-    std::optional<Q> build(const Node &n, bool relaxed)
+private:
+    std::optional<Q> node(const QueryNode &n)
     {
         switch (n.kind) {
-        case Node::Text:
+        case QueryNode::Text:
             out_.hasText = true;
-            return textQuery(n.text, relaxed);
-        case Node::Phrase:
+            return textQuery(n.text);
+        case QueryNode::Phrase:
             out_.hasText = true;
             return phraseQuery(n.text, "");
-        case Node::Group:
+        case QueryNode::Group:
             out_.hasText = true;
-            return relaxed ? relaxedGroup(n.group, n.text) : groupQuery(n.group);
-        case Node::Field:
+            return relaxed_ ? relaxedGroup(n.group, n.text) : groupQuery(n.group);
+        case QueryNode::Field:
             return fieldQuery(n.field, n.text);
-        case Node::Not: {
+        case QueryNode::Not: {
             auto inner = excluded(n.kids.front());
             if (!inner)
                 return std::nullopt;
             return Q(Q::OP_AND_NOT, Q::MatchAll, *inner);
         }
-        case Node::Or: {
+        case QueryNode::Or: {
             std::vector<Q> parts;
-            for (const Node &k : n.kids)
-                if (auto q = build(k, relaxed))
+            for (const QueryNode &k : n.kids)
+                if (auto q = node(k))
                     parts.push_back(*q);
             return combine(Q::OP_OR, parts);
         }
-        case Node::And:
-            return andQuery(n, relaxed);
+        case QueryNode::And:
+            return andQuery(n);
         }
         return std::nullopt;
     }
 
-private:
-    void countContent(const Node &n, std::size_t &content) const
+    // What a query excludes, always in its strict form: its words are not highlighted,
+    // and do not make the query a long one to be answered as a question.
+    std::optional<Q> excluded(const QueryNode &n)
     {
-        if (n.kind == Node::Text) {
-            for (const Token &t : tokenize(n.text))
-                if (t.kind == TokenKind::Cjk || !Lexicon::isStopWord(t.text))
-                    ++content;
-        } else if (n.kind == Node::Phrase || n.kind == Node::Group) {
-            ++content;
-        }
-        for (const Node &k : n.kids)
-            countContent(k, content);
+        BuiltQuery b = Builder(schema_, lexicon_, Strict, dropStops_).build(n);
+        out_.hasText = out_.hasText || b.facts.hasText;
+        out_.cannotMatch = out_.cannotMatch || b.facts.cannotMatch;
+        out_.notes.insert(out_.notes.end(), b.facts.notes.begin(), b.facts.notes.end());
+        return b.query;
     }
 
-    // What a query excludes: its words are not highlighted, and do not make the query a
-    // long one to be answered as a question.
-    std::optional<Q> excluded(const Node &n)
+    std::optional<Q> andQuery(const QueryNode &n)
     {
-        const int pieces = out_.contentPieces;
-        const bool question = out_.question;
-        const std::size_t highlighted = out_.highlight.size();
-        std::optional<Q> q = build(n, false);
-        out_.contentPieces = pieces;
-        out_.question = question;
-        out_.highlight.resize(highlighted);
-        return q;
-    }
-
-    std::optional<Q> andQuery(const Node &n, bool relaxed)
-    {
-        std::vector<Node> kids = mergeSynonymPhrases(n.kids);
+        std::vector<QueryNode> kids = mergeSynonymPhrases(n.kids);
         std::vector<Q> positive, negative;
         std::map<std::string, std::vector<Q>> filters; // same field ORs, fields AND
-        for (const Node &k : kids) {
-            if (k.kind == Node::Not) {
+        for (const QueryNode &k : kids) {
+            if (k.kind == QueryNode::Not) {
                 if (auto q = excluded(k.kids.front()))
                     negative.push_back(*q);
-            } else if (k.kind == Node::Field) {
-                if (auto q = build(k, relaxed))
+            } else if (k.kind == QueryNode::Field) {
+                if (auto q = node(k))
                     filters[k.field].push_back(*q);
-            } else if (auto q = build(k, relaxed)) {
+            } else if (auto q = node(k)) {
                 positive.push_back(*q);
             }
         }
-        const bool orWords = relaxed && !n.explicitAnd;
+        const bool orWords = relaxed_ && !n.explicitAnd;
         if (orWords && positive.size() > 1)
             out_.relaxable = true;
         std::optional<Q> result = combine(orWords ? Q::OP_OR : Q::OP_AND, positive);
@@ -530,9 +195,9 @@ private:
 
     // Consecutive plain words forming a multi-word glossary entry ("site survey") become
     // one synonym group.
-    std::vector<Node> mergeSynonymPhrases(const std::vector<Node> &kids) const
+    std::vector<QueryNode> mergeSynonymPhrases(const std::vector<QueryNode> &kids) const
     {
-        std::vector<Node> out;
+        std::vector<QueryNode> out;
         for (std::size_t i = 0; i < kids.size();) {
             int matched = 0, group = -1;
             for (int len = std::min<int>(lexicon_.maxLatinWords(), int(kids.size() - i)); len >= 2;
@@ -540,9 +205,9 @@ private:
                 std::string key;
                 bool plain = true;
                 for (int k = 0; k < len && plain; ++k) {
-                    const Node &w = kids[i + k];
+                    const QueryNode &w = kids[i + k];
                     const auto tokens = tokenize(w.text);
-                    plain = w.kind == Node::Text && tokens.size() == 1 &&
+                    plain = w.kind == QueryNode::Text && tokens.size() == 1 &&
                             tokens[0].kind == TokenKind::Word;
                     if (plain)
                         key += (k ? " " : "") + tokens[0].text;
@@ -553,8 +218,8 @@ private:
                 }
             }
             if (matched) {
-                Node g;
-                g.kind = Node::Group;
+                QueryNode g;
+                g.kind = QueryNode::Group;
                 g.group = group;
                 for (int k = 0; k < matched; ++k) // the words as typed, for relaxing
                     g.text += (k ? " " : "") + kids[i + k].text;
@@ -689,7 +354,7 @@ private:
         return z.empty() ? Q(word) : Q(z);
     }
 
-    std::optional<Q> textQuery(const std::string &text, bool relaxed)
+    std::optional<Q> textQuery(const std::string &text)
     {
         std::vector<Q> parts;
         const std::vector<Token> tokens = tokenize(text);
@@ -701,7 +366,7 @@ private:
             for (const Token &t : tokens)
                 key += (key.empty() ? "" : " ") + t.text;
             if (const int group = lexicon_.latinGroup(key); group >= 0)
-                return relaxed ? relaxedGroup(group, key) : groupQuery(group);
+                return relaxed_ ? relaxedGroup(group, key) : groupQuery(group);
         }
         for (const Token &t : tokens) {
             if (t.kind == TokenKind::Word) {
@@ -715,7 +380,7 @@ private:
                 const int group = lexicon_.latinGroup(t.text);
                 if (group >= 0) {
                     parts.push_back(groupQuery(group));
-                } else if (auto zh = relaxed ? chineseTranslations(t.text) : std::nullopt) {
+                } else if (auto zh = relaxed_ ? chineseTranslations(t.text) : std::nullopt) {
                     parts.push_back(Q(Q::OP_OR, wordQuery(t.text), *zh));
                 } else {
                     parts.push_back(wordQuery(t.text));
@@ -733,7 +398,7 @@ private:
                 if (segments.size() > 1 && s.group < 0 && s.chars.size() == 1 &&
                     Lexicon::isFunctionChar(s.chars[0]))
                     continue; // "和" between two known words
-                if (s.group >= 0 && relaxed && s.chars.size() > 2) {
+                if (s.group >= 0 && relaxed_ && s.chars.size() > 2) {
                     // A compound concept (割接演练) in a relaxed query: records with only
                     // part of it (割接) follow those with the concept, at a lower weight.
                     out_.relaxable = true;
@@ -748,7 +413,7 @@ private:
                         Q(Q::OP_OR, groupQuery(s.group), Q(Q::OP_SCALE_WEIGHT, *parts, 0.5)));
                 } else if (s.group >= 0) {
                     pieces.push_back(groupQuery(s.group));
-                } else if (relaxed && s.chars.size() > 2) {
+                } else if (relaxed_ && s.chars.size() > 2) {
                     out_.relaxable = true;
                     if (auto words =
                             kCjkWordsVariant >= 1 ? dictionaryWords(s.chars) : std::nullopt) {
@@ -761,28 +426,28 @@ private:
                         out_.highlight.push_back(cjkTerm(s.chars, i, 2));
                     }
                     pieces.push_back(*combine(Q::OP_OR, grams));
-                } else if (relaxed && kCjkWordsVariant == 2 && s.chars.size() == 1 &&
+                } else if (relaxed_ && kCjkWordsVariant == 2 && s.chars.size() == 1 &&
                            segments.size() > 1) {
                     continue; // one unknown character beside words: it matches everything
                 } else {
                     highlightCjk(s.chars);
                     Q exact = cjkExact(s.chars, "");
-                    if (auto en = relaxed ? englishTranslations(s.chars) : std::nullopt)
+                    if (auto en = relaxed_ ? englishTranslations(s.chars) : std::nullopt)
                         exact = Q(Q::OP_OR, exact, *en);
                     pieces.push_back(exact);
                 }
             }
             if (pieces.size() > 1)
                 out_.relaxable = true;
-            Q run = *combine(relaxed ? Q::OP_OR : Q::OP_AND, pieces);
+            Q run = *combine(relaxed_ ? Q::OP_OR : Q::OP_AND, pieces);
             // The run exactly as typed ranks above its parts scattered apart.
-            if (pieces.size() > 1 || relaxed)
+            if (pieces.size() > 1 || relaxed_)
                 run = Q(Q::OP_AND_MAYBE, run, cjkExact(t.chars, ""));
             parts.push_back(run);
         }
         if (parts.size() > 1)
             out_.relaxable = true;
-        return combine(relaxed ? Q::OP_OR : Q::OP_AND, parts);
+        return combine(relaxed_ ? Q::OP_OR : Q::OP_AND, parts);
     }
 
     // Words and CJK runs in order, as positional terms.
@@ -1024,55 +689,110 @@ private:
 
     const IndexSchema &schema_;
     const Lexicon &lexicon_;
-    ParsedQuery &out_;
+    QueryFacts out_;
+    const bool relaxed_;
+    const bool dropStops_;
     Xapian::Stem stem_;
-    bool dropStops_ = false;
 };
+
+// The plugin schemas' fields, as the lexer asks for them.
+class SchemaFields : public QueryFields {
+public:
+    explicit SchemaFields(const IndexSchema &schema) : schema_(schema) {}
+
+    std::string canonical(const std::string &name) const override
+    {
+        const std::string folded = foldText(name);
+        if (folded == "tag")
+            return "tags";
+        for (const IndexedField &f : schema_.fields())
+            if (f.name == folded || foldText(f.spec.labelEn) == folded ||
+                (!f.spec.labelZh.empty() && foldText(f.spec.labelZh) == folded))
+                return f.name;
+        if (folded == "year")
+            return "year";
+        return {};
+    }
+
+    std::vector<std::string> names() const override
+    {
+        std::vector<std::string> names{"year", "tag"};
+        for (const IndexedField &f : schema_.fields())
+            names.push_back(f.name);
+        return names;
+    }
+
+    std::string example(const std::string &field) const override
+    {
+        const IndexedField *f = schema_.field(field);
+        if (!f)
+            return "2024";
+        if (f->spec.isDateLike())
+            return "2024-01..2024-06";
+        if (!f->spec.values.empty())
+            return f->spec.values.front();
+        if (!f->spec.vocabulary.empty())
+            if (const auto *terms = schema_.vocab().get(f->spec.vocabulary);
+                terms && !terms->empty())
+                return terms->front().id;
+        return "VALUE";
+    }
+
+private:
+    const IndexSchema &schema_;
+};
+
+void sortUnique(std::vector<std::string> &v)
+{
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+}
 
 } // namespace
 
 std::vector<std::string> QueryBuilder::fieldNames() const
 {
-    std::vector<std::string> names{"year", "tag"};
-    for (const IndexedField &f : schema_.fields())
-        names.push_back(f.name);
-    return names;
+    return SchemaFields(schema_).names();
 }
 
 ParsedQuery QueryBuilder::parse(std::string_view query) const
 {
     if (query.size() > 4096)
         throw QueryError("the query is longer than 4096 bytes", "shorten it");
-    ParsedQuery out;
-    Lexer lexer(query, *this, schema_);
-    std::vector<Lexeme> lexemes = lexer.run();
-    const auto filters = std::count_if(lexemes.begin(), lexemes.end(),
-                                       [](const Lexeme &l) { return l.kind == Lexeme::Field; });
-    Node root = Parser(std::move(lexemes), query).parse();
-    Builder builder(schema_, lexicon_, out);
-    builder.decideStopWords(root);
-    std::optional<Q> strict = builder.build(root, false);
-    out.relaxable = false; // recomputed while building the relaxed form
-    const int pieces = out.contentPieces;
-    std::optional<Q> relaxed = builder.build(root, true);
-    if (!strict)
+    std::vector<QueryLexeme> lexemes = lexQuery(query, SchemaFields(schema_));
+    const auto filters = std::count_if(lexemes.begin(), lexemes.end(), [](const QueryLexeme &l) {
+        return l.kind == QueryLexeme::Field;
+    });
+    const QueryNode root = parseQuery(std::move(lexemes), query);
+    const bool dropStops = contentWords(root) > 0;
+    BuiltQuery strict = Builder(schema_, lexicon_, Builder::Strict, dropStops).build(root);
+    BuiltQuery relaxed = Builder(schema_, lexicon_, Builder::Relaxed, dropStops).build(root);
+    if (!strict.query)
         throw QueryError("the query has nothing to search for", "type a word, e.g. 割接");
     // Past this a query is a load, not a question (500 words took 1.4 s on 100k records);
     // web search engines stop at 32 words.
     constexpr long kMaxPieces = 100;
+    const int pieces = strict.facts.contentPieces;
     if (pieces + filters > kMaxPieces)
         throw QueryError("the query has " + std::to_string(pieces + filters) +
                              " words and filters; kb takes at most " + std::to_string(kMaxPieces),
                          "keep the words that matter");
+    ParsedQuery out;
+    out.strict = *strict.query;
+    out.relaxed = relaxed.query ? *relaxed.query : *strict.query;
+    out.hasText = strict.facts.hasText;
+    out.relaxable = relaxed.facts.relaxable;
+    out.cannotMatch = strict.facts.cannotMatch || relaxed.facts.cannotMatch;
     out.contentPieces = pieces;
-    out.question = out.question || pieces >= 4;
-    out.strict = *strict;
-    out.relaxed = relaxed ? *relaxed : *strict;
-    std::sort(out.notes.begin(), out.notes.end());
-    out.notes.erase(std::unique(out.notes.begin(), out.notes.end()), out.notes.end());
-    std::sort(out.highlight.begin(), out.highlight.end());
-    out.highlight.erase(std::unique(out.highlight.begin(), out.highlight.end()),
-                        out.highlight.end());
+    out.question = strict.facts.question || relaxed.facts.question || pieces >= 4;
+    out.notes = std::move(strict.facts.notes);
+    out.notes.insert(out.notes.end(), relaxed.facts.notes.begin(), relaxed.facts.notes.end());
+    sortUnique(out.notes);
+    out.highlight = std::move(strict.facts.highlight);
+    out.highlight.insert(out.highlight.end(), relaxed.facts.highlight.begin(),
+                         relaxed.facts.highlight.end());
+    sortUnique(out.highlight);
+    out.unitWqf = true;
     return out;
 }
 

@@ -21,6 +21,9 @@ struct ParsedQuery {
     bool hasText = false;     // free text or phrases, not only filters
     bool relaxable = false;   // relaxed differs from strict
     bool cannotMatch = false; // a filter value names nothing that exists
+    // Every term leaf has wqf 1 (QueryBuilder makes no other): the in-memory ranking,
+    // whose weights assume it, may rank this query. Queries made elsewhere leave it false.
+    bool unitWqf = false;
     // A question or a long description rather than keywords: question words were
     // dropped, or it has four or more content words. Ranked by how well records match
     // all of it, not by whether they hold every word.

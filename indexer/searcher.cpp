@@ -452,7 +452,8 @@ struct Searcher::Impl {
             const Xapian::doccount limit = Xapian::doccount(std::max(0, options.limit));
             const bool byRelevance = (options.sort == "relevance" || options.sort.empty()) &&
                                      (parsed ? parsed->hasText : true);
-            if (postingsInMemory && byRelevance && (!options.facets || facetColumn))
+            if (postingsInMemory && parsed && parsed->unitWqf && byRelevance &&
+                (!options.facets || facetColumn))
                 if (auto found = MemoryMatcher::run(query, database, *postingCache(database),
                                                     offset, limit)) {
                     int rank = options.offset;
