@@ -1,0 +1,15 @@
+#pragma once
+
+#include <QString>
+
+#include <string>
+
+namespace kb::web {
+
+// Standard strings inside, QString at the Qt boundary (JSON): one short spelling.
+inline QString q(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+} // namespace kb::web

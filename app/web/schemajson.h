@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <string>
+#include <vector>
+
+namespace kb {
+class Session;
+struct FieldSpec;
+struct Finding;
+
+namespace web {
+
+// {"zh": ..., "en": ...}; English falls back to the Chinese.
+QJsonObject label(const std::string &zh, const std::string &en);
+// A field as the web form builds its input: type, labels, values, vocabulary, help.
+QJsonObject fieldSpecJson(const FieldSpec &f);
+QJsonArray findingsJson(const std::vector<Finding> &findings);
+// GET /api/schema: the record types, common fields, vocabularies, views, facets and
+// sorts of the loaded plugins. Under the session's lock.
+QJsonObject schemaJson(Session &session);
+
+} // namespace web
+} // namespace kb
