@@ -193,7 +193,7 @@ TEST_F(BrowserTest, MoveAnImprovementToTheNextStatusOnTheBoard)
     const std::string card = ".card[data-id='" + improvementId + "']";
     ASSERT_TRUE(browser.waitFor("document.querySelector(" + js(card) + ")"));
     EXPECT_EQ(
-        browser.eval("document.querySelector(" + js(card) + ").closest('.column').dataset.status")
+        browser.eval("document.querySelector(" + js(card) + ").closest('.column').dataset.column")
             .toString(),
         "proposed");
     browser.click(card + " .move-to option[value='accepted']");
@@ -201,7 +201,7 @@ TEST_F(BrowserTest, MoveAnImprovementToTheNextStatusOnTheBoard)
     browser.click(card + " .move-go");
     ASSERT_TRUE(browser.waitFor(
         "(document.querySelector(" + js(card) +
-        ") || {closest: () => ({dataset: {}})}).closest('.column').dataset.status === 'accepted'"));
+        ") || {closest: () => ({dataset: {}})}).closest('.column').dataset.column === 'accepted'"));
     browser.screenshot(artifactPath("board-moved.png"));
     const std::string file = dir.read("improvements/" + improvementId + ".md");
     EXPECT_NE(file.find("status: accepted"), std::string::npos);
@@ -342,7 +342,7 @@ TEST_F(BrowserTest, BeyondLoopbackATokenTypedIntoThePromptUnlocksWriting)
     browser.click(card + " .move-go");
     ASSERT_TRUE(browser.waitFor(
         "(document.querySelector(" + js(card) +
-        ") || {closest: () => ({dataset: {}})}).closest('.column').dataset.status === 'accepted'"));
+        ") || {closest: () => ({dataset: {}})}).closest('.column').dataset.column === 'accepted'"));
     browser.screenshot(artifactPath("token-unlocked-board.png"));
     EXPECT_NE(dir.read("improvements/" + improvementId + ".md").find("status: accepted"),
               std::string::npos);

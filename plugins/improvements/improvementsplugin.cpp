@@ -204,44 +204,38 @@ int ImprovementsPlugin::board(const QStringList &args, Kb::Host &host)
             return 2;
         }
     }
-    QJsonArray columns;
+    Kb::BoardView board;
+    board.field = QStringLiteral("status");
     for (const auto &s : kStatuses)
-        columns.append(QJsonObject{{"value", QString::fromUtf8(s.value)},
-                                   {"zh", QString::fromUtf8(s.zh)},
-                                   {"en", QString::fromUtf8(s.en)}});
+        board.columns.append(
+            {QString::fromUtf8(s.value), QString::fromUtf8(s.zh), QString::fromUtf8(s.en)});
     const QString today = host.today();
     auto records = host.records(QStringLiteral("improvement"));
     std::sort(records.begin(), records.end(), [](const Kb::RecordData &a, const Kb::RecordData &b) {
         return a.text(QStringLiteral("due")) < b.text(QStringLiteral("due"));
     });
-    QJsonArray cards;
-    QStringList owners;
     for (const auto &r : records) {
         const QString who = r.text(QStringLiteral("owner"));
-        if (!who.isEmpty() && !owners.contains(who))
-            owners << who;
+        if (!who.isEmpty() && !board.owners.contains(who))
+            board.owners << who;
         if (!owner.isEmpty() && who != owner)
             continue;
         QString status = r.text(QStringLiteral("status"));
         if (status.isEmpty())
             status = QStringLiteral("proposed");
-        cards.append(
-            QJsonObject{{"id", r.id},
-                        {"title", r.text(QStringLiteral("title"))},
-                        {"status", status},
-                        {"owner", who},
-                        {"due", r.text(QStringLiteral("due"))},
-                        {"priority", r.text(QStringLiteral("priority"))},
-                        {"customer", r.text(QStringLiteral("customer"))},
-                        {"overdue", Lifecycle::isOverdue(r.fields, today)},
-                        {"next", QJsonArray::fromStringList(Lifecycle::nextStatuses(status))}});
+        Kb::BoardCard card;
+        card.id = r.id;
+        card.title = r.text(QStringLiteral("title"));
+        card.column = status;
+        card.owner = who;
+        card.due = r.text(QStringLiteral("due"));
+        card.overdue = Lifecycle::isOverdue(r.fields, today);
+        card.next = Lifecycle::nextStatuses(status);
+        card.extra = QJsonObject{{"priority", r.text(QStringLiteral("priority"))},
+                                 {"customer", r.text(QStringLiteral("customer"))}};
+        board.cards.append(card);
     }
-    owners.sort();
-    host.print(
-        QString::fromUtf8(QJsonDocument(QJsonObject{{"field", QStringLiteral("status")},
-                                                    {"columns", columns},
-                                                    {"owners", QJsonArray::fromStringList(owners)},
-                                                    {"cards", cards}})
-                              .toJson(QJsonDocument::Compact)));
+    board.owners.sort();
+    host.print(QString::fromUtf8(QJsonDocument(board.toJson()).toJson(QJsonDocument::Compact)));
     return 0;
 }

@@ -72,52 +72,34 @@ int InsightsPlugin::touchpointReport(const QStringList &args, Kb::Host &host)
                        (!openOnly || isOpenImprovement(r));
             }));
     };
-    QJsonArray rows;
+    Kb::JourneyView journey;
     // Names go last: CJK characters are two columns wide, so padding them misaligns.
     QString table = QStringLiteral("%1  lessons  cases  open-improvements  name\n")
                         .arg(QStringLiteral("touchpoint"), -24);
     for (const QString &tp : touchpoints) {
         const int l = count(lessons, tp, false), c = count(cases, tp, false),
                   i = count(improvements, tp, true);
-        const QString zh =
-            host.vocabularyLabel(QStringLiteral("touchpoints"), tp, QStringLiteral("zh"));
-        const QString en =
-            host.vocabularyLabel(QStringLiteral("touchpoints"), tp, QStringLiteral("en"));
-        // `counts` draws the web journey: each count with its label and the search that
-        // lists the records behind it.
+        Kb::JourneyStation station;
+        station.touchpoint = tp;
+        station.query = "touchpoint:" + tp;
+        station.zh = host.vocabularyLabel(QStringLiteral("touchpoints"), tp, QStringLiteral("zh"));
+        station.en = host.vocabularyLabel(QStringLiteral("touchpoints"), tp, QStringLiteral("en"));
+        // Each count with its label and the search that lists the records behind it.
         const QString where = QStringLiteral(" touchpoint:") + tp;
-        const QJsonArray counts{QJsonObject{{"key", "lessons"},
-                                            {"zh", "经验总结"},
-                                            {"en", "Lessons"},
-                                            {"count", l},
-                                            {"query", "type:lesson" + where}},
-                                QJsonObject{{"key", "cases"},
-                                            {"zh", "案例"},
-                                            {"en", "Cases"},
-                                            {"count", c},
-                                            {"query", "type:case" + where}},
-                                QJsonObject{{"key", "open_improvements"},
-                                            {"zh", "未关闭的改进"},
-                                            {"en", "Open improvements"},
-                                            {"count", i},
-                                            {"query", "type:improvement" + where +
-                                                          " -status:closed -status:rejected"}}};
-        rows.append(QJsonObject{{"touchpoint", tp},
-                                {"query", "touchpoint:" + tp}, // what the station links to
-                                {"zh", zh},
-                                {"en", en},
-                                {"lessons", l},
-                                {"cases", c},
-                                {"open_improvements", i},
-                                {"counts", counts}});
+        station.counts = {{"lessons", "经验总结", "Lessons", l, "type:lesson" + where},
+                          {"cases", "案例", "Cases", c, "type:case" + where},
+                          {"open_improvements", "未关闭的改进", "Open improvements", i,
+                           "type:improvement" + where + " -status:closed -status:rejected"}};
+        station.extra = QJsonObject{{"lessons", l}, {"cases", c}, {"open_improvements", i}};
+        journey.stations.append(station);
         table += QStringLiteral("%1  %2  %3  %4  %5 / %6\n")
                      .arg(tp, -24)
                      .arg(l, 7)
                      .arg(c, 5)
                      .arg(i, 17)
-                     .arg(zh, en);
+                     .arg(station.zh, station.en);
     }
-    host.print(json ? QString::fromUtf8(QJsonDocument(rows).toJson()) : table);
+    host.print(json ? QString::fromUtf8(QJsonDocument(journey.toJson()).toJson()) : table);
     return 0;
 }
 

@@ -8,3 +8,4 @@
 #include <kb/recorddata.h>
 #include <kb/recordtype.h>
 #include <kb/version.h>
+#include <kb/views.h>

@@ -769,13 +769,13 @@ async function renderBoard(body, view, params) {
         notice(t('moved', res.data.message));
         renderBoard(body, view, params);
       }}, t('move'));
-      list.append(h('div', {class: 'card' + (c.overdue ? ' overdue' : ''), dataset: {id: c.id, status: c.status}},
+      list.append(h('div', {class: 'card' + (c.overdue ? ' overdue' : ''), dataset: {id: c.id, column: c[b.field]}},
         link('/record/' + encodeURIComponent(c.id), c.title || c.id),
         h('div', {class: 'meta'}, [c.owner, c.due ? t('due') + ' ' + c.due : ''].filter(Boolean).join(' · '),
           c.overdue ? h('span', {class: 'tag overdue'}, t('overdue')) : null),
         c.next.length && state.info.can_write ? h('div', {class: 'mover'}, move, note, go, err) : null));
     }
-    board.append(h('section', {class: 'column', dataset: {status: col.value}},
+    board.append(h('section', {class: 'column', dataset: {column: col.value}},
       h('h2', {}, L(col, col.value), h('span', {class: 'n'}, cards.length)), list.childNodes.length ? list : h('p', {class: 'muted'}, t('noCards'))));
   }
   put(body, h('div', {class: 'viewcontrols'}, owner), board);
