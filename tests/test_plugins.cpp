@@ -338,10 +338,9 @@ TEST(Plugins, OutOfTreePluginBuiltAgainstInstalledSdk)
                 !fs::is_empty(prefix + "/lib"));
 
     // A third party's plugin: its own folder, its own CMake project, only the SDK.
-    work.write("src/CMakeLists.txt",
-               "cmake_minimum_required(VERSION 3.21)\nproject(memos CXX)\n"
-               "find_package(KbSdk 1 REQUIRED)\n"
-               "kb_add_plugin(memos SOURCES memos.cpp MANIFEST memos.json)\n");
+    work.write("src/CMakeLists.txt", "cmake_minimum_required(VERSION 3.21)\nproject(memos CXX)\n"
+                                     "find_package(KbSdk 1 REQUIRED)\n"
+                                     "kb_add_plugin(memos SOURCES memos.cpp)\n");
     work.write("src/memos.json",
                R"({"Id": "memos", "Name": "Meeting memos", "Version": "0.3.0", "Api": 1,
                    "Type": "memo", "IdPrefix": "memo", "Folder": "memos",
@@ -366,7 +365,13 @@ public:
         return {};
     }
     int runVerb(const QString &, const QStringList &, Kb::Host &host) override {
-        host.print(QString::number(host.records("memo").size()) + " memos\n");
+        QStringList moods; // from the schema the host read: the manifest says them once
+        for (const QJsonValue &f : host.recordTypeSchema("memo")["fields"].toArray())
+            if (f["name"].toString() == "mood")
+                for (const QJsonValue &v : f["values"].toArray())
+                    moods << v.toString();
+        host.print(QString::number(host.records("memo").size()) + " memos, moods " +
+                   moods.join('/') + "\n");
         return 0;
     }
 };
@@ -405,22 +410,42 @@ public:
     work.write("renamed/memo-manifest.json", work.read("src/memos.json"));
     work.write("renamed/memos.cpp", work.read("src/memos.cpp"));
     std::string renamedCmake = work.read("src/CMakeLists.txt");
-    renamedCmake.replace(renamedCmake.find("MANIFEST memos.json"), 19,
-                         "MANIFEST memo-manifest.json");
+    // Named a second time, in CMake, it must be the same file.
+    renamedCmake.replace(renamedCmake.find("SOURCES memos.cpp)"), 18,
+                         "SOURCES memos.cpp MANIFEST memo-manifest.json)");
     work.write("renamed/CMakeLists.txt", renamedCmake);
     RunResult renamed = runProgram({KB_CMAKE_COMMAND, "-S", work.file("renamed"), "-B",
                                     work.file("renamed-build"), "-DCMAKE_PREFIX_PATH=" + prefix},
                                    work.path(), {}, "", 300);
     EXPECT_NE(renamed.exitCode, 0);
-    std::string said = renamed.err; // CMake wraps its messages: compare words
-    std::replace(said.begin(), said.end(), '\n', ' ');
-    said.erase(
-        std::unique(said.begin(), said.end(), [](char a, char b) { return a == ' ' && b == ' '; }),
-        said.end());
-    EXPECT_NE(said.find("MANIFEST is memo-manifest.json but Q_PLUGIN_METADATA in memos.cpp "
+    const auto words = [](std::string said) { // CMake wraps its messages: compare words
+        std::replace(said.begin(), said.end(), '\n', ' ');
+        said.erase(std::unique(said.begin(), said.end(),
+                               [](char a, char b) { return a == ' ' && b == ' '; }),
+                   said.end());
+        return said;
+    };
+    EXPECT_NE(words(renamed.err)
+                  .find("MANIFEST is memo-manifest.json but Q_PLUGIN_METADATA in memos.cpp "
                         "names memos.json"),
               std::string::npos)
         << renamed.err;
+    // A manifest written for another SDK API is refused when the project is configured:
+    // the number comes from the installed SDK (Kb::SdkApiVersion, KB_SDK_API).
+    std::string otherApi = work.read("src/memos.json");
+    otherApi.replace(otherApi.find("\"Api\": 1"), 8, "\"Api\": 2");
+    work.write("otherapi/memos.json", otherApi);
+    work.write("otherapi/memos.cpp", work.read("src/memos.cpp"));
+    work.write("otherapi/CMakeLists.txt", work.read("src/CMakeLists.txt"));
+    RunResult other = runProgram({KB_CMAKE_COMMAND, "-S", work.file("otherapi"), "-B",
+                                  work.file("otherapi-build"), "-DCMAKE_PREFIX_PATH=" + prefix},
+                                 work.path(), {}, "", 300);
+    EXPECT_NE(other.exitCode, 0);
+    EXPECT_NE(words(other.err).find("memos.json says \"Api\": 2, but this SDK is API 1"),
+              std::string::npos)
+        << other.err;
+    EXPECT_NE(work.read("prefix/include/kb/version.h").find("SdkApiVersion = 1;"),
+              std::string::npos);
 
     const std::string installedKb = prefix + "/bin/kb";
     // The installed kb makes a root with the shared vocabularies installed beside it.
@@ -475,7 +500,7 @@ public:
     EXPECT_NE(check.out.find("bad moods need a follow-up"), std::string::npos) << check.out;
     RunResult verb = runProgram({installedKb, "memos", "count"}, root.path(), env);
     EXPECT_EQ(verb.exitCode, 0);
-    EXPECT_EQ(verb.out, "1 memos\n");
+    EXPECT_EQ(verb.out, "1 memos, moods good/bad\n");
     // Its fields are search filters and facets, with the labels it gave.
     RunResult found =
         runProgram({installedKb, "search", "--json", "type:memo", "mood:bad"}, root.path(), env);

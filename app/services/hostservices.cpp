@@ -4,6 +4,7 @@
 #include "core/frontmatter.h"
 #include "core/recordbridge.h"
 #include "core/recordedit.h"
+#include "services/fieldspecjson.h"
 #include "services/session.h"
 
 #include <QJsonArray>
@@ -115,6 +116,14 @@ QString HostServices::vocabularyLabel(const QString &vocabulary, const QString &
         return id;
     const std::string &label = lang == QLatin1String("en") ? t->en : t->zh;
     return label.empty() ? id : QString::fromStdString(label);
+}
+
+QJsonObject HostServices::recordTypeSchema(const QString &type) const
+{
+    const PluginInfo *plugin = session_.plugins().findRecordType(type.toStdString());
+    if (!plugin || type.isEmpty())
+        return {};
+    return typeSchemaJson(plugin->schema, plugin->id);
 }
 
 QStringList HostServices::vocabularyIds(const QString &vocabulary) const

@@ -39,6 +39,7 @@ public:
     void print(const QString &text) override;
     void printError(const QString &text) override;
     bool isTerminal() const override;
+    QJsonObject recordTypeSchema(const QString &type) const override;
 
 private:
     bool visible(const Record &r) const { return !visible_ || visible_(r); }

@@ -4,10 +4,10 @@
 #include "core/pluginhost.h"
 #include "core/vocabulary.h"
 #include "services/hostservices.h"
+#include "services/qtstring.h"
 #include "services/readerscope.h"
 #include "services/session.h"
 #include "web/markdownhtml.h"
-#include "web/qtstring.h"
 
 #include <kb/recordtype.h>
 

@@ -4,10 +4,11 @@
 #include "core/recordbridge.h"
 #include "core/store.h"
 #include "core/vocabulary.h"
+#include "services/fieldspecjson.h"
+#include "services/qtstring.h"
 #include "services/readerscope.h"
 #include "services/session.h"
 #include "web/markdownhtml.h"
-#include "web/qtstring.h"
 #include "web/schemajson.h"
 
 #include <kb/recordtype.h>
@@ -63,13 +64,13 @@ QJsonObject recordPageJson(Session &session, const ReaderScope &reader, const Re
             QJsonObject o{{"value", q(item)}};
             if (!f.vocabulary.empty())
                 if (const Term *t = session.vocab().lookup(f.vocabulary, item)) {
-                    o["label"] = label(t->zh, t->en);
+                    o["label"] = labelJson(t->zh, t->en);
                     o["term"] = q(t->id); // what a form selects for a label or alias
                 }
             if (auto named = f.valueLabels.find(item); named != f.valueLabels.end())
-                o["label"] = label(named->second.first, named->second.second);
+                o["label"] = labelJson(named->second.first, named->second.second);
             if (f.name == "type" && schema)
-                o["label"] = label(schema->labelZh, schema->labelEn);
+                o["label"] = labelJson(schema->labelZh, schema->labelEn);
             if (f.isReferenceLike()) {
                 if (reader.hidesId(item))
                     continue; // not even its id
@@ -86,8 +87,8 @@ QJsonObject recordPageJson(Session &session, const ReaderScope &reader, const Re
             shown.append(o);
         }
         fields.append(QJsonObject{{"name", q(f.name)},
-                                  {"label", label(f.labelZh.empty() ? f.name : f.labelZh,
-                                                  f.labelEn.empty() ? f.name : f.labelEn)},
+                                  {"label", labelJson(f.labelZh.empty() ? f.name : f.labelZh,
+                                                      f.labelEn.empty() ? f.name : f.labelEn)},
                                   {"type", q(std::string(fieldTypeName(f.type)))},
                                   {"value", visibleValue(reader, f, data.fields.value(q(f.name)))},
                                   {"items", shown}});
@@ -127,7 +128,7 @@ QJsonObject recordPageJson(Session &session, const ReaderScope &reader, const Re
                     {"findings", findingsJson(session.checkRecord(*r))},
                     {"editable", !r->plainNote && r->span.present}};
     if (schema)
-        out["type_label"] = label(schema->labelZh, schema->labelEn);
+        out["type_label"] = labelJson(schema->labelZh, schema->labelEn);
     return out;
 }
 

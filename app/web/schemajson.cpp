@@ -5,55 +5,11 @@
 #include "core/schema.h"
 #include "core/vocabulary.h"
 #include "indexer/indexschema.h"
+#include "services/fieldspecjson.h"
+#include "services/qtstring.h"
 #include "services/session.h"
-#include "web/qtstring.h"
 
 namespace kb::web {
-
-QJsonObject label(const std::string &zh, const std::string &en)
-{
-    return QJsonObject{{"zh", q(zh)}, {"en", q(en.empty() ? zh : en)}};
-}
-
-QJsonObject fieldSpecJson(const FieldSpec &f)
-{
-    QJsonObject o{{"name", q(f.name)},
-                  {"type", q(std::string(fieldTypeName(f.type)))},
-                  {"required", f.required},
-                  {"label", label(f.labelZh.empty() ? f.name : f.labelZh,
-                                  f.labelEn.empty() ? f.name : f.labelEn)}};
-    if (f.type == FieldType::List)
-        o["of"] = q(std::string(fieldTypeName(f.itemType)));
-    if (!f.defaultValue.empty())
-        o["default"] = q(f.defaultValue);
-    if (!f.values.empty()) {
-        QJsonArray values;
-        for (const auto &v : f.values)
-            values.append(q(v));
-        o["values"] = values;
-    }
-    if (!f.valueLabels.empty()) {
-        QJsonObject labels;
-        for (const auto &[value, names] : f.valueLabels)
-            labels[q(value)] = label(names.first, names.second);
-        o["value_labels"] = labels;
-    }
-    if (!f.vocabulary.empty())
-        o["vocabulary"] = q(f.vocabulary);
-    if (!f.closed.empty()) {
-        QJsonArray closed;
-        for (const auto &v : f.closed)
-            closed.append(q(v));
-        o["closed"] = closed;
-    }
-    if (!f.help.empty())
-        o["help"] = q(f.help);
-    if (f.filter)
-        o["filter"] = true;
-    if (f.facet)
-        o["facet"] = true;
-    return o;
-}
 
 QJsonArray findingsJson(const std::vector<Finding> &findings)
 {
@@ -80,27 +36,17 @@ QJsonObject schemaJson(Session &session)
             for (const ViewParam &vp : v.params)
                 params.append(QJsonObject{{"name", q(vp.vocabulary)},
                                           {"vocabulary", q(vp.vocabulary)},
-                                          {"label", label(vp.labelZh, vp.labelEn)}});
+                                          {"label", labelJson(vp.labelZh, vp.labelEn)}});
             views.append(QJsonObject{{"plugin", q(p.id)},
                                      {"name", q(v.name)},
                                      {"kind", q(v.kind)},
-                                     {"label", label(v.labelZh.empty() ? v.name : v.labelZh,
-                                                     v.labelEn.empty() ? v.name : v.labelEn)},
+                                     {"label", labelJson(v.labelZh.empty() ? v.name : v.labelZh,
+                                                         v.labelEn.empty() ? v.name : v.labelEn)},
                                      {"params", params}});
         }
         if (!t.hasRecords)
             continue;
-        QJsonArray fields, sections;
-        for (const FieldSpec &f : t.fields)
-            fields.append(fieldSpecJson(f));
-        for (const SectionSpec &sec : t.sections)
-            sections.append(label(sec.zh, sec.en));
-        types.append(QJsonObject{{"type", q(t.type)},
-                                 {"plugin", q(p.id)},
-                                 {"label", label(t.labelZh, t.labelEn)},
-                                 {"folder", q(t.folder)},
-                                 {"fields", fields},
-                                 {"sections", sections}});
+        types.append(typeSchemaJson(t, p.id));
     }
     QJsonArray common;
     for (const FieldSpec &f : commonFields())
@@ -121,20 +67,20 @@ QJsonObject schemaJson(Session &session)
     for (const std::string &name : session.indexSchema().facetNames()) {
         const search::IndexedField *f = session.indexSchema().field(name);
         if (name == "type")
-            facets[q(name)] = label("类型", "Type");
+            facets[q(name)] = labelJson("类型", "Type");
         else if (name == "year")
-            facets[q(name)] = label("年份", "Year");
+            facets[q(name)] = labelJson("年份", "Year");
         else if (f)
-            facets[q(name)] = label(f->spec.labelZh.empty() ? name : f->spec.labelZh,
-                                    f->spec.labelEn.empty() ? name : f->spec.labelEn);
+            facets[q(name)] = labelJson(f->spec.labelZh.empty() ? name : f->spec.labelZh,
+                                        f->spec.labelEn.empty() ? name : f->spec.labelEn);
     }
     QJsonArray sorts;
     for (const search::IndexedField &f : session.indexSchema().fields())
         if (f.slot != search::kNoSlot && f.name != "date")
-            sorts.append(
-                QJsonObject{{"name", q(f.name)},
-                            {"label", label(f.spec.labelZh.empty() ? f.name : f.spec.labelZh,
-                                            f.spec.labelEn.empty() ? f.name : f.spec.labelEn)}});
+            sorts.append(QJsonObject{
+                {"name", q(f.name)},
+                {"label", labelJson(f.spec.labelZh.empty() ? f.name : f.spec.labelZh,
+                                    f.spec.labelEn.empty() ? f.name : f.spec.labelEn)}});
     return QJsonObject{{"types", types}, {"common_fields", common}, {"vocabularies", vocabularies},
                        {"views", views}, {"facets", facets},        {"sorts", sorts}};
 }

@@ -13,10 +13,6 @@ struct Finding;
 
 namespace web {
 
-// {"zh": ..., "en": ...}; English falls back to the Chinese.
-QJsonObject label(const std::string &zh, const std::string &en);
-// A field as the web form builds its input: type, labels, values, vocabulary, help.
-QJsonObject fieldSpecJson(const FieldSpec &f);
 QJsonArray findingsJson(const std::vector<Finding> &findings);
 // GET /api/schema: the record types, common fields, vocabularies, views, facets and
 // sorts of the loaded plugins. Under the session's lock.

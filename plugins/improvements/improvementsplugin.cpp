@@ -12,16 +12,26 @@ namespace {
 
 const QString kLogHeading = QStringLiteral("## 跟进记录 / Follow-up log");
 
-struct StatusLabel {
-    const char *value, *zh, *en;
-};
-// Board columns in the order a proposal travels.
-constexpr StatusLabel kStatuses[] = {
-    {"proposed", "已提出", "Proposed"},       {"accepted", "已接受", "Accepted"},
-    {"in-progress", "实施中", "In progress"}, {"implemented", "已实施", "Implemented"},
-    {"verified", "已验证", "Verified"},       {"closed", "已关闭", "Closed"},
-    {"reopened", "重新打开", "Reopened"},     {"rejected", "已拒绝", "Rejected"},
-};
+// The board's columns: the status field's values in the manifest's order (the order a
+// proposal travels), labelled as the manifest labels them; read from the host, so the
+// manifest stays their one source.
+QList<Kb::BoardColumn> statusColumns(const Kb::Host &host)
+{
+    QList<Kb::BoardColumn> columns;
+    const QJsonArray fields =
+        host.recordTypeSchema(QStringLiteral("improvement")).value("fields").toArray();
+    for (const QJsonValue &f : fields) {
+        if (f["name"].toString() != QLatin1String("status"))
+            continue;
+        const QJsonObject labels = f["value_labels"].toObject();
+        for (const QJsonValue &v : f["values"].toArray()) {
+            const QJsonObject label = labels.value(v.toString()).toObject();
+            columns.append({v.toString(), label.value("zh").toString(v.toString()),
+                            label.value("en").toString(v.toString())});
+        }
+    }
+    return columns;
+}
 
 } // namespace
 
@@ -206,9 +216,7 @@ int ImprovementsPlugin::board(const QStringList &args, Kb::Host &host)
     }
     Kb::BoardView board;
     board.field = QStringLiteral("status");
-    for (const auto &s : kStatuses)
-        board.columns.append(
-            {QString::fromUtf8(s.value), QString::fromUtf8(s.zh), QString::fromUtf8(s.en)});
+    board.columns = statusColumns(host);
     const QString today = host.today();
     auto records = host.records(QStringLiteral("improvement"));
     std::sort(records.begin(), records.end(), [](const Kb::RecordData &a, const Kb::RecordData &b) {

@@ -35,5 +35,12 @@ public:
     virtual void printError(const QString &text) = 0;
     // True when stdout is a terminal (verbs may use colour then).
     virtual bool isTerminal() const = 0;
+    // A record type's schema as the host read its manifest: {"type", "plugin", "label",
+    // "folder", "fields": [{"name", "type", "required", "label", "values", "vocabulary",
+    // "default", ...}], "sections"}, the same as GET /api/schema gives per type; empty
+    // when no loaded plugin has the type. A plugin reads its own fields' values and
+    // labels here rather than repeating its manifest in code. (Last in the table, so a
+    // plugin built before it existed still loads.)
+    virtual QJsonObject recordTypeSchema(const QString &type) const = 0;
 };
 } // namespace Kb

@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace kb::web {
+namespace kb {
 
 // Standard strings inside, QString at the Qt boundary (JSON): one short spelling.
 inline QString q(const std::string &s)
@@ -12,4 +12,4 @@ inline QString q(const std::string &s)
     return QString::fromStdString(s);
 }
 
-} // namespace kb::web
+} // namespace kb
