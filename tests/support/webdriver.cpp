@@ -82,10 +82,15 @@ Browser::Browser(int startSeconds)
     // KB_TEST_CHROMIUM=/bin/false shows how a browser that cannot start fails the test.
     const char *env = std::getenv("KB_TEST_CHROMIUM");
     const QString chromium = QString::fromUtf8(env && *env ? env : "/usr/bin/chromium");
-    const QJsonArray args{"--headless=new", "--no-sandbox", "--disable-gpu",
-                          "--disable-dev-shm-usage", "--disable-background-networking",
-                          "--disable-extensions", "--no-first-run", "--window-size=1366,900",
-                          "--lang=zh-CN",
+    // A profile of its own, removed with the browser (chromedriver's own is left in /tmp
+    // when the driver is stopped by a signal).
+    char profileTemplate[] = "/tmp/kb-chromium-XXXXXX";
+    if (const char *made = ::mkdtemp(profileTemplate))
+        profile_ = made;
+    const QJsonArray args{"--user-data-dir=" + QString::fromStdString(profile_), "--headless=new",
+                          "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                          "--disable-background-networking", "--disable-extensions",
+                          "--no-first-run", "--window-size=1366,900", "--lang=zh-CN",
                           // Names a DNS-rebinding attacker would use, pointed at the server.
                           "--host-resolver-rules=MAP *.rebind.test 127.0.0.1"};
     const QJsonObject caps{
@@ -110,6 +115,11 @@ void Browser::stopDriver()
         ::kill(driver_, SIGTERM);
         ::waitpid(driver_, nullptr, 0);
         driver_ = -1;
+    }
+    if (!profile_.empty()) {
+        std::error_code ignored;
+        std::filesystem::remove_all(profile_, ignored);
+        profile_.clear();
     }
 }
 

@@ -43,6 +43,7 @@ private:
     pid_t driver_ = -1;
     int port_ = 0;
     std::string session_;
+    std::string profile_; // the browser's user data folder
 };
 
 // Where tests leave screenshots: <build>/test-artifacts.
