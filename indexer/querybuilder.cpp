@@ -425,7 +425,12 @@ private:
                         grams.emplace_back(cjkTerm(s.chars, i, 2));
                         out_.highlight.push_back(cjkTerm(s.chars, i, 2));
                     }
-                    pieces.push_back(*combine(Q::OP_OR, grams));
+                    // Its English glosses too (海关扣货: customs, goods held), as for
+                    // short runs: tuning half 0.766 -> 0.775, held-out 0.802 -> 0.813.
+                    Q run = *combine(Q::OP_OR, grams);
+                    if (auto en = englishTranslations(s.chars))
+                        run = Q(Q::OP_OR, run, *en);
+                    pieces.push_back(run);
                 } else if (relaxed_ && kCjkWordsVariant == 2 && s.chars.size() == 1 &&
                            segments.size() > 1) {
                     continue; // one unknown character beside words: it matches everything
