@@ -219,7 +219,7 @@ TEST(Cli, EditAppendsAndRefusesIdChanges)
     EXPECT_EQ(d.read("x.md"),
               "---\r\nid: x\r\ntype: lesson\r\ntitle: T # keep\r\ndate: 2020-01-01\r\n"
               "touchpoint: [tp01-proposal]\r\nmystery: kept\r\noutcome: mixed\r\n"
-              "---\r\nBody\r\n\r\nadded\r\n");
+              "updated_by: tester\r\n---\r\nBody\r\n\r\nadded\r\n");
     EXPECT_EQ(runKb({"edit", "x", "--set", "id=y"}, d.path()).exitCode, 2);
     EXPECT_EQ(runKb({"edit", "x", "--set", "outcome=great"}, d.path()).exitCode, 2);
     EXPECT_EQ(runKb({"edit", "x"}, d.path()).exitCode, 2); // no terminal, no --set

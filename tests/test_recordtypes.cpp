@@ -14,7 +14,8 @@ using namespace kbtest;
 
 namespace {
 
-const std::map<std::string, std::string> kToday{{"KB_TODAY", "2026-11-22"}};
+const std::map<std::string, std::string> kToday{{"KB_TODAY", "2026-11-22"},
+                                                {"KB_USER", "李娜 <lina@example.com>"}};
 
 std::string improvement(const std::string &id, const std::string &status, const std::string &extra)
 {
@@ -53,10 +54,10 @@ TEST_F(RecordTypes, ImprovementMovesOnlyAlongTheLoop)
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const std::string text = dir.read("improvements/i1.md");
     EXPECT_NE(text.find("status: accepted\n"), std::string::npos);
-    EXPECT_NE(
-        text.find(
-            "## 跟进记录 / Follow-up log\n\n- 2026-11-22 proposed → accepted: agreed in review\n"),
-        std::string::npos)
+    EXPECT_NE(text.find("updated_by: 李娜\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("## 跟进记录 / Follow-up log\n\n- 2026-11-22 李娜: proposed → accepted: "
+                        "agreed in review\n"),
+              std::string::npos)
         << text;
     EXPECT_EQ(kb({"check"}).exitCode, 0);
 }

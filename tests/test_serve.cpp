@@ -181,10 +181,12 @@ TEST_F(ServeTest, FilingWritesTheFileKbNewWrites)
     ASSERT_EQ(cli.exitCode, 0) << cli.err;
     const QJsonObject cliMade = parse(cli.out);
     std::string cliFile = dir.read(cliMade.value("path").toString().toStdString());
-    // Identical but for the id each drew.
+    // Identical but for the id each drew and who each says filed it.
     const std::string webId = made.value("id").toString().toStdString();
     const std::string cliId = cliMade.value("id").toString().toStdString();
     cliFile.replace(cliFile.find(cliId), cliId.size(), webId);
+    ASSERT_NE(cliFile.find("updated_by: tester\n"), std::string::npos) << cliFile;
+    cliFile.replace(cliFile.find("updated_by: tester\n"), 19, "updated_by: web\n");
     EXPECT_EQ(webFile, cliFile);
 
     // The new record is searchable at once.
@@ -246,7 +248,7 @@ TEST_F(ServeTest, EditKeepsUntouchedBytesAndRefusesAStaleVersion)
     const std::vector<std::string> old = lines(before); // one vector, not three temporaries
     for (const auto &l : lines(after))
         changed += std::find(old.begin(), old.end(), l) == old.end();
-    EXPECT_LE(changed, 2) << after;
+    EXPECT_LE(changed, 3) << after; // the field, updated and updated_by
 
     // A second editor still holding the old version is told, and loses nothing.
     const QJsonObject late{{"version", version}, {"fields", QJsonObject{{"outcome", "failure"}}}};
@@ -579,7 +581,8 @@ TEST_F(ServeTest, BoardMovesFollowThePluginRules)
     ASSERT_EQ(moved->status, 200) << moved->body;
     const std::string after = dir.read(path);
     EXPECT_NE(after.find("status: accepted"), std::string::npos);
-    EXPECT_NE(after.find("proposed → accepted: 评审通过"), std::string::npos);
+    EXPECT_NE(after.find("web: proposed → accepted: 评审通过"), std::string::npos) << after;
+    EXPECT_NE(after.find("updated_by: web\n"), std::string::npos) << after;
 
     auto journey = c.Get("/api/views/insights/journey");
     ASSERT_EQ(journey->status, 200);

@@ -57,7 +57,8 @@ TEST(Writes, EditOfAHandWrittenRecordChangesOnlyTheKeyAndStaysFindable)
     EXPECT_EQ(d.read("lessons/hand.md"),
               "---\nid: hand\ntype: lesson\ntitle: 割接复盘\n  (second line)\n"
               "date: 2020-01-01\nowner: 王工\ntouchpoint:\n  - tp07-install-cutover "
-              "# the night\nnotes: |\n  # not a comment\n  kept\noutcome: mixed\n---\nBody\n");
+              "# the night\nnotes: |\n  # not a comment\n  kept\noutcome: mixed\n"
+              "updated_by: tester\n---\nBody\n");
     EXPECT_EQ(runKb({"check"}, d.path()).exitCode, 0);
     RunResult s = runKb({"search", "--json", "割接复盘"}, d.path());
     EXPECT_NE(s.out.find("\"id\": \"hand\""), std::string::npos) << s.out;

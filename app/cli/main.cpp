@@ -24,6 +24,8 @@ const char *kUsage =
     "  index                bring the search index up to date (--rebuild to start over)\n"
     "  search QUERY...      search in Chinese and English (kb search --help: the syntax)\n"
     "  similar ID           records like the given one\n"
+    "  log ID               a record's versions in the git history (who, when, what)\n"
+    "  restore ID VERSION   write an earlier version back as a new change\n"
     "  plugins [check F]    list plugins, their state and errors; check a manifest\n"
     "  serve                the web app on http://127.0.0.1:8080/ (kb serve --help)\n"
     "\n"
@@ -87,6 +89,10 @@ int main(int argc, char **argv)
         return kb::runSearch(session, rest);
     if (command == "similar")
         return kb::runSimilar(session, rest);
+    if (command == "log")
+        return kb::runLog(session, rest);
+    if (command == "restore")
+        return kb::runRestore(session, rest);
     if (const kb::PluginInfo *p = session.plugins().findPlugin(command))
         return kb::runPluginVerb(session, *p, command, rest);
     if (const kb::PluginInfo *p = session.plugins().findGlobalVerb(command)) {

@@ -19,6 +19,7 @@ bool hasMarker(const fs::path &dir)
 bool readRootConfig(KbRoot &root, std::string *error)
 {
     const fs::path marker = fs::path(root.dir) / kRootMarker;
+    std::string key = "max_file_bytes";
     try {
         YAML::Node cfg = YAML::LoadFile(marker.string());
         if (cfg && cfg.IsMap() && cfg["max_file_bytes"]) {
@@ -27,9 +28,17 @@ bool readRootConfig(KbRoot &root, std::string *error)
                 throw YAML::Exception(cfg["max_file_bytes"].Mark(), "must be positive");
             root.maxFileBytes = static_cast<std::uint64_t>(v);
         }
+        key = "history";
+        if (cfg && cfg.IsMap() && cfg["history"]) {
+            const std::string v = cfg["history"].as<std::string>();
+            if (v != "git" && v != "none")
+                throw YAML::Exception(cfg["history"].Mark(),
+                                      "is '" + v + "'; use git (a commit per write) or none");
+            root.gitHistory = v == "git";
+        }
     } catch (const YAML::Exception &e) {
         *error =
-            marker.string() + ":" + std::to_string(e.mark.line + 1) + ": max_file_bytes: " + e.msg;
+            marker.string() + ":" + std::to_string(e.mark.line + 1) + ": " + key + ": " + e.msg;
         return false;
     }
     return true;

@@ -207,7 +207,7 @@ void parseFields(JsonFields &m, TypeSchema *s, std::vector<std::string> *problem
         else if (isCommonField(f.name) || s->find(f.name))
             o.problem("Name", "'" + f.name +
                                   "' is declared twice or is one of the keys every record has "
-                                  "(id, type, title, date, tags, updated)");
+                                  "(id, type, title, date, tags, updated, updated_by)");
         parseField(o, &f, problems);
         for (const FieldSpec &earlier : s->fields)
             if (!f.prefix.empty() && earlier.prefix == f.prefix)

@@ -70,6 +70,9 @@ const std::vector<FieldSpec> &commonFields()
         tags.filter = tags.facet = true;
         v.push_back(tags);
         v.push_back(make("updated", FieldType::Date, false, "更新", "Updated"));
+        // Who made the last change through kb (the git identity or $USER on the CLI).
+        v.push_back(make("updated_by", FieldType::Person, false, "更新人", "Updated by"));
+        v[5].automatic = v[6].automatic = true;
         v[1].filter = v[1].facet = true;
         v[3].sort = v[3].filter = true;
         return v;

@@ -28,6 +28,9 @@ struct FieldSpec {
     // recurrence check marks such a record, asking whether it was effective.
     std::vector<std::string> closed;
     bool filter = false, sort = false, facet = false;
+    // Kept by the host on every write (updated, updated_by): not typed in a form, not a
+    // change of its own in a diff.
+    bool automatic = false;
     std::string labelZh, labelEn, help;
     bool labelGiven = false; // the manifest gave a Label (else a shared field takes one)
 

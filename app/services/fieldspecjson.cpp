@@ -46,6 +46,8 @@ QJsonObject fieldSpecJson(const FieldSpec &f)
     }
     if (!f.help.empty())
         o["help"] = q(f.help);
+    if (f.automatic)
+        o["automatic"] = true; // kept by the host: never typed into a form
     if (f.filter)
         o["filter"] = true;
     if (f.facet)

@@ -9,9 +9,9 @@ namespace kb {
 // take one of these names.
 inline const std::vector<std::string> &hostCommands()
 {
-    static const std::vector<std::string> names = {"help",    "init",  "new",    "show",
-                                                   "edit",    "serve", "list",   "check",
-                                                   "plugins", "index", "search", "similar"};
+    static const std::vector<std::string> names = {"help",   "init",    "new",   "show",    "edit",
+                                                   "serve",  "list",    "check", "plugins", "index",
+                                                   "search", "similar", "log",   "restore"};
     return names;
 }
 

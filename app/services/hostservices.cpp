@@ -126,6 +126,11 @@ QJsonObject HostServices::recordTypeSchema(const QString &type) const
     return typeSchemaJson(plugin->schema, plugin->id);
 }
 
+QString HostServices::userName() const
+{
+    return QString::fromStdString(session_.actor().name);
+}
+
 QStringList HostServices::vocabularyIds(const QString &vocabulary) const
 {
     QStringList ids;

@@ -40,6 +40,7 @@ public:
     void printError(const QString &text) override;
     bool isTerminal() const override;
     QJsonObject recordTypeSchema(const QString &type) const override;
+    QString userName() const override;
 
 private:
     bool visible(const Record &r) const { return !visible_ || visible_(r); }

@@ -1,8 +1,11 @@
 #include "services/session.h"
 
 #include "core/atomicfile.h"
+#include "core/frontmatter.h"
 #include "core/plugincall.h"
 #include "core/recordbridge.h"
+#include "core/recorddiff.h"
+#include "core/recordedit.h"
 #include "core/validator.h"
 #include "indexer/dictionary.h"
 #include "indexer/indexformat.h"
@@ -10,6 +13,7 @@
 #include "indexer/indexschema.h"
 #include "indexer/indexsync.h"
 #include "indexer/lexicon.h"
+#include "services/githistory.h"
 #include "services/hostcommands.h"
 #include "services/hostservices.h"
 #include "services/output.h"
@@ -223,10 +227,24 @@ private:
 
 } // namespace
 
-bool Session::writeRecord(const std::string &relPath, const std::string &content, bool createOnly,
+bool Session::writeRecord(const std::string &relPath, const std::string &given, bool createOnly,
                           const std::string *expectedOld, std::string *error,
                           std::vector<Finding> *refusedBy)
 {
+    // Every change through kb says who made it (the key's bytes alone are touched).
+    std::string content = given;
+    if (!expectedOld || *expectedOld != given)
+        if (const ParseResult p = parseRecord(relPath, given);
+            p.record && p.record->span.present && p.record->value("updated_by") != actor().name) {
+            std::string attributed, ignored;
+            const FieldSpec *spec = nullptr;
+            for (const FieldSpec &f : commonFields())
+                if (f.name == "updated_by")
+                    spec = &f;
+            if (editRecordText(given, {{"updated_by", yamlScalarFor(spec, actor().name)}}, "",
+                               &attributed, &ignored))
+                content = std::move(attributed);
+        }
     std::string abs;
     if (!resolveInsideRoot(root_, relPath, &abs, error))
         return false;
@@ -271,10 +289,55 @@ bool Session::writeRecord(const std::string &relPath, const std::string &content
     const std::string folder = std::filesystem::path(abs).parent_path().string();
     std::filesystem::create_directories(folder, ec);
     removeStaleTemporaries(folder);
+    std::string before;
+    const std::string *old = expectedOld;
+    std::string unread;
+    if (!old && !createOnly && readWholeFile(abs, &before, &unread))
+        old = &before;
     if (!writeFileAtomically(abs, content, createOnly, error))
         return false;
+    if (root_.gitHistory)
+        recordHistory(relPath, content, old);
+    lastWritten_ = content;
     reindexFiles({relPath});
     return true;
+}
+
+GitHistory *Session::history(std::string *error)
+{
+    if (!history_ && historyError_.empty())
+        history_ = GitHistory::open(root_.dir, &historyError_);
+    if (!history_)
+        *error = historyError_;
+    return history_.get();
+}
+
+const Actor &Session::actor()
+{
+    if (!actor_)
+        actor_ = cliActor(root_.dir.empty() ? cwd_ : root_.dir);
+    return *actor_;
+}
+
+void Session::recordHistory(const std::string &relPath, const std::string &content,
+                            const std::string *oldContent)
+{
+    std::string error;
+    GitHistory *history = this->history(&error);
+    const ParseResult now = parseRecord(relPath, content);
+    std::optional<ParseResult> then;
+    if (oldContent)
+        then = parseRecord(relPath, *oldContent);
+    const Record *before = then && then->record ? &*then->record : nullptr;
+    std::string message = now.record ? describeChange(before, *now.record) : relPath + ": saved";
+    if (!nextNote_.empty()) {
+        const std::size_t colon = message.find(": ");
+        message = message.substr(0, colon + 2) + nextNote_ + " (" + message.substr(colon + 2) + ")";
+        nextNote_.clear();
+    }
+    if (!history || !history->commitFile(relPath, content, actor(), message, &error))
+        printErr("kb: warning: " + relPath +
+                 " is saved but not committed to the history: " + error + "\n");
 }
 
 std::vector<Finding> Session::ruleErrorsIntroduced(const Record &now, const std::string *oldContent)

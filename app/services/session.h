@@ -10,8 +10,10 @@
 #include "core/pluginhost.h"
 #include "core/store.h"
 #include "core/vocabulary.h"
+#include "services/actor.h"
 
 namespace kb {
+class GitHistory;
 namespace search {
 class Dictionary;
 class IndexSchema;
@@ -60,6 +62,21 @@ public:
                      const std::string *expectedOld, std::string *error,
                      std::vector<Finding> *refusedBy = nullptr);
     bool forceRuleErrors = false;
+    // The bytes the last successful writeRecord put on disk: what it was given plus the
+    // host's own keys (updated_by). A caller that hands out a version takes it from here.
+    const std::string &lastWritten() const { return lastWritten_; }
+
+    // Who the writes are by: written to `updated_by` by every write that changes a record,
+    // and the author of its commit when kb.yaml says `history: git`. The CLI's is the git
+    // identity or $USER (cliActor), found at the first write; kb serve sets the caller's.
+    void setActor(Actor who) { actor_ = std::move(who); }
+    const Actor &actor();
+    // The root's git history, whether or not writes commit to it (`kb log` reads it);
+    // nullptr with the reason outside a git work tree.
+    GitHistory *history(std::string *error);
+    // What the next write's commit message says instead of the field changes alone
+    // ("restored a1b2c3d ..."); used once.
+    void describeNextWrite(std::string note) { nextNote_ = std::move(note); }
 
     std::string today() const;
 
@@ -74,6 +91,9 @@ public:
     bool watcherOwnsRebuilds = false;
 
 private:
+    // Commits a write when kb.yaml asks for history; warns, never fails the write.
+    void recordHistory(const std::string &relPath, const std::string &content,
+                       const std::string *oldContent);
     // Error findings of the plugin rules in `now` (what is about to be written) that
     // `oldContent` did not have.
     std::vector<Finding> ruleErrorsIntroduced(const Record &now, const std::string *oldContent);
@@ -88,6 +108,9 @@ private:
     std::unique_ptr<search::IndexSchema> indexSchema_;
     std::unique_ptr<search::Lexicon> lexicon_;
     std::unique_ptr<search::Dictionary> dictionary_;
+    std::optional<Actor> actor_;
+    std::unique_ptr<GitHistory> history_;
+    std::string historyError_, nextNote_, lastWritten_;
 };
 
 } // namespace kb

@@ -188,6 +188,7 @@ ApiResponse updateFromForm(Session &session, const ReaderScope &reader, const st
             QJsonObject{{"fields", byField}});
     }
     *wrote = true; // the store catches up on its next use
+    newText = session.lastWritten(); // with the host's own keys (updated_by)
     std::vector<Finding> notes;
     if (const ParseResult after = parseRecord(path, newText); after.record)
         notes = session.checkRecord(*after.record);

@@ -48,6 +48,9 @@ WebApi::WebApi(Session &session)
     : s_(session), clearance_(s_.indexSchema()), searchers_(session), cache_(1000)
 {
     s_.lexicon();
+    // Web visitors have no names yet (one shared token): their writes say they came
+    // through the web rather than naming the person who started the server.
+    s_.setActor(Actor{"web", "web@kb-serve"});
 }
 
 WebApi::~WebApi() = default;

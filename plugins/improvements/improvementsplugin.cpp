@@ -115,7 +115,7 @@ int ImprovementsPlugin::changeStatus(const QStringList &args, Kb::Host &host)
             host.printError(QStringLiteral("%1: %2: %3\n").arg(record.path, p.field, p.message));
         return 1;
     }
-    QString entry = QStringLiteral("- %1 %2 → %3").arg(host.today(), from, to);
+    QString entry = QStringLiteral("- %1 %2: %3 → %4").arg(host.today(), host.userName(), from, to);
     if (!note.isEmpty())
         entry += QStringLiteral(": ") + note.simplified();
     const QString append = record.body.contains(kLogHeading) ? entry : kLogHeading + "\n\n" + entry;

@@ -40,6 +40,7 @@ RunResult runProgram(const std::vector<std::string> &argv, const std::string &cw
         ::unsetenv("KB_PLUGIN_PATH");
         ::unsetenv("VISUAL");
         ::setenv("EDITOR", "false", 1);
+        ::setenv("KB_USER", "tester", 1); // updated_by and commit authors, whoever runs the tests
         for (const auto &[k, v] : env)
             ::setenv(k.c_str(), v.c_str(), 1);
         std::vector<char *> args;

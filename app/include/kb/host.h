@@ -42,5 +42,8 @@ public:
     // labels here rather than repeating its manifest in code. (Last in the table, so a
     // plugin built before it existed still loads.)
     virtual QJsonObject recordTypeSchema(const QString &type) const = 0;
+    // Who the current command or web request is by (the name `updated_by` gets): for a
+    // log line a verb appends ("- 2026-12-02 王磊: accepted → in-progress").
+    virtual QString userName() const = 0;
 };
 } // namespace Kb

@@ -607,7 +607,7 @@ async function showConflict(form, status, base, mine, ty) {
     const b = shownValue(fieldOf(base, name)), n = shownValue(fieldOf(now, name));
     const typed = name in mine.fields;
     const m = typed ? shownValue(mine.fields[name]) : b;
-    if (name === 'updated' || (n === b && !typed) || (typed && m === n)) continue;
+    if ((spec(name) && spec(name).automatic) || (n === b && !typed) || (typed && m === n)) continue;
     const row = h('tr', {dataset: {field: name}}, h('th', {}, spec(name) ? L(spec(name).label, name) : name), h('td', {class: 'base'}, b),
       h('td', {class: 'theirs'}, n), h('td', {class: 'mine'}, m));
     if (!typed) row.append(h('td', {}, t('onlyTheirs')));
