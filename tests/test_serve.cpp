@@ -338,6 +338,71 @@ TEST_F(ServeTest, BeyondLoopbackWritesAndRestrictedReadsNeedTheToken)
     EXPECT_NE(r.err.find("at least 16"), std::string::npos);
 }
 
+TEST_F(ServeTest, ASignOnProxyNamesTheUserAndTheirGroupsDecideWhatTheyMay)
+{
+    const std::string yaml = dir.read("kb.yaml");
+    dir.write("kb.yaml", yaml + "serve:\n  trusted_proxies: [127.0.0.1, \"::1\"]\n"
+                                "  restricted_groups: [managers]\n"
+                                "  writer_groups: [delivery, managers]\n");
+    const std::string body =
+        R"({"type":"lesson","title":"代理登录","fields":{"touchpoint":["tp01-proposal"]}})";
+    const auto as = [](const std::string &user, const std::string &groups) {
+        httplib::Headers h{{"X-KB-Request", "1"}};
+        if (!user.empty())
+            h.emplace("X-Remote-User", user);
+        if (!groups.empty())
+            h.emplace("X-Remote-Groups", groups);
+        return h;
+    };
+    const std::string secret = "/api/records/" + secretId;
+    {
+        ServeProcess server(dir.path());
+        httplib::Client c("127.0.0.1", server.port());
+        // Through the proxy without a user: anonymous, even on loopback.
+        auto anon = c.Post("/api/records", as("", ""), body, "application/json");
+        ASSERT_TRUE(anon);
+        EXPECT_EQ(anon->status, 403);
+        EXPECT_NE(anon->body.find("sign in"), std::string::npos) << anon->body;
+        EXPECT_EQ(c.Get(secret.c_str(), as("", ""))->status, 404);
+        // Signed in, but in no group that writes.
+        auto sales = c.Post("/api/records", as("alice", "sales"), body, "application/json");
+        EXPECT_EQ(sales->status, 403);
+        EXPECT_NE(sales->body.find("'alice' is in none of the groups that may write"),
+                  std::string::npos)
+            << sales->body;
+        // A delivery engineer files; the record says who.
+        auto filed = c.Post("/api/records", as("bob", "sales, delivery"), body, "application/json");
+        ASSERT_EQ(filed->status, 201) << filed->body;
+        const std::string path = parse(filed->body).value("path").toString().toStdString();
+        EXPECT_NE(dir.read(path).find("updated_by: bob\n"), std::string::npos) << dir.read(path);
+        EXPECT_EQ(c.Get(secret.c_str(), as("bob", "delivery"))->status, 404);
+        // A manager reads restricted records and is told who they are.
+        EXPECT_EQ(c.Get(secret.c_str(), as("carol", "managers"))->status, 200);
+        const QJsonObject info = parse(c.Get("/api/info", as("carol", "managers"))->body);
+        EXPECT_EQ(info.value("user").toString().toStdString(), "carol");
+        EXPECT_TRUE(info.value("can_read_restricted").toBool());
+    }
+    {
+        // The same headers from an address that is no proxy are ignored: a forged sign-in
+        // names nobody, and the request is judged by where it comes from (loopback).
+        dir.write("kb.yaml", yaml + "serve:\n  trusted_proxies: [10.9.9.9]\n");
+        ServeProcess server(dir.path());
+        httplib::Client c("127.0.0.1", server.port());
+        auto forged = c.Post("/api/records", as("mallory", "managers"), body, "application/json");
+        ASSERT_EQ(forged->status, 201) << forged->body;
+        const std::string path = parse(forged->body).value("path").toString().toStdString();
+        EXPECT_EQ(dir.read(path).find("mallory"), std::string::npos) << dir.read(path);
+        EXPECT_NE(dir.read(path).find("updated_by: web\n"), std::string::npos);
+        EXPECT_FALSE(parse(c.Get("/api/info", as("mallory", ""))->body).contains("user"));
+    }
+    // A bad setting names the key.
+    dir.write("kb.yaml", yaml + "serve:\n  user_header: \"X Remote\"\n");
+    RunResult bad = runKb({"serve", "--port", "0"}, dir.path());
+    EXPECT_EQ(bad.exitCode, 2);
+    EXPECT_NE(bad.err.find("serve: user_header: is not a header name"), std::string::npos)
+        << bad.err;
+}
+
 TEST_F(ServeTest, HostileRequestsGetJsonErrorsAndTheServerStaysUp)
 {
     ServeProcess server(dir.path());

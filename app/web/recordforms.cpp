@@ -187,7 +187,7 @@ ApiResponse updateFromForm(Session &session, const ReaderScope &reader, const st
             422, "a rule of this record type refuses the change: " + refusedBy.front().message,
             QJsonObject{{"fields", byField}});
     }
-    *wrote = true; // the store catches up on its next use
+    *wrote = true;                   // the store catches up on its next use
     newText = session.lastWritten(); // with the host's own keys (updated_by)
     std::vector<Finding> notes;
     if (const ParseResult after = parseRecord(path, newText); after.record)

@@ -130,6 +130,35 @@ Verdict judge(const ServeConfig &config, int boundPort, const RequestFacts &r)
     }
     v.write = config.loopback() || tokenOk;
     v.restricted = config.loopback() || tokenOk;
+    const bool fromProxy = std::find(config.trustedProxies.begin(), config.trustedProxies.end(),
+                                     r.peer) != config.trustedProxies.end();
+    if (fromProxy) {
+        // Rights come from the person the proxy signed in, not from where it connects.
+        v.user = r.remoteUser;
+        std::vector<std::string> groups;
+        for (std::size_t at = 0; at <= r.remoteGroups.size();) {
+            std::size_t end = r.remoteGroups.find(',', at);
+            if (end == std::string::npos)
+                end = r.remoteGroups.size();
+            std::string g = r.remoteGroups.substr(at, end - at);
+            g.erase(0, g.find_first_not_of(' '));
+            g.erase(g.find_last_not_of(' ') + 1);
+            if (!g.empty())
+                groups.push_back(g);
+            at = end + 1;
+        }
+        const auto inAny = [&](const std::vector<std::string> &wanted) {
+            return std::any_of(groups.begin(), groups.end(), [&](const std::string &g) {
+                return std::find(wanted.begin(), wanted.end(), g) != wanted.end();
+            });
+        };
+        const bool signedIn = !v.user.empty();
+        v.write =
+            tokenOk || (signedIn && (config.writerGroups.empty() || inAny(config.writerGroups)));
+        v.restricted = tokenOk || (signedIn && inAny(config.restrictedGroups));
+    } else if (!r.remoteUser.empty() || !r.remoteGroups.empty()) {
+        v.identityIgnored = true; // a forged sign-in: anyone can send the header
+    }
     if (!isWrite(r.method))
         return v;
 
@@ -149,6 +178,14 @@ Verdict judge(const ServeConfig &config, int boundPort, const RequestFacts &r)
     if (r.requestedWith != "1" || lower(r.contentType).rfind("application/json", 0) != 0) {
         v.status = 403;
         v.message = "writes must be JSON requests with the header X-KB-Request: 1 (CSRF guard)";
+        return v;
+    }
+    if (!v.write && fromProxy) {
+        v.status = 403;
+        v.message = v.user.empty() ? "writing needs you to sign in (the proxy named no user)"
+                                   : "'" + v.user +
+                                         "' is in none of the groups that may write "
+                                         "(writer_groups in kb.yaml)";
         return v;
     }
     if (!v.write) {

@@ -11,14 +11,20 @@ namespace kb::web {
 // library types so each rule is a plain function of the request's headers.
 struct RequestFacts {
     std::string method, path, origin, secFetchSite, contentType, authorization;
-    std::vector<std::string> hosts; // every Host header, as sent (a NUL byte included)
-    std::string requestedWith;      // X-KB-Request
+    std::vector<std::string> hosts;       // every Host header, as sent (a NUL byte included)
+    std::string requestedWith;            // X-KB-Request
+    std::string peer;                     // the connection's address ("127.0.0.1", "10.0.0.2")
+    std::string remoteUser, remoteGroups; // the proxy's identity headers, if sent
 };
 
 struct Verdict {
     int status = 0; // 0: allowed
     std::string message;
     bool write = false, restricted = false; // what an allowed request may do
+    std::string user;                       // signed in at the trusted proxy; "" when not
+    // Identity headers that came from an address that is no trusted proxy: ignored, and
+    // the server logs it.
+    bool identityIgnored = false;
 };
 
 // - Exactly one Host header, a well-formed host[:port]: otherwise 400.
@@ -30,6 +36,9 @@ struct Verdict {
 //   or a cross-site script cannot send that without a CORS preflight, which is refused.
 // - Bound beyond loopback, writes and restricted reads need the configured token; with no
 //   token configured such a server is read-only.
+// - From a trusted proxy (ServeConfig::trustedProxies) the user and groups it names decide
+//   instead (restricted_groups, writer_groups); a request from it without a user is
+//   anonymous. The token still unlocks everything.
 Verdict judge(const ServeConfig &config, int boundPort, const RequestFacts &r);
 
 // Constant-time comparison, so the token cannot be guessed byte by byte from timings.

@@ -81,6 +81,29 @@ bool readServeSettings(const std::string &rootDir, ServeConfig *config, std::str
     std::size_t headerTimeout = l.headerTimeoutSeconds, bodyTimeout = l.bodyTimeoutSeconds,
                 connections = l.maxConnections, perAddress = l.maxConnectionsPerAddress,
                 threads = l.threads;
+    // One value or a list of them.
+    const auto strings = [](std::vector<std::string> &into) {
+        return [&into](const YAML::Node &v) {
+            if (v.IsSequence())
+                for (const YAML::Node &item : v)
+                    into.push_back(item.as<std::string>());
+            else
+                into.push_back(v.as<std::string>());
+        };
+    };
+    const auto headerName = [](std::string &into) {
+        return [&into](const YAML::Node &v) {
+            std::string name = v.as<std::string>();
+            for (char &c : name) {
+                if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-')
+                    throw YAML::Exception(v.Mark(), "is not a header name");
+                c = char(std::tolower(static_cast<unsigned char>(c)));
+            }
+            if (name.empty())
+                throw YAML::Exception(v.Mark(), "is not a header name");
+            into = name;
+        };
+    };
     const std::vector<std::pair<std::string, std::function<void(const YAML::Node &)>>> keys = {
         {"max_body_bytes", count(l.maxBodyBytes, 1024, 1ll << 30)},
         {"max_uri_bytes", count(l.maxUriBytes, 256, 1 << 20)},
@@ -101,6 +124,11 @@ bool readServeSettings(const std::string &rootDir, ServeConfig *config, std::str
          }},
         {"tls_cert", [config](const YAML::Node &v) { config->tlsCertFile = v.as<std::string>(); }},
         {"tls_key", [config](const YAML::Node &v) { config->tlsKeyFile = v.as<std::string>(); }},
+        {"trusted_proxies", strings(config->trustedProxies)},
+        {"user_header", headerName(config->userHeader)},
+        {"groups_header", headerName(config->groupsHeader)},
+        {"restricted_groups", strings(config->restrictedGroups)},
+        {"writer_groups", strings(config->writerGroups)},
     };
     for (const auto &entry : serve) {
         const std::string key = entry.first.as<std::string>("");
@@ -113,7 +141,10 @@ bool readServeSettings(const std::string &rootDir, ServeConfig *config, std::str
                                                           "max_headers, header_timeout, "
                                                           "body_timeout, max_connections, "
                                                           "max_connections_per_address, threads, "
-                                                          "public_url, tls_cert, tls_key)");
+                                                          "public_url, tls_cert, tls_key, "
+                                                          "trusted_proxies, user_header, "
+                                                          "groups_header, restricted_groups, "
+                                                          "writer_groups)");
             known->second(entry.second);
         } catch (const YAML::Exception &e) {
             *error =

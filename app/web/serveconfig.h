@@ -32,6 +32,15 @@ struct ServeConfig {
     // --public-url); their host names are the only names it answers to.
     std::vector<std::string> publicUrls;
     std::string tlsCertFile, tlsKeyFile; // both or neither
+    // Behind a single-sign-on proxy: the addresses it connects from (trusted_proxies); a
+    // request from one of them is by the user its user_header names, in the groups its
+    // groups_header lists (comma-separated). The same headers from anywhere else are
+    // ignored and logged. With proxies configured, a request from one without a user is
+    // anonymous: it reads what is not restricted and writes nothing.
+    std::vector<std::string> trustedProxies;
+    std::string userHeader = "x-remote-user", groupsHeader = "x-remote-groups"; // lower case
+    std::vector<std::string> restrictedGroups; // restricted_groups: cleared for restricted records
+    std::vector<std::string> writerGroups;     // writer_groups: may write (empty: every user)
     ServeLimits limits;
     int inheritedListenFd = -1; // --listen-fd: a socket left open by the process before
 

@@ -48,9 +48,15 @@ WebApi::WebApi(Session &session)
     : s_(session), clearance_(s_.indexSchema()), searchers_(session), cache_(1000)
 {
     s_.lexicon();
-    // Web visitors have no names yet (one shared token): their writes say they came
-    // through the web rather than naming the person who started the server.
-    s_.setActor(Actor{"web", "web@kb-serve"});
+    actAs(Access{});
+}
+
+void WebApi::actAs(const Access &a)
+{
+    // A visitor the proxy did not name (loopback, the shared token) is "web", never the
+    // person who started the server.
+    const std::string who = a.user.empty() ? std::string("web") : a.user;
+    s_.setActor(Actor{who, who + "@kb-serve"});
 }
 
 WebApi::~WebApi() = default;
@@ -91,7 +97,9 @@ ApiResponse WebApi::info(const Access &a)
     QJsonObject out{{"app", "kb"},          {"version", KB_VERSION},
                     {"started", kStarted},  {"today", q(s_.today())},
                     {"can_write", a.write}, {"can_read_restricted", a.restricted}};
-    if (a.restricted) { // the server's folders are nobody else's business
+    if (!a.user.empty())
+        out["user"] = q(a.user); // signed in at the proxy
+    if (a.restricted) {          // the server's folders are nobody else's business
         out["root"] = q(s_.root().dir);
         out["rank_in_memory"] = SearcherPool::ranksInMemory();
         out["ranked_in_memory"] = qint64(search::MemoryMatcher::timesRanked());
@@ -220,6 +228,7 @@ ApiResponse WebApi::createRecord(const QByteArray &body, const Access &a)
         return *refused;
     std::lock_guard lock(mutex_);
     refreshStore();
+    actAs(a);
     return createFromForm(s_, in);
 }
 
@@ -231,6 +240,7 @@ ApiResponse WebApi::updateRecord(const std::string &id, const QByteArray &body, 
     std::lock_guard lock(mutex_);
     refreshStore();
     bool wrote = false;
+    actAs(a);
     ApiResponse answer = updateFromForm(s_, scope(a), id, in, &wrote);
     if (wrote)
         stale_ = true; // the store catches up on its next use
@@ -255,6 +265,7 @@ ApiResponse WebApi::moveCard(const std::string &pluginId, const std::string &nam
     // edit made meanwhile is refused rather than overwritten.
     std::lock_guard lock(mutex_);
     refreshStore();
+    actAs(a);
     return moveBoardCard(s_, scope(a), pluginId, name, in);
 }
 

@@ -23,6 +23,7 @@ namespace kb::web {
 struct Access {
     bool write = true;      // file, edit and move records
     bool restricted = true; // read records a field's "Clearance" values restrict
+    std::string user;       // signed in at a trusted proxy: the author of its writes
 };
 
 // The JSON API over everything the CLI does. Transport-free (the server maps HTTP onto
@@ -59,6 +60,7 @@ private:
     ReaderScope scope(const Access &a); // what this caller may see; use under mutex_
     std::vector<std::string> restrictedIds(const std::string &indexVersion); // takes mutex_
     void refreshStore();                                                     // under mutex_
+    void actAs(const Access &a); // the session's writes are by this caller; under mutex_
 
     Session &s_;
     std::mutex mutex_;

@@ -238,6 +238,29 @@ std::string remoteAddress(const sockaddr *addr)
     return text;
 }
 
+// The address a connection comes from, as trusted_proxies lists it: "127.0.0.1", "::1",
+// "10.0.0.2" (an IPv4 address mapped into IPv6 as IPv4).
+std::string peerAddress(MHD_Connection *connection)
+{
+    const MHD_ConnectionInfo *peer =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!peer || !peer->client_addr)
+        return {};
+    char text[INET6_ADDRSTRLEN] = {};
+    const sockaddr *addr = peer->client_addr;
+    if (addr->sa_family == AF_INET) {
+        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in *>(addr)->sin_addr, text,
+                  sizeof text);
+    } else if (addr->sa_family == AF_INET6) {
+        const in6_addr &a = reinterpret_cast<const sockaddr_in6 *>(addr)->sin6_addr;
+        if (IN6_IS_ADDR_V4MAPPED(&a))
+            inet_ntop(AF_INET, &a.s6_addr[12], text, sizeof text);
+        else
+            inet_ntop(AF_INET6, &a, text, sizeof text);
+    }
+    return text;
+}
+
 } // namespace
 
 // Everything the server derives from the root's configuration: a session (plugins,
@@ -471,11 +494,19 @@ struct WebServer::Impl {
                            req.header("content-type"),
                            req.header("authorization"),
                            {},
-                           req.header("x-kb-request")};
+                           req.header("x-kb-request"),
+                           peerAddress(connection),
+                           req.header(config.userHeader),
+                           req.header(config.groupsHeader)};
         for (const auto &[k, v] : req.headers)
             if (k == "host")
                 facts.hosts.push_back(v);
         req.verdict = judge(config, port, facts);
+        if (req.verdict.identityIgnored)
+            std::fprintf(stderr,
+                         "kb serve: ignored %s from %s: not a trusted proxy (trusted_proxies in "
+                         "kb.yaml)\n",
+                         config.userHeader.c_str(), facts.peer.c_str());
         if (req.verdict.status != 0)
             return refusal(req.verdict.status, req.verdict.message);
         // The absolute form names a host of its own (RFC 9112 3.2.2): it must be this one.
@@ -535,7 +566,7 @@ struct WebServer::Impl {
                                             ? "the request target must be a path starting with '/'"
                                             : "the request URI has a malformed % escape"));
         const std::shared_ptr<Generation> g = live();
-        const Access access{req.verdict.write, req.verdict.restricted};
+        const Access access{req.verdict.write, req.verdict.restricted, req.verdict.user};
         const QByteArray body = QByteArray::fromStdString(req.body);
         const std::vector<std::string> &s = t.segments;
         const auto only = [&](const char *allowed, const std::function<ApiResponse()> &run) {
