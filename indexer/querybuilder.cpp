@@ -578,6 +578,10 @@ private:
         for (const std::string &allowed : f.spec.values)
             if (foldText(allowed) == v)
                 return Q(booleanTerm(f.prefix, allowed));
+        // A value as the web shows it (status:已接受, status:Accepted).
+        for (const auto &[allowed, labels] : f.spec.valueLabels)
+            if (foldText(labels.first) == v || foldText(labels.second) == v)
+                return Q(booleanTerm(f.prefix, allowed));
         for (const std::string &allowed : f.spec.values)
             if (foldText(allowed).rfind(v, 0) == 0)
                 matches.emplace_back(booleanTerm(f.prefix, allowed));

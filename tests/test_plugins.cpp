@@ -60,6 +60,11 @@ TEST(Plugins, BrokenPluginsAreReportedAndSkipped)
         runKb({"new", "lesson", "--title", "still works", "--touchpoint", "tp01-proposal"},
               d.path(), {{"KB_PLUGIN_PATH", plugins.path()}});
     EXPECT_EQ(n.exitCode, 0) << n.err;
+    // Calling a plugin that did not load says why, not "unknown command".
+    RunResult verb = runKb({"badapi", "anything"}, d.path(), {{"KB_PLUGIN_PATH", plugins.path()}});
+    EXPECT_EQ(verb.exitCode, 2);
+    EXPECT_NE(verb.err.find("kb: plugin 'badapi' is not loaded: "), std::string::npos) << verb.err;
+    EXPECT_NE(verb.err.find("Api: the manifest says 99"), std::string::npos) << verb.err;
 }
 
 namespace {

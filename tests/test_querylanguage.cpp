@@ -210,6 +210,7 @@ protected:
         status.type = kb::FieldType::Enum;
         status.values = {"proposed", "in-progress", "implemented"};
         status.prefix = "XSTATUS";
+        status.valueLabels = {{"implemented", {"已实施", "Implemented"}}};
         status.filter = true;
         type.pluginId = "improvements";
         type.type = "improvement";
@@ -279,6 +280,7 @@ TEST_F(QueryBuilderTest, EnumValuesMatchExactlyOrByPrefixAndUnknownOnesExplainTh
     const std::string term = booleanTerm(termPrefix("XSTATUS"), "implemented");
     EXPECT_NE(strict("status:Implemented").find(term), std::string::npos);
     EXPECT_NE(strict("status:impl").find(term), std::string::npos);
+    EXPECT_NE(strict("status:已实施").find(term), std::string::npos); // as the web labels it
     const ParsedQuery none = parse("status:implmented");
     EXPECT_TRUE(none.cannotMatch);
     ASSERT_EQ(none.notes.size(), 1u);

@@ -1,5 +1,6 @@
 // kb: the command-line host. Finds the root and the plugins, then runs one command.
 #include "cli/commands.h"
+#include "core/displaytext.h"
 #include "services/invocation.h"
 #include "services/output.h"
 #include "services/session.h"
@@ -100,6 +101,16 @@ int main(int argc, char **argv)
         verbArgs.insert(verbArgs.end(), rest.begin(), rest.end());
         return kb::runPluginVerb(session, *p, p->id, verbArgs);
     }
+    for (const kb::PluginInfo &p : session.plugins().plugins())
+        if (p.id == command) { // a plugin that is there but did not load: say why
+            const std::string why = !p.error.empty() ? p.error
+                                    : !p.problems.empty()
+                                        ? p.problems.front()
+                                        : std::string(kb::pluginStateName(p.state));
+            kb::printErr("kb: plugin '" + command + "' is not loaded: " + kb::displayLine(why) +
+                         "\n(kb plugins lists every plugin and what is wrong)\n");
+            return 2;
+        }
     kb::printErr("kb: unknown command '" + command + "'\nTry 'kb --help'.\n");
     return 2;
 }
