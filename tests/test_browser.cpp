@@ -468,3 +468,60 @@ TEST_F(BrowserTest, APageUnderARebindingNameOrAnotherOriginCannotReadTheApi)
         EXPECT_NE(own.value("body").toString().indexOf("核心网割接失败后回退成功"), -1);
     }
 }
+
+// Two people change a record (the CLI, each as themselves); a third, in the browser, finds
+// who changed what on its History and restores the first version, a new change in git.
+TEST(BrowserHistory, TheHistoryShowsWhoChangedWhatAndRestoresAnEarlierVersion)
+{
+    TempDir dir;
+    const std::map<std::string, std::string> git{{"GIT_CONFIG_NOSYSTEM", "1"},
+                                                 {"HOME", dir.path()}};
+    const auto run = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"git", "-c", "user.name=Setup", "-c", "user.email=s@x"});
+        return runProgram(args, dir.path(), git);
+    };
+    ASSERT_EQ(run({"init", "-q", "."}).exitCode, 0);
+    initRoot(dir);
+    dir.write("kb.yaml", dir.read("kb.yaml") + "history: git\n");
+    ASSERT_EQ(run({"add", "-A"}).exitCode, 0);
+    ASSERT_EQ(run({"commit", "-q", "-m", "root"}).exitCode, 0);
+    auto as = [&](const std::string &who) {
+        auto env = git;
+        env["KB_USER"] = who;
+        return env;
+    };
+    RunResult made = runKb({"new", "lesson", "--title", "光缆割接复盘", "--touchpoint",
+                            "tp07-install-cutover", "--outcome", "failure", "--json"},
+                           dir.path(), as("王磊 <wl@example.com>"));
+    ASSERT_EQ(made.exitCode, 0) << made.err;
+    const QJsonObject m = QJsonDocument::fromJson(QByteArray::fromStdString(made.out)).object();
+    const std::string id = m.value("id").toString().toStdString();
+    const std::string path = m.value("path").toString().toStdString();
+    ASSERT_EQ(
+        runKb({"edit", id, "--set", "outcome=success"}, dir.path(), as("Li Si <li@x>")).exitCode,
+        0);
+
+    ServeProcess server(dir.path());
+    Browser browser;
+    browser.open(server.url() + "/record/" + id);
+    ASSERT_TRUE(browser.waitFor("document.querySelectorAll('#history .version').length === 2"))
+        << browser.eval("document.body.innerText").toString().toStdString();
+    const std::string newest = browser.text("#history .version:first-child");
+    EXPECT_NE(newest.find("Li Si"), std::string::npos) << newest;
+    EXPECT_NE(newest.find("结果"), std::string::npos) << newest; // the field's label
+    EXPECT_NE(newest.find("failure"), std::string::npos) << newest;
+    EXPECT_NE(browser.text("#history .version:nth-child(2)").find("王磊"), std::string::npos);
+    // Back to the version as filed: a new version on top, nothing lost.
+    browser.click("#history .version:nth-child(2) .restore");
+    ASSERT_TRUE(browser.waitFor("document.querySelectorAll('#history .version').length === 3"))
+        << browser
+               .eval("[...document.querySelectorAll('#history .field-error, #notice')].map(e "
+                     "=> e.textContent).join(' | ')")
+               .toString()
+               .toStdString();
+    browser.screenshot(artifactPath("history.png"));
+    EXPECT_NE(dir.read(path).find("outcome: failure"), std::string::npos) << dir.read(path);
+    const std::string top = run({"log", "-1", "--format=%an|%s"}).out;
+    EXPECT_EQ(top.rfind("web|lesson " + id + ": restored ", 0), 0u) << top;
+    EXPECT_NE(browser.text("#history .version:first-child").find("restored"), std::string::npos);
+}

@@ -8,6 +8,7 @@
 #include "indexer/searcher.h"
 #include "services/qtstring.h"
 #include "services/readerscope.h"
+#include "services/recordhistory.h"
 #include "services/searchjson.h"
 #include "services/session.h"
 #include "web/pluginviews.h"
@@ -245,6 +246,44 @@ ApiResponse WebApi::updateRecord(const std::string &id, const QByteArray &body, 
     if (wrote)
         stale_ = true; // the store catches up on its next use
     return answer;
+}
+
+ApiResponse WebApi::history(const std::string &id, const Access &a)
+{
+    std::lock_guard lock(mutex_);
+    refreshStore();
+    const Record *r = scope(a).byId(id);
+    if (!r)
+        return ApiResponse::error(404, "no record with id '" + id + "'");
+    std::vector<RecordVersion> versions;
+    std::string error;
+    if (!recordVersions(s_, *r, 200, &versions, &error))
+        return ApiResponse::json(QJsonObject{
+            {"id", q(id)}, {"available", false}, {"reason", q(error)}, {"versions", QJsonArray()}});
+    return ApiResponse::json(QJsonObject{{"id", q(id)},
+                                         {"available", true},
+                                         {"commits", s_.root().gitHistory},
+                                         {"versions", recordVersionsJson(versions)}});
+}
+
+ApiResponse WebApi::restore(const std::string &id, const QByteArray &body, const Access &a)
+{
+    QJsonObject in;
+    if (auto refused = readWrite(a, body, &in))
+        return *refused;
+    std::lock_guard lock(mutex_);
+    refreshStore();
+    const Record *r = scope(a).byId(id);
+    if (!r)
+        return ApiResponse::error(404, "no record with id '" + id + "'");
+    actAs(a);
+    std::string said;
+    const int code =
+        restoreRecordVersion(s_, *r, in.value("version").toString().toStdString(), &said);
+    if (code != 0)
+        return ApiResponse::error(code == 2 ? 400 : 422, said);
+    stale_ = true;
+    return ApiResponse::json(QJsonObject{{"message", q(said)}});
 }
 
 ApiResponse WebApi::view(const std::string &pluginId, const std::string &name, const Params &p,

@@ -52,6 +52,9 @@ public:
                      const Access &a);
     ApiResponse moveCard(const std::string &plugin, const std::string &name, const QByteArray &body,
                          const Access &a);
+    // GET /api/records/ID/history, POST /api/records/ID/restore {"version"}.
+    ApiResponse history(const std::string &id, const Access &a);
+    ApiResponse restore(const std::string &id, const QByteArray &body, const Access &a);
     ApiResponse plugins(const Access &a);
     ApiResponse check(const Access &a);
 

@@ -608,6 +608,10 @@ struct WebServer::Impl {
                     a.allow = "GET, HEAD, PUT";
                 return a;
             }
+            if (s.size() == 4 && what == "records" && s[3] == "history")
+                return only("GET", [&] { return api.history(s[2], access); });
+            if (s.size() == 4 && what == "records" && s[3] == "restore")
+                return only("POST", [&] { return api.restore(s[2], body, access); });
             if (s.size() == 4 && what == "views")
                 return only("GET", [&] { return api.view(s[2], s[3], t.query, access); });
             if (s.size() == 5 && what == "views" && s[4] == "move")

@@ -13,6 +13,7 @@ const STRINGS = {
     relevance: '相关度', newest: '最新', oldest: '最早', filters: '筛选', clear: '清除',
     recent: '最近的记录', tips: '试试: 割接 回退 · "cutover rollback" · type:lesson customer:马电 · date:2010-01..2012-12',
     fields: '字段', links: '引用的记录', backlinks: '被引用', similar: '相似记录', edit: '编辑',
+    history: '历史版本', restoreVersion: '恢复此版本', restored: m => `已恢复: ${m}`, firstVersion: '第一个版本', current: '当前版本', bodyLines: (a, r) => `正文 +${a} −${r} 行`,
     findings: '检查发现', save: '保存', saving: '正在保存…', cancel: '取消', title: '标题', date: '日期',
     body: '正文 (Markdown)', chooseType: '选择要新建的记录类型', required: '必填',
     saved: p => `已保存: ${p}`, fixFields: '请修改标注的字段。', notFound: '页面不存在。',
@@ -35,6 +36,7 @@ const STRINGS = {
     relevance: 'Relevance', newest: 'Newest', oldest: 'Oldest', filters: 'Filters', clear: 'Clear',
     recent: 'Recent records', tips: 'Try: 割接 回退 · "cutover rollback" · type:lesson customer:马电 · date:2010-01..2012-12',
     fields: 'Fields', links: 'Links', backlinks: 'Linked from', similar: 'Similar records', edit: 'Edit',
+    history: 'History', restoreVersion: 'Restore this version', restored: m => `Restored: ${m}`, firstVersion: 'first version', current: 'current', bodyLines: (a, r) => `body +${a} −${r} lines`,
     findings: 'Findings', save: 'Save', saving: 'Saving…', cancel: 'Cancel', title: 'Title', date: 'Date',
     body: 'Body (Markdown)', chooseType: 'Choose the type of record to file', required: 'required',
     saved: p => `Saved: ${p}`, fixFields: 'Please fix the marked fields.', notFound: 'Page not found.',
@@ -331,6 +333,36 @@ async function renderRecordPage(app, id) {
   const s = await api('/api/similar?' + new URLSearchParams({id: d.id, limit: 5, facets: 0}));
   put(similar, h('h2', {}, t('similar')),
     s.ok && s.data.hits.length ? refList(s.data.hits) : h('p', {class: 'muted'}, t('noCards')));
+  renderHistory(d);
+}
+
+// The record's versions in the git history (history: git in kb.yaml): who changed what,
+// and a way back. A restore is itself a new version, so it needs no confirmation.
+async function renderHistory(d) {
+  const r = await api('/api/records/' + encodeURIComponent(d.id) + '/history');
+  if (!r.ok || !r.data.available || !r.data.versions.length) return;
+  const list = h('ol', {class: 'versions'});
+  const ty = state.schema.types.find(x => x.type === d.type);
+  const spec = name => [...(ty ? ty.fields : []), ...state.schema.common_fields].find(x => x.name === name);
+  r.data.versions.forEach((v, i) => {
+    const changes = v.first ? [h('li', {class: 'muted'}, t('firstVersion'))] : v.changes.map(c =>
+      h('li', {dataset: {field: c.field}}, h('b', {}, spec(c.field) ? L(spec(c.field).label, c.field) : c.field), ': ', h('del', {}, c.before || '—'), ' → ', h('ins', {}, c.after || '—')));
+    if (!v.first && (v.body.added || v.body.removed)) changes.push(h('li', {}, t('bodyLines', v.body.added, v.body.removed)));
+    const err = h('div', {class: 'field-error', role: 'alert'});
+    const restore = i > 0 && state.info.can_write ? h('button', {type: 'button', class: 'restore secondary', onclick: async () => {
+      restore.disabled = true;
+      const res = await api('/api/records/' + encodeURIComponent(d.id) + '/restore', {method: 'POST', body: {version: v.version}});
+      restore.disabled = false;
+      if (!res.ok) { err.textContent = res.data.error; return; }
+      notice(t('restored', res.data.message));
+      renderRecordPage(document.getElementById('app'), d.id);
+    }}, t('restoreVersion')) : (i === 0 ? h('span', {class: 'tag'}, t('current')) : null);
+    list.append(h('li', {class: 'version', dataset: {version: v.short}},
+      h('div', {class: 'meta'}, h('code', {}, v.short), ' · ', v.date, ' · ', v.author),
+      h('div', {}, v.message), h('ul', {class: 'changes'}, ...changes), restore, err));
+  });
+  const where = document.getElementById('record-body');
+  if (where) where.after(h('section', {class: 'history', id: 'history'}, h('h2', {}, t('history')), list));
 }
 
 // ---------------------------------------------------------------- forms
