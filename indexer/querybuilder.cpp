@@ -442,6 +442,8 @@ private:
                     pieces.push_back(exact);
                 }
             }
+            if (pieces.empty()) // only function characters (跟, 和) between stop words
+                pieces.push_back(cjkExact(t.chars, ""));
             if (pieces.size() > 1)
                 out_.relaxable = true;
             Q run = *combine(relaxed_ ? Q::OP_OR : Q::OP_AND, pieces);

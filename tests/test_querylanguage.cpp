@@ -321,6 +321,18 @@ TEST_F(QueryBuilderTest, OversizedQueriesAreRefusedWithTheLimit)
     EXPECT_EQ(errorOf("-a -b"), "");
 }
 
+TEST_F(QueryBuilderTest, AChineseRunOfOnlyStopWordsAndFunctionCharactersStillSearchesItself)
+{
+    // Found by fuzz_query_parse (UBSan): every piece was skipped and an empty list was
+    // combined into a query.
+    for (const std::string q : {"怎样跟怎样跟", "怎么和怎么和", "如何跟"}) {
+        const ParsedQuery p = parse(q);
+        EXPECT_TRUE(p.hasText) << q;
+        EXPECT_NE(p.strict.get_description(), Xapian::Query().get_description()) << q;
+        EXPECT_NE(p.relaxed.get_description(), Xapian::Query().get_description()) << q;
+    }
+}
+
 TEST_F(QueryBuilderTest, EveryLeafItMakesHasUnitWqfSoMemoryRankingMayRankIt)
 {
     EXPECT_TRUE(parse("割接 回退 cutover \"site survey\"").unitWqf);
