@@ -403,6 +403,55 @@ TEST_F(ServeTest, ASignOnProxyNamesTheUserAndTheirGroupsDecideWhatTheyMay)
         << bad.err;
 }
 
+TEST_F(ServeTest, PersonalTokensActAsTheirPersonAndStopWorkingWhenRevoked)
+{
+    dir.write("kb.yaml", dir.read("kb.yaml") + "serve:\n  restricted_groups: [managers]\n"
+                                               "  writer_groups: [delivery, managers]\n");
+    RunResult made = runKb({"token", "add", "王磊", "--group", "delivery"}, dir.path());
+    ASSERT_EQ(made.exitCode, 0) << made.err;
+    const std::string engineer = made.out.substr(0, made.out.find('\n'));
+    ASSERT_EQ(engineer.size(), 68u) << made.out; // kbt_ and 64 hex digits
+    const std::string manager =
+        runKb({"token", "add", "赵敏", "--group", "managers"}, dir.path()).out.substr(0, 68);
+    // Only hashes are kept.
+    const std::string stored = dir.read(".kb/tokens.json");
+    EXPECT_EQ(stored.find(engineer.substr(4)), std::string::npos);
+    EXPECT_NE(stored.find("王磊"), std::string::npos);
+
+    ServeProcess server(dir.path(), {"--host", "0.0.0.0", "--public-url", "http://kb.test"});
+    httplib::Client c("127.0.0.1", server.port());
+    const std::string body =
+        R"({"type":"lesson","title":"个人令牌","fields":{"touchpoint":["tp01-proposal"]}})";
+    auto filed = c.Post("/api/records", writeHeaders(engineer), body, "application/json");
+    ASSERT_TRUE(filed);
+    ASSERT_EQ(filed->status, 201) << filed->body;
+    const std::string path = parse(filed->body).value("path").toString().toStdString();
+    EXPECT_NE(dir.read(path).find("updated_by: 王磊\n"), std::string::npos) << dir.read(path);
+    const std::string secret = "/api/records/" + secretId;
+    EXPECT_EQ(c.Get(secret.c_str(), {{"Authorization", "Bearer " + engineer}})->status, 404);
+    EXPECT_EQ(c.Get(secret.c_str(), {{"Authorization", "Bearer " + manager}})->status, 200);
+    EXPECT_EQ(parse(c.Get("/api/info", {{"Authorization", "Bearer " + manager}})->body)
+                  .value("user")
+                  .toString()
+                  .toStdString(),
+              "赵敏");
+
+    // Revoked: refused at once, the server still running.
+    const QJsonArray list =
+        QJsonDocument::fromJson(
+            QByteArray::fromStdString(runKb({"token", "list", "--json"}, dir.path()).out))
+            .array();
+    ASSERT_EQ(list.size(), 2);
+    std::string engineerId;
+    for (const QJsonValue &t : list)
+        if (t.toObject().value("name").toString() == QString::fromUtf8("王磊"))
+            engineerId = t.toObject().value("id").toString().toStdString();
+    ASSERT_EQ(runKb({"token", "revoke", engineerId}, dir.path()).exitCode, 0);
+    EXPECT_EQ(c.Post("/api/records", writeHeaders(engineer), body, "application/json")->status,
+              401);
+    EXPECT_EQ(runKb({"token", "revoke", engineerId}, dir.path()).exitCode, 1);
+}
+
 TEST_F(ServeTest, HostileRequestsGetJsonErrorsAndTheServerStaysUp)
 {
     ServeProcess server(dir.path());

@@ -27,6 +27,7 @@ const char *kUsage =
     "  similar ID           records like the given one\n"
     "  log ID               a record's versions in the git history (who, when, what)\n"
     "  restore ID VERSION   write an earlier version back as a new change\n"
+    "  token add NAME       a personal API token for kb serve (list, revoke ID)\n"
     "  plugins [check F]    list plugins, their state and errors; check a manifest\n"
     "  serve                the web app on http://127.0.0.1:8080/ (kb serve --help)\n"
     "\n"
@@ -94,6 +95,8 @@ int main(int argc, char **argv)
         return kb::runLog(session, rest);
     if (command == "restore")
         return kb::runRestore(session, rest);
+    if (command == "token")
+        return kb::runToken(session, rest);
     if (const kb::PluginInfo *p = session.plugins().findPlugin(command))
         return kb::runPluginVerb(session, *p, command, rest);
     if (const kb::PluginInfo *p = session.plugins().findGlobalVerb(command)) {

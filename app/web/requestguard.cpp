@@ -123,16 +123,29 @@ Verdict judge(const ServeConfig &config, int boundPort, const RequestFacts &r)
     if (r.authorization.rfind("Bearer ", 0) == 0)
         token = r.authorization.substr(7);
     const bool tokenOk = !config.token.empty() && sameSecret(token, config.token);
-    if (!token.empty() && !tokenOk) {
+    const bool personalToken = !token.empty() && !tokenOk && !r.tokenUser.empty();
+    if (!token.empty() && !tokenOk && !personalToken) {
         v.status = 401;
         v.message = "the token is not valid";
         return v;
     }
     v.write = config.loopback() || tokenOk;
     v.restricted = config.loopback() || tokenOk;
+    const auto inAnyOf = [](const std::vector<std::string> &groups,
+                            const std::vector<std::string> &wanted) {
+        return std::any_of(groups.begin(), groups.end(), [&](const std::string &g) {
+            return std::find(wanted.begin(), wanted.end(), g) != wanted.end();
+        });
+    };
+    if (personalToken) {
+        // A person's own token: their groups decide, as for a user the proxy names.
+        v.user = r.tokenUser;
+        v.write = config.writerGroups.empty() || inAnyOf(r.tokenGroups, config.writerGroups);
+        v.restricted = inAnyOf(r.tokenGroups, config.restrictedGroups);
+    }
     const bool fromProxy = std::find(config.trustedProxies.begin(), config.trustedProxies.end(),
                                      r.peer) != config.trustedProxies.end();
-    if (fromProxy) {
+    if (fromProxy && !personalToken) {
         // Rights come from the person the proxy signed in, not from where it connects.
         v.user = r.remoteUser;
         std::vector<std::string> groups;
@@ -148,9 +161,7 @@ Verdict judge(const ServeConfig &config, int boundPort, const RequestFacts &r)
             at = end + 1;
         }
         const auto inAny = [&](const std::vector<std::string> &wanted) {
-            return std::any_of(groups.begin(), groups.end(), [&](const std::string &g) {
-                return std::find(wanted.begin(), wanted.end(), g) != wanted.end();
-            });
+            return inAnyOf(groups, wanted);
         };
         const bool signedIn = !v.user.empty();
         v.write =
@@ -180,7 +191,7 @@ Verdict judge(const ServeConfig &config, int boundPort, const RequestFacts &r)
         v.message = "writes must be JSON requests with the header X-KB-Request: 1 (CSRF guard)";
         return v;
     }
-    if (!v.write && fromProxy) {
+    if (!v.write && (fromProxy || personalToken)) {
         v.status = 403;
         v.message = v.user.empty() ? "writing needs you to sign in (the proxy named no user)"
                                    : "'" + v.user +

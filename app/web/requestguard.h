@@ -15,6 +15,10 @@ struct RequestFacts {
     std::string requestedWith;            // X-KB-Request
     std::string peer;                     // the connection's address ("127.0.0.1", "10.0.0.2")
     std::string remoteUser, remoteGroups; // the proxy's identity headers, if sent
+    // The person a per-user API token (`kb token add`) belongs to, when the bearer token
+    // is one (the server looks it up before judging); "" otherwise.
+    std::string tokenUser;
+    std::vector<std::string> tokenGroups;
 };
 
 struct Verdict {

@@ -1,5 +1,6 @@
 #include "web/webserver.h"
 
+#include "services/apitokens.h"
 #include "services/session.h"
 #include "web/configsignature.h"
 #include "web/connectiondeadlines.h"
@@ -497,10 +498,20 @@ struct WebServer::Impl {
                            req.header("x-kb-request"),
                            peerAddress(connection),
                            req.header(config.userHeader),
-                           req.header(config.groupsHeader)};
+                           req.header(config.groupsHeader),
+                           {},
+                           {}};
         for (const auto &[k, v] : req.headers)
             if (k == "host")
                 facts.hosts.push_back(v);
+        // A bearer token that is not the shared one may be a person's (kb token add).
+        if (facts.authorization.rfind("Bearer ", 0) == 0 &&
+            !(config.token.size() && sameSecret(facts.authorization.substr(7), config.token)))
+            if (const auto person =
+                    ApiTokens(live()->session->root().dir).find(facts.authorization.substr(7))) {
+                facts.tokenUser = person->name;
+                facts.tokenGroups = person->groups;
+            }
         req.verdict = judge(config, port, facts);
         if (req.verdict.identityIgnored)
             std::fprintf(stderr,

@@ -1,0 +1,145 @@
+#include "services/apitokens.h"
+
+#include "core/atomicfile.h"
+
+#include <QByteArray>
+#include <QCryptographicHash>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+
+#include <filesystem>
+
+namespace kb {
+
+namespace {
+
+std::string sha256Hex(const std::string &s)
+{
+    return QCryptographicHash::hash(QByteArray::fromStdString(s), QCryptographicHash::Sha256)
+        .toHex()
+        .toStdString();
+}
+
+std::string randomHex(int bytes)
+{
+    QByteArray raw(bytes, '\0');
+    QRandomGenerator *rng = QRandomGenerator::system(); // the OS's CSPRNG
+    for (char &c : raw)
+        c = char(rng->bounded(256));
+    return raw.toHex().toStdString();
+}
+
+bool sameText(const std::string &a, const std::string &b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char diff = 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+} // namespace
+
+ApiTokens::ApiTokens(std::string rootDir) : path_(std::move(rootDir) + "/.kb/tokens.json") {}
+
+std::vector<ApiToken> ApiTokens::list(std::string *error) const
+{
+    std::vector<ApiToken> out;
+    QFile f(QString::fromStdString(path_));
+    if (!f.exists())
+        return out;
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = path_ + ": cannot be read";
+        return out;
+    }
+    QJsonParseError pe{};
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
+    if (pe.error != QJsonParseError::NoError || !doc.isArray()) {
+        *error = path_ + ": not a list of tokens (" + pe.errorString().toStdString() + ")";
+        return out;
+    }
+    for (const QJsonValue &v : doc.array()) {
+        const QJsonObject o = v.toObject();
+        ApiToken t;
+        t.id = o.value("id").toString().toStdString();
+        t.name = o.value("name").toString().toStdString();
+        t.created = o.value("created").toString().toStdString();
+        t.hash = o.value("sha256").toString().toStdString();
+        for (const QJsonValue &g : o.value("groups").toArray())
+            t.groups.push_back(g.toString().toStdString());
+        if (!t.id.empty() && t.hash.size() == 64)
+            out.push_back(std::move(t));
+    }
+    return out;
+}
+
+bool ApiTokens::save(const std::vector<ApiToken> &all, std::string *error) const
+{
+    QJsonArray arr;
+    for (const ApiToken &t : all) {
+        QJsonArray groups;
+        for (const std::string &g : t.groups)
+            groups.append(QString::fromStdString(g));
+        arr.append(QJsonObject{{"id", QString::fromStdString(t.id)},
+                               {"name", QString::fromStdString(t.name)},
+                               {"groups", groups},
+                               {"created", QString::fromStdString(t.created)},
+                               {"sha256", QString::fromStdString(t.hash)}});
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
+    if (!writeFileAtomically(path_, QJsonDocument(arr).toJson().toStdString(), false, error))
+        return false;
+    std::filesystem::permissions(
+        path_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+        ec); // hashes only, but nobody else's business
+    return true;
+}
+
+std::string ApiTokens::add(const std::string &name, const std::vector<std::string> &groups,
+                           const std::string &today, std::string *error)
+{
+    std::vector<ApiToken> all = list(error);
+    if (!error->empty())
+        return {};
+    const std::string token = "kbt_" + randomHex(32);
+    ApiToken t;
+    t.id = "tok-" + randomHex(4);
+    t.name = name;
+    t.groups = groups;
+    t.created = today;
+    t.hash = sha256Hex(token);
+    all.push_back(t);
+    return save(all, error) ? token : std::string();
+}
+
+bool ApiTokens::revoke(const std::string &id, std::string *error)
+{
+    std::vector<ApiToken> all = list(error);
+    if (!error->empty())
+        return false;
+    const auto before = all.size();
+    std::erase_if(all, [&](const ApiToken &t) { return t.id == id; });
+    if (all.size() == before) {
+        *error = "no token '" + id + "' (kb token list shows them)";
+        return false;
+    }
+    return save(all, error);
+}
+
+std::optional<ApiToken> ApiTokens::find(const std::string &token) const
+{
+    std::string error;
+    const std::string hash = sha256Hex(token);
+    std::optional<ApiToken> found;
+    for (const ApiToken &t : list(&error))
+        if (sameText(t.hash, hash))
+            found = t;
+    return found;
+}
+
+} // namespace kb
