@@ -219,6 +219,15 @@ ApiResponse WebApi::record(const std::string &id, const Access &a)
     const Record *r = reader.byId(id);
     if (!r)
         return ApiResponse::error(404, "no record with id '" + id + "'");
+    // The page shows the file as it is now, even before the watcher has seen a change
+    // (a stale save compares against it: its "theirs" must be what is on disk).
+    if (const ParseResult fresh = loadRecordFile(s_.root(), r->path);
+        fresh.record && fresh.record->text != r->text) {
+        s_.reloadStore();
+        r = reader.byId(id);
+        if (!r)
+            return ApiResponse::error(404, "no record with id '" + id + "'");
+    }
     return ApiResponse::json(recordPageJson(s_, reader, *r));
 }
 
