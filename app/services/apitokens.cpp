@@ -1,6 +1,7 @@
 #include "services/apitokens.h"
 
 #include "core/atomicfile.h"
+#include "core/samesecret.h"
 
 #include <QByteArray>
 #include <QCryptographicHash>
@@ -30,16 +31,6 @@ std::string randomHex(int bytes)
     for (char &c : raw)
         c = char(rng->bounded(256));
     return raw.toHex().toStdString();
-}
-
-bool sameText(const std::string &a, const std::string &b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char diff = 0;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return diff == 0;
 }
 
 } // namespace
@@ -137,7 +128,7 @@ std::optional<ApiToken> ApiTokens::find(const std::string &token) const
     const std::string hash = sha256Hex(token);
     std::optional<ApiToken> found;
     for (const ApiToken &t : list(&error))
-        if (sameText(t.hash, hash))
+        if (sameSecret(hash, t.hash))
             found = t;
     return found;
 }

@@ -297,7 +297,7 @@ bool Session::writeRecord(const std::string &relPath, const std::string &given, 
     if (!writeFileAtomically(abs, content, createOnly, error))
         return false;
     if (root_.gitHistory)
-        recordHistory(relPath, content, old);
+        recordHistory(*readBack.record, old);
     lastWritten_ = content;
     reindexFiles({relPath});
     return true;
@@ -319,24 +319,22 @@ const Actor &Session::actor()
     return *actor_;
 }
 
-void Session::recordHistory(const std::string &relPath, const std::string &content,
-                            const std::string *oldContent)
+void Session::recordHistory(const Record &now, const std::string *oldContent)
 {
     std::string error;
     GitHistory *history = this->history(&error);
-    const ParseResult now = parseRecord(relPath, content);
     std::optional<ParseResult> then;
     if (oldContent)
-        then = parseRecord(relPath, *oldContent);
+        then = parseRecord(now.path, *oldContent);
     const Record *before = then && then->record ? &*then->record : nullptr;
-    std::string message = now.record ? describeChange(before, *now.record) : relPath + ": saved";
+    std::string message = describeChange(before, now);
     if (!nextNote_.empty()) {
         const std::size_t colon = message.find(": ");
         message = message.substr(0, colon + 2) + nextNote_ + " (" + message.substr(colon + 2) + ")";
         nextNote_.clear();
     }
-    if (!history || !history->commitFile(relPath, content, actor(), message, &error))
-        printErr("kb: warning: " + relPath +
+    if (!history || !history->commitFile(now.path, now.text, actor(), message, &error))
+        printErr("kb: warning: " + now.path +
                  " is saved but not committed to the history: " + error + "\n");
 }
 

@@ -92,8 +92,7 @@ public:
 
 private:
     // Commits a write when kb.yaml asks for history; warns, never fails the write.
-    void recordHistory(const std::string &relPath, const std::string &content,
-                       const std::string *oldContent);
+    void recordHistory(const Record &now, const std::string *oldContent);
     // Error findings of the plugin rules in `now` (what is about to be written) that
     // `oldContent` did not have.
     std::vector<Finding> ruleErrorsIntroduced(const Record &now, const std::string *oldContent);

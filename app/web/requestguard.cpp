@@ -90,16 +90,6 @@ bool knownHost(const ServeConfig &config, int boundPort, const std::string &host
 
 } // namespace
 
-bool sameSecret(const std::string &given, const std::string &secret)
-{
-    if (secret.empty())
-        return false;
-    std::size_t diff = given.size() ^ secret.size();
-    for (std::size_t i = 0; i < given.size(); ++i)
-        diff |= static_cast<unsigned char>(given[i] ^ secret[i % secret.size()]);
-    return diff == 0;
-}
-
 Verdict judge(const ServeConfig &config, int boundPort, const RequestFacts &r)
 {
     Verdict v;
@@ -160,13 +150,11 @@ Verdict judge(const ServeConfig &config, int boundPort, const RequestFacts &r)
                 groups.push_back(g);
             at = end + 1;
         }
-        const auto inAny = [&](const std::vector<std::string> &wanted) {
-            return inAnyOf(groups, wanted);
-        };
         const bool signedIn = !v.user.empty();
         v.write =
-            tokenOk || (signedIn && (config.writerGroups.empty() || inAny(config.writerGroups)));
-        v.restricted = tokenOk || (signedIn && inAny(config.restrictedGroups));
+            tokenOk ||
+            (signedIn && (config.writerGroups.empty() || inAnyOf(groups, config.writerGroups)));
+        v.restricted = tokenOk || (signedIn && inAnyOf(groups, config.restrictedGroups));
     } else if (!r.remoteUser.empty() || !r.remoteGroups.empty()) {
         v.identityIgnored = true; // a forged sign-in: anyone can send the header
     }

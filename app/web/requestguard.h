@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/samesecret.h"
 #include "web/serveconfig.h"
 
 #include <string>
@@ -44,8 +45,5 @@ struct Verdict {
 //   instead (restricted_groups, writer_groups); a request from it without a user is
 //   anonymous. The token still unlocks everything.
 Verdict judge(const ServeConfig &config, int boundPort, const RequestFacts &r);
-
-// Constant-time comparison, so the token cannot be guessed byte by byte from timings.
-bool sameSecret(const std::string &a, const std::string &b);
 
 } // namespace kb::web
