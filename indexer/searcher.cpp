@@ -435,12 +435,16 @@ struct Searcher::Impl {
     SearchResult run(const Xapian::Query &wanted, const ParsedQuery *parsed,
                      const SearchOptions &options, std::string_view text)
     {
-        const Xapian::Query query =
+        Xapian::Query query =
             options.excludeTerms.empty()
                 ? wanted
                 : Xapian::Query(Xapian::Query::OP_AND_NOT, wanted,
                                 Xapian::Query(Xapian::Query::OP_OR, options.excludeTerms.begin(),
                                               options.excludeTerms.end()));
+        if (!options.requireTerms.empty())
+            query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                                  Xapian::Query(Xapian::Query::OP_OR, options.requireTerms.begin(),
+                                                options.requireTerms.end()));
         return withRetry([&](Xapian::Database &database) {
             SearchResult r;
             r.query = std::string(text);
@@ -546,7 +550,7 @@ SearchResult Searcher::search(std::string_view query, const SearchOptions &optio
     SearchResult r = searchWords(query, options);
     if (r.exactTotal == 0)
         r.suggestion = suggest(query);
-    if (!r.suggestion.empty() && !options.excludeTerms.empty()) {
+    if (!r.suggestion.empty() && (!options.excludeTerms.empty() || !options.requireTerms.empty())) {
         // The spelling table knows words of records this reader may not see: a
         // suggestion is only offered when it finds a record the reader may see.
         SearchOptions probe = options;
@@ -711,14 +715,18 @@ SearchResult Searcher::similar(std::string_view id, const SearchOptions &options
         const std::string idTerm = booleanTerm(prefix::kId, id);
         Xapian::PostingIterator p = db.postlist_begin(idTerm);
         // A record the caller may not see is as unknown as one that does not exist.
+        const auto has = [&](Xapian::docid doc, const std::string &t) {
+            Xapian::PostingIterator e = db.postlist_begin(t);
+            e.skip_to(doc);
+            return e != db.postlist_end(t) && *e == doc;
+        };
         const auto excluded = [&](Xapian::docid doc) {
-            for (const std::string &t : options.excludeTerms) {
-                Xapian::PostingIterator e = db.postlist_begin(t);
-                e.skip_to(doc);
-                if (e != db.postlist_end(t) && *e == doc)
+            for (const std::string &t : options.excludeTerms)
+                if (has(doc, t))
                     return true;
-            }
-            return false;
+            return !options.requireTerms.empty() &&
+                   std::none_of(options.requireTerms.begin(), options.requireTerms.end(),
+                                [&](const std::string &t) { return has(doc, t); });
         };
         if (p == db.postlist_end(idTerm) || excluded(*p))
             throw QueryError("no record with id '" + std::string(id) + "' in the index",

@@ -25,6 +25,8 @@ struct SearchOptions {
     // Index terms of records the caller may not see (restricted records for a web visitor
     // without a token): left out of hits, counts and facets alike.
     std::vector<std::string> excludeTerms;
+    // When not empty, only records with one of these terms (public ones for a stranger).
+    std::vector<std::string> requireTerms;
 };
 
 struct SearchHit {

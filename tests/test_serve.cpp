@@ -361,7 +361,7 @@ TEST_F(ServeTest, ASignOnProxyNamesTheUserAndTheirGroupsDecideWhatTheyMay)
         // Through the proxy without a user: anonymous, even on loopback.
         auto anon = c.Post("/api/records", as("", ""), body, "application/json");
         ASSERT_TRUE(anon);
-        EXPECT_EQ(anon->status, 403);
+        EXPECT_EQ(anon->status, 401);
         EXPECT_NE(anon->body.find("sign in"), std::string::npos) << anon->body;
         EXPECT_EQ(c.Get(secret.c_str(), as("", ""))->status, 404);
         // Signed in, but in no group that writes.
@@ -383,17 +383,31 @@ TEST_F(ServeTest, ASignOnProxyNamesTheUserAndTheirGroupsDecideWhatTheyMay)
         EXPECT_TRUE(info.value("can_read_restricted").toBool());
     }
     {
-        // The same headers from an address that is no proxy are ignored: a forged sign-in
-        // names nobody, and the request is judged by where it comes from (loopback).
+        // The same headers from an address that is no proxy are ignored and logged: a
+        // forged sign-in names nobody. With a proxy configured, loopback is no one special:
+        // the forger is anonymous, reads internal records and writes nothing.
         dir.write("kb.yaml", yaml + "serve:\n  trusted_proxies: [10.9.9.9]\n");
-        ServeProcess server(dir.path());
+        const std::string log = dir.file("serve.log");
+        ServeProcess server(dir.path(), {}, {}, log);
         httplib::Client c("127.0.0.1", server.port());
+        const auto records = [&] {
+            std::size_t n = 0;
+            for (const auto &e : std::filesystem::recursive_directory_iterator(dir.path()))
+                n += e.path().extension() == ".md";
+            return n;
+        };
+        const std::size_t before = records();
         auto forged = c.Post("/api/records", as("mallory", "managers"), body, "application/json");
-        ASSERT_EQ(forged->status, 201) << forged->body;
-        const std::string path = parse(forged->body).value("path").toString().toStdString();
-        EXPECT_EQ(dir.read(path).find("mallory"), std::string::npos) << dir.read(path);
-        EXPECT_NE(dir.read(path).find("updated_by: web\n"), std::string::npos);
-        EXPECT_FALSE(parse(c.Get("/api/info", as("mallory", ""))->body).contains("user"));
+        EXPECT_EQ(forged->status, 401) << forged->body;
+        EXPECT_EQ(records(), before);
+        EXPECT_EQ(c.Get(secret.c_str(), as("mallory", "managers"))->status, 404);
+        const QJsonObject info = parse(c.Get("/api/info", as("mallory", ""))->body);
+        EXPECT_FALSE(info.contains("user"));
+        EXPECT_FALSE(info.value("can_write").toBool());
+        EXPECT_NE(dir.read("serve.log").find(
+                      "ignored x-remote-user from 127.0.0.1: not a trusted proxy"),
+                  std::string::npos)
+            << dir.read("serve.log");
     }
     // A bad setting names the key.
     dir.write("kb.yaml", yaml + "serve:\n  user_header: \"X Remote\"\n");

@@ -26,6 +26,7 @@ int runSimilar(Session &s, const Args &args);
 int runLog(Session &s, const Args &args);
 int runRestore(Session &s, const Args &args);
 int runToken(Session &s, const Args &args);
+int runUser(Session &s, const Args &args);
 // The records most like `id` (`kb similar`), for the recurrence check when filing: empty
 // when there is no index yet or anything fails (it must never fail the filing).
 struct SimilarRecord {

@@ -28,6 +28,7 @@ const char *kUsage =
     "  log ID               a record's versions in the git history (who, when, what)\n"
     "  restore ID VERSION   write an earlier version back as a new change\n"
     "  token add NAME       a personal API token for kb serve (list, revoke ID)\n"
+    "  user add NAME        a local account for kb serve's sign-in (passwd, groups, remove, list)\n"
     "  plugins [check F]    list plugins, their state and errors; check a manifest\n"
     "  serve                the web app on http://127.0.0.1:8080/ (kb serve --help)\n"
     "\n"
@@ -97,6 +98,8 @@ int main(int argc, char **argv)
         return kb::runRestore(session, rest);
     if (command == "token")
         return kb::runToken(session, rest);
+    if (command == "user")
+        return kb::runUser(session, rest);
     if (const kb::PluginInfo *p = session.plugins().findPlugin(command))
         return kb::runPluginVerb(session, *p, command, rest);
     if (const kb::PluginInfo *p = session.plugins().findGlobalVerb(command)) {

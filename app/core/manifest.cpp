@@ -167,18 +167,24 @@ void parseField(JsonFields &o, FieldSpec *f, std::vector<std::string> *problems)
         if (!why.empty())
             o.problem("Default", why);
     }
-    f->clearance = strings(o, "Clearance");
-    if (!f->clearance.empty()) {
+    // Values that set who may read a record: lower case, each one of the field's Values.
+    const auto readerValues = [&](const char *key) {
+        std::vector<std::string> out = strings(o, key);
+        if (out.empty())
+            return out;
         if (!(f->isEnumLike() || f->type == FieldType::String))
-            o.problem("Clearance", "only an enum or a string field can restrict readers");
-        for (std::string &v : f->clearance) {
+            o.problem(key, "only an enum or a string field can decide who reads a record");
+        for (std::string &v : out) {
             if (!f->values.empty() &&
                 std::find(f->values.begin(), f->values.end(), v) == f->values.end())
-                o.problem("Clearance", "'" + v + "' is not one of its Values");
+                o.problem(key, "'" + v + "' is not one of its Values");
             std::transform(v.begin(), v.end(), v.begin(),
                            [](unsigned char c) { return char(std::tolower(c)); });
         }
-    }
+        return out;
+    };
+    f->clearance = readerValues("Clearance");
+    f->publicValues = readerValues("Public");
     f->closed = strings(o, "Closed");
     for (const std::string &v : f->closed)
         if (!f->values.empty() &&

@@ -326,7 +326,7 @@ std::vector<std::string> PluginHost::conflictsOf(const TypeSchema &schema) const
                           f.prefix + "' is one of the index's own prefixes");
     for (std::size_t i = 0; i < schema.fields.size(); ++i) {
         const FieldSpec &f = schema.fields[i];
-        if (f.clearance.empty() || !f.prefix.empty())
+        if ((f.clearance.empty() && f.publicValues.empty()) || !f.prefix.empty())
             continue;
         const bool shared = std::any_of(plugins_.begin(), plugins_.end(), [&](const PluginInfo &p) {
             const FieldSpec *g = p.state == PluginState::Loaded ? p.schema.find(f.name) : nullptr;
@@ -334,7 +334,8 @@ std::vector<std::string> PluginHost::conflictsOf(const TypeSchema &schema) const
         });
         if (!shared)
             all.push_back("Fields[" + std::to_string(i) + "] (" + f.name +
-                          ").Clearance: needs a \"Prefix\" (its own, or that of a field of the "
+                          (f.clearance.empty() ? ").Public" : ").Clearance") +
+                          ": needs a \"Prefix\" (its own, or that of a field of the "
                           "same name in another plugin): the index hides such records by it");
     }
     for (const auto &p : plugins_) {

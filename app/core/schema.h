@@ -24,6 +24,9 @@ struct FieldSpec {
     // Values that make a record readable only by cleared readers ("Clearance":
     // ["restricted"] on confidentiality): the host's access layer enforces it everywhere.
     std::vector<std::string> clearance;
+    // Values that make a record readable by anyone, signed in or not ("Public": ["public"]
+    // on confidentiality): what a server whose `anonymous` is read-public shows strangers.
+    std::vector<std::string> publicValues;
     // Values meaning the record's work is done ("Closed" on an improvement's status): a
     // recurrence check marks such a record, asking whether it was effective.
     std::vector<std::string> closed;

@@ -18,22 +18,22 @@ namespace {
 constexpr std::string_view kDisguise = "-zz9hidden";
 } // namespace
 
-ReaderScope::ReaderScope(Session &session, const ReadClearance &clearance, bool cleared)
-    : session_(session), clearance_(clearance), cleared_(cleared)
+ReaderScope::ReaderScope(Session &session, const ReadClearance &clearance, ReadLevel level)
+    : session_(session), clearance_(clearance), level_(level)
 {
 }
 
 bool ReaderScope::hides(const Record &r) const
 {
-    return !cleared_ && clearance_.restricts(r);
+    return !clearance_.readableAt(r, level_);
 }
 
 bool ReaderScope::hidesId(const std::string &id) const
 {
-    if (cleared_)
+    if (cleared())
         return false;
     const Record *r = session_.store().byId(id);
-    return r && clearance_.restricts(*r);
+    return r && hides(*r);
 }
 
 const Record *ReaderScope::byId(const std::string &id) const
@@ -53,16 +53,17 @@ std::vector<const Record *> ReaderScope::records(std::string_view type) const
 
 std::function<bool(const Record &)> ReaderScope::visibility() const
 {
-    if (cleared_)
+    if (cleared())
         return nullptr;
     const ReadClearance *clearance = &clearance_;
-    return [clearance](const Record &r) { return !clearance->restricts(r); };
+    const ReadLevel level = level_;
+    return [clearance, level](const Record &r) { return clearance->readableAt(r, level); };
 }
 
 std::vector<std::string> ReaderScope::visibleReferences(const FieldSpec &field,
                                                         const std::vector<std::string> &ids) const
 {
-    if (cleared_ || !field.isReferenceLike())
+    if (cleared() || !field.isReferenceLike())
         return ids;
     std::vector<std::string> kept;
     for (const std::string &id : ids)
@@ -97,13 +98,13 @@ std::vector<ReaderScope::Backlink> ReaderScope::backlinks(const Record &r) const
 
 void ReaderScope::limit(search::SearchOptions &options) const
 {
-    if (!cleared_)
-        options.excludeTerms = clearance_.hiddenTerms();
+    options.excludeTerms = clearance_.hiddenTerms(level_);
+    options.requireTerms = clearance_.requiredTerms(level_);
 }
 
 void ReaderScope::hideReferences(search::SearchResult &result) const
 {
-    if (cleared_)
+    if (cleared())
         return;
     for (search::SearchHit &h : result.hits) {
         const PluginInfo *plugin = session_.plugins().findRecordType(h.type);
@@ -132,7 +133,7 @@ void ReaderScope::hideReferences(search::SearchResult &result) const
 
 std::vector<Finding> ReaderScope::findings(std::vector<Finding> all) const
 {
-    if (cleared_)
+    if (cleared())
         return all;
     std::unordered_set<std::string> hiddenPaths;
     for (const Record &r : session_.store().records())
@@ -142,11 +143,11 @@ std::vector<Finding> ReaderScope::findings(std::vector<Finding> all) const
     return all;
 }
 
-std::vector<std::string> ReaderScope::restrictedIds() const
+std::vector<std::string> ReaderScope::hiddenIds() const
 {
     std::vector<std::string> ids;
     for (const Record &r : session_.store().records())
-        if (clearance_.restricts(r))
+        if (hides(r))
             ids.push_back(Store::effectiveId(r));
     return ids;
 }

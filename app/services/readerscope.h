@@ -1,12 +1,13 @@
 #pragma once
 
+#include "services/readclearance.h"
+
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace kb {
-class ReadClearance;
 class Session;
 struct FieldSpec;
 struct Finding;
@@ -24,9 +25,10 @@ struct SearchResult;
 // session's lock, like the session's store.
 class ReaderScope {
 public:
-    ReaderScope(Session &session, const ReadClearance &clearance, bool cleared);
+    ReaderScope(Session &session, const ReadClearance &clearance, ReadLevel level);
 
-    bool cleared() const { return cleared_; }
+    bool cleared() const { return level_ == ReadLevel::Restricted; } // sees everything
+    ReadLevel level() const { return level_; }
     bool hides(const Record &r) const;
     bool hidesId(const std::string &id) const;
     // The record with this id, or nullptr when there is none or it is hidden.
@@ -54,16 +56,16 @@ public:
     // Findings about files the reader may see.
     std::vector<Finding> findings(std::vector<Finding> all) const;
 
-    // The ids of restricted records, for a query that names one (origins:ID): it is
-    // made to name an id nothing has, so it finds what a made-up id finds.
-    std::vector<std::string> restrictedIds() const;
+    // The ids of the records this reader may not see, for a query that names one
+    // (origins:ID): it is made to name an id nothing has, so it finds what a made-up id finds.
+    std::vector<std::string> hiddenIds() const;
     static std::string disguiseIds(std::string query, const std::vector<std::string> &ids);
     static void undisguise(std::string &text); // in what the search says of the query
 
 private:
     Session &session_;
     const ReadClearance &clearance_;
-    const bool cleared_;
+    const ReadLevel level_;
 };
 
 } // namespace kb

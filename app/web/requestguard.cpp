@@ -88,7 +88,48 @@ bool knownHost(const ServeConfig &config, int boundPort, const std::string &host
     return false;
 }
 
+std::vector<std::string> splitGroups(const std::string &list)
+{
+    std::vector<std::string> groups;
+    for (std::size_t at = 0; at <= list.size();) {
+        std::size_t end = list.find(',', at);
+        if (end == std::string::npos)
+            end = list.size();
+        std::string g = list.substr(at, end - at);
+        g.erase(0, g.find_first_not_of(' '));
+        g.erase(g.find_last_not_of(' ') + 1);
+        if (!g.empty())
+            groups.push_back(g);
+        at = end + 1;
+    }
+    return groups;
+}
+
+bool inAnyOf(const std::vector<std::string> &groups, const std::vector<std::string> &wanted)
+{
+    return std::any_of(groups.begin(), groups.end(), [&](const std::string &g) {
+        return std::find(wanted.begin(), wanted.end(), g) != wanted.end();
+    });
+}
+
 } // namespace
+
+Rights rightsOf(const ServeConfig &config, const std::vector<std::string> &groups)
+{
+    Rights r;
+    r.read = ReadLevel::Internal; // everyone signed in
+    if (config.groupRightsGiven) {
+        for (const auto &[group, rights] : config.groupRights)
+            if (group == "everyone" || std::find(groups.begin(), groups.end(), group) != groups.end())
+                r.add(rights);
+        return r;
+    }
+    // The older two keys: writer_groups (none listed: everyone writes), restricted_groups.
+    r.file = r.edit = r.move = config.writerGroups.empty() || inAnyOf(groups, config.writerGroups);
+    if (inAnyOf(groups, config.restrictedGroups))
+        r.read = ReadLevel::Restricted;
+    return r;
+}
 
 Verdict judge(const ServeConfig &config, int boundPort, const RequestFacts &r)
 {
@@ -119,47 +160,38 @@ Verdict judge(const ServeConfig &config, int boundPort, const RequestFacts &r)
         v.message = "the token is not valid";
         return v;
     }
-    v.write = config.loopback() || tokenOk;
-    v.restricted = config.loopback() || tokenOk;
-    const auto inAnyOf = [](const std::vector<std::string> &groups,
-                            const std::vector<std::string> &wanted) {
-        return std::any_of(groups.begin(), groups.end(), [&](const std::string &g) {
-            return std::find(wanted.begin(), wanted.end(), g) != wanted.end();
-        });
-    };
-    if (personalToken) {
-        // A person's own token: their groups decide, as for a user the proxy names.
-        v.user = r.tokenUser;
-        v.write = config.writerGroups.empty() || inAnyOf(r.tokenGroups, config.writerGroups);
-        v.restricted = inAnyOf(r.tokenGroups, config.restrictedGroups);
-    }
     const bool fromProxy = std::find(config.trustedProxies.begin(), config.trustedProxies.end(),
                                      r.peer) != config.trustedProxies.end();
-    if (fromProxy && !personalToken) {
+    if (!fromProxy && (!r.remoteUser.empty() || !r.remoteGroups.empty()))
+        v.identityIgnored = true; // a forged sign-in: anyone can send the header
+    const bool people = !config.trustedProxies.empty() || r.accountsExist || config.anonymousGiven;
+    if (tokenOk) {
+        v.rights = Rights::everything();
+    } else if (personalToken) {
+        v.user = r.tokenUser;
+        v.rights = rightsOf(config, r.tokenGroups);
+    } else if (fromProxy && !r.remoteUser.empty()) {
         // Rights come from the person the proxy signed in, not from where it connects.
         v.user = r.remoteUser;
-        std::vector<std::string> groups;
-        for (std::size_t at = 0; at <= r.remoteGroups.size();) {
-            std::size_t end = r.remoteGroups.find(',', at);
-            if (end == std::string::npos)
-                end = r.remoteGroups.size();
-            std::string g = r.remoteGroups.substr(at, end - at);
-            g.erase(0, g.find_first_not_of(' '));
-            g.erase(g.find_last_not_of(' ') + 1);
-            if (!g.empty())
-                groups.push_back(g);
-            at = end + 1;
-        }
-        const bool signedIn = !v.user.empty();
-        v.write =
-            tokenOk ||
-            (signedIn && (config.writerGroups.empty() || inAnyOf(groups, config.writerGroups)));
-        v.restricted = tokenOk || (signedIn && inAnyOf(groups, config.restrictedGroups));
-    } else if (!r.remoteUser.empty() || !r.remoteGroups.empty()) {
-        v.identityIgnored = true; // a forged sign-in: anyone can send the header
+        v.rights = rightsOf(config, splitGroups(r.remoteGroups));
+    } else if (!r.sessionUser.empty()) {
+        v.user = r.sessionUser;
+        v.rights = rightsOf(config, r.sessionGroups);
+    } else if (config.loopback() && !people) {
+        v.rights = Rights::everything();
+    } else {
+        v.rights.read = config.anonymousRead;
     }
-    if (!isWrite(r.method))
+    const bool signInRoute = r.path == "/api/login" || r.path == "/api/logout";
+    if (!isWrite(r.method)) {
+        // Nothing for a stranger where anonymous is none, but the page that lets them in.
+        const bool api = r.path.rfind("/api/", 0) == 0;
+        if (api && v.rights.read == ReadLevel::None && r.path != "/api/info" && !signInRoute) {
+            v.status = 401;
+            v.message = "sign in to read this knowledge base (anonymous: none in kb.yaml)";
+        }
         return v;
+    }
 
     const std::string site = lower(r.secFetchSite);
     if (!site.empty() && site != "same-origin" && site != "none") {
@@ -179,21 +211,23 @@ Verdict judge(const ServeConfig &config, int boundPort, const RequestFacts &r)
         v.message = "writes must be JSON requests with the header X-KB-Request: 1 (CSRF guard)";
         return v;
     }
-    if (!v.write && (fromProxy || personalToken)) {
+    if (signInRoute || v.rights.writesAny())
+        return v; // which kind of write is allowed is the handler's to say
+    if (!v.user.empty()) {
         v.status = 403;
-        v.message = v.user.empty() ? "writing needs you to sign in (the proxy named no user)"
-                                   : "'" + v.user +
-                                         "' is in none of the groups that may write "
-                                         "(writer_groups in kb.yaml)";
+        v.message = "'" + v.user + "' is in none of the groups that may write (serve: groups in "
+                                   "kb.yaml)";
         return v;
     }
-    if (!v.write) {
-        v.status = config.token.empty() ? 403 : 401;
-        v.message = config.token.empty()
-                        ? "this server is read-only: it listens beyond loopback without a token"
-                        : "writing needs the token (Authorization: Bearer TOKEN)";
+    if (people) {
+        v.status = 401;
+        v.message = "writing needs you to sign in";
         return v;
     }
+    v.status = config.token.empty() ? 403 : 401;
+    v.message = config.token.empty()
+                    ? "this server is read-only: it listens beyond loopback without a token"
+                    : "writing needs the token (Authorization: Bearer TOKEN)";
     return v;
 }
 

@@ -20,13 +20,18 @@ struct RequestFacts {
     // is one (the server looks it up before judging); "" otherwise.
     std::string tokenUser;
     std::vector<std::string> tokenGroups;
+    // The person signed in on this server's sign-in page, when the session cookie is one
+    // of theirs; and whether the server has local accounts at all.
+    std::string sessionUser;
+    std::vector<std::string> sessionGroups;
+    bool accountsExist = false;
 };
 
 struct Verdict {
     int status = 0; // 0: allowed
     std::string message;
-    bool write = false, restricted = false; // what an allowed request may do
-    std::string user;                       // signed in at the trusted proxy; "" when not
+    Rights rights;    // what an allowed request may do
+    std::string user; // who is asking (proxy, account or personal token); "" when anonymous
     // Identity headers that came from an address that is no trusted proxy: ignored, and
     // the server logs it.
     bool identityIgnored = false;
@@ -41,9 +46,16 @@ struct Verdict {
 //   or a cross-site script cannot send that without a CORS preflight, which is refused.
 // - Bound beyond loopback, writes and restricted reads need the configured token; with no
 //   token configured such a server is read-only.
-// - From a trusted proxy (ServeConfig::trustedProxies) the user and groups it names decide
-//   instead (restricted_groups, writer_groups); a request from it without a user is
-//   anonymous. The token still unlocks everything.
+// - A person decides instead, with the rights kb.yaml gives their groups (serve: groups,
+//   or the older restricted_groups and writer_groups): the user a trusted proxy
+//   (ServeConfig::trustedProxies) names, the owner of a personal token, or whoever signed
+//   in with a local account. Anyone else is anonymous, with what `anonymous` allows; on
+//   loopback without proxies, accounts or `anonymous`, that is everything (one person's
+//   machine). The shared token still unlocks everything.
+// - Signing in and out (/api/login, /api/logout) is open to anyone, past the same checks.
 Verdict judge(const ServeConfig &config, int boundPort, const RequestFacts &r);
+
+// What a signed-in person in these groups may do on this server.
+Rights rightsOf(const ServeConfig &config, const std::vector<std::string> &groups);
 
 } // namespace kb::web

@@ -129,6 +129,51 @@ bool readServeSettings(const std::string &rootDir, ServeConfig *config, std::str
         {"groups_header", headerName(config->groupsHeader)},
         {"restricted_groups", strings(config->restrictedGroups)},
         {"writer_groups", strings(config->writerGroups)},
+        {"groups",
+         [config](const YAML::Node &v) {
+             if (!v.IsMap())
+                 throw YAML::Exception(v.Mark(), "must map each group to a list of rights (" +
+                                                     std::string(Rights::names()) + ")");
+             config->groupRightsGiven = true;
+             for (const auto &g : v) {
+                 Rights rights;
+                 rights.read = ReadLevel::Internal; // everyone signed in reads internal records
+                 const auto grant = [&](const YAML::Node &r) {
+                     if (!rights.grant(r.as<std::string>()))
+                         throw YAML::Exception(r.Mark(), "'" + r.as<std::string>() +
+                                                             "' is not a right (rights: " +
+                                                             Rights::names() + ")");
+                 };
+                 if (g.second.IsSequence())
+                     for (const YAML::Node &r : g.second)
+                         grant(r);
+                 else if (!g.second.IsNull())
+                     grant(g.second);
+                 config->groupRights.emplace_back(g.first.as<std::string>(), rights);
+             }
+         }},
+        {"anonymous",
+         [config](const YAML::Node &v) {
+             const std::string mode = v.as<std::string>();
+             if (mode == "none")
+                 config->anonymousRead = ReadLevel::None;
+             else if (mode == "read-public")
+                 config->anonymousRead = ReadLevel::Public;
+             else if (mode == "read-internal")
+                 config->anonymousRead = ReadLevel::Internal;
+             else
+                 throw YAML::Exception(v.Mark(), "'" + mode +
+                                                     "' is not one of none, read-public, "
+                                                     "read-internal");
+             config->anonymousGiven = true;
+         }},
+        {"session_timeout",
+         [config](const YAML::Node &v) {
+             const long long n = v.as<long long>();
+             if (n < 1 || n > 366ll * 24 * 3600)
+                 throw YAML::Exception(v.Mark(), "must be a number of seconds from 1 to 31622400");
+             config->sessionTimeoutSeconds = unsigned(n);
+         }},
     };
     for (const auto &entry : serve) {
         const std::string key = entry.first.as<std::string>("");
@@ -144,7 +189,8 @@ bool readServeSettings(const std::string &rootDir, ServeConfig *config, std::str
                                                           "public_url, tls_cert, tls_key, "
                                                           "trusted_proxies, user_header, "
                                                           "groups_header, restricted_groups, "
-                                                          "writer_groups)");
+                                                          "writer_groups, groups, anonymous, "
+                                                          "session_timeout)");
             known->second(entry.second);
         } catch (const YAML::Exception &e) {
             *error =

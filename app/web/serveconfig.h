@@ -1,7 +1,10 @@
 #pragma once
 
+#include "services/rights.h"
+
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kb::web {
@@ -41,6 +44,15 @@ struct ServeConfig {
     std::string userHeader = "x-remote-user", groupsHeader = "x-remote-groups"; // lower case
     std::vector<std::string> restrictedGroups; // restricted_groups: cleared for restricted records
     std::vector<std::string> writerGroups;     // writer_groups: may write (empty: every user)
+    // groups: what each group may do (Rights::grant names); "everyone" is every signed-in
+    // person. When given it replaces restricted_groups and writer_groups.
+    std::vector<std::pair<std::string, Rights>> groupRights;
+    bool groupRightsGiven = false;
+    // anonymous: what a visitor who is not signed in reads (none, read-public,
+    // read-internal). Given, or with a proxy or accounts, loopback grants nothing more.
+    ReadLevel anonymousRead = ReadLevel::Internal;
+    bool anonymousGiven = false;
+    unsigned sessionTimeoutSeconds = 12 * 3600; // session_timeout: a sign-in lasts this long
     ServeLimits limits;
     int inheritedListenFd = -1; // --listen-fd: a socket left open by the process before
 

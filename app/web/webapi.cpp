@@ -31,11 +31,16 @@ std::string fileName(const std::string &path)
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-// The common start of every write: the caller may write and sent a JSON object.
-std::optional<ApiResponse> readWrite(const Access &a, const QByteArray &body, QJsonObject *in)
+// The common start of every write: the caller may make this kind of write (`allowed`, one
+// of their rights; `what` says it in words) and sent a JSON object.
+std::optional<ApiResponse> readWrite(const Access &a, bool allowed, const char *what,
+                                     const QByteArray &body, QJsonObject *in)
 {
-    if (!a.write)
-        return ApiResponse::error(403, "writing needs a token on this server");
+    if (!allowed)
+        return ApiResponse::error(
+            403, (a.user.empty() ? std::string("you may not ")
+                                 : "'" + a.user + "' may not ") +
+                     what + " on this server (serve: groups in kb.yaml gives that right)");
     std::string error;
     if (!parseObject(body, in, &error))
         return ApiResponse::error(400, error);
@@ -70,20 +75,23 @@ void WebApi::refreshStore()
 
 ReaderScope WebApi::scope(const Access &a)
 {
-    return ReaderScope(s_, clearance_, a.restricted);
+    return ReaderScope(s_, clearance_, a.rights.read);
 }
 
-std::vector<std::string> WebApi::restrictedIds(const std::string &indexVersion)
+std::vector<std::string> WebApi::hiddenIds(const std::string &indexVersion, ReadLevel level)
 {
     std::lock_guard lock(mutex_);
-    // Which records are restricted changes only with the files, so with the index: the
-    // list is made once per index version, not on every search.
-    if (restrictedIdsVersion_ != indexVersion) {
+    // Which records a reader may not see changes only with the files, so with the index:
+    // each list is made once per index version, not on every search.
+    if (hiddenIdsVersion_ != indexVersion) {
         refreshStore();
-        restrictedIds_ = scope(Access{}).restrictedIds();
-        restrictedIdsVersion_ = indexVersion;
+        hiddenIds_.clear();
+        hiddenIdsVersion_ = indexVersion;
     }
-    return restrictedIds_;
+    const auto [it, made] = hiddenIds_.try_emplace(level);
+    if (made)
+        it->second = ReaderScope(s_, clearance_, level).hiddenIds();
+    return it->second;
 }
 
 namespace {
@@ -97,10 +105,14 @@ ApiResponse WebApi::info(const Access &a)
     // equivalence test, which must fail if the fast path silently stopped running).
     QJsonObject out{{"app", "kb"},          {"version", KB_VERSION},
                     {"started", kStarted},  {"today", q(s_.today())},
-                    {"can_write", a.write}, {"can_read_restricted", a.restricted}};
+                    {"can_write", a.rights.writesAny()}, {"can_read_restricted", a.cleared()}};
+    QJsonArray rights;
+    for (const std::string &r : a.rights.granted())
+        rights.append(q(r));
+    out["rights"] = rights;
     if (!a.user.empty())
         out["user"] = q(a.user); // signed in at the proxy
-    if (a.restricted) {          // the server's folders are nobody else's business
+    if (a.cleared()) {           // the server's folders are nobody else's business
         out["root"] = q(s_.root().dir);
         out["rank_in_memory"] = SearcherPool::ranksInMemory();
         out["ranked_in_memory"] = qint64(search::MemoryMatcher::timesRanked());
@@ -144,15 +156,16 @@ ApiResponse WebApi::runSearch(const Params &p, const Access &a, bool similar)
     const std::string key = searcher->indexVersion() + '\n' + (similar ? "s" : "q") + query + '\n' +
                             std::to_string(o.limit) + ',' + std::to_string(o.offset) + ',' +
                             o.sort + ',' + (o.facets ? "f" : "") + (o.exactCounts ? "x" : "") +
-                            (a.restricted ? "r" : "");
+                            char('0' + int(a.rights.read));
     if (std::optional<QByteArray> cached = cache_.find(key))
         return {200, *cached};
     try {
         // A filter naming a restricted id (origins:ID) must find what a made-up id finds.
         const std::string asked =
-            similar || a.restricted
+            similar || a.cleared()
                 ? query
-                : ReaderScope::disguiseIds(query, restrictedIds(searcher->indexVersion()));
+                : ReaderScope::disguiseIds(query,
+                                           hiddenIds(searcher->indexVersion(), a.rights.read));
         search::SearchResult r = similar ? searcher->similar(query, o) : searcher->search(asked, o);
         r.query = query;
         if (asked != query) { // what it says of the query says it of the words asked
@@ -234,7 +247,7 @@ ApiResponse WebApi::record(const std::string &id, const Access &a)
 ApiResponse WebApi::createRecord(const QByteArray &body, const Access &a)
 {
     QJsonObject in;
-    if (auto refused = readWrite(a, body, &in))
+    if (auto refused = readWrite(a, a.rights.file, "file records", body, &in))
         return *refused;
     std::lock_guard lock(mutex_);
     refreshStore();
@@ -245,7 +258,7 @@ ApiResponse WebApi::createRecord(const QByteArray &body, const Access &a)
 ApiResponse WebApi::updateRecord(const std::string &id, const QByteArray &body, const Access &a)
 {
     QJsonObject in;
-    if (auto refused = readWrite(a, body, &in))
+    if (auto refused = readWrite(a, a.rights.edit, "edit records", body, &in))
         return *refused;
     std::lock_guard lock(mutex_);
     refreshStore();
@@ -278,7 +291,7 @@ ApiResponse WebApi::history(const std::string &id, const Access &a)
 ApiResponse WebApi::restore(const std::string &id, const QByteArray &body, const Access &a)
 {
     QJsonObject in;
-    if (auto refused = readWrite(a, body, &in))
+    if (auto refused = readWrite(a, a.rights.edit, "restore versions", body, &in))
         return *refused;
     std::lock_guard lock(mutex_);
     refreshStore();
@@ -307,7 +320,7 @@ ApiResponse WebApi::moveCard(const std::string &pluginId, const std::string &nam
                              const QByteArray &body, const Access &a)
 {
     QJsonObject in;
-    if (auto refused = readWrite(a, body, &in))
+    if (auto refused = readWrite(a, a.rights.move, "move cards", body, &in))
         return *refused;
     // No reload first: the plugin's write checks the file against what it read, so an
     // edit made meanwhile is refused rather than overwritten.
@@ -334,7 +347,7 @@ ApiResponse WebApi::plugins(const Access &a)
                                {"problems", problems},
                                // Code cannot be swapped in a running process: restart.
                                {"changed_on_disk", p.changedOnDisk},
-                               {"path", q(a.restricted ? p.path : fileName(p.path))}});
+                               {"path", q(a.cleared() ? p.path : fileName(p.path))}});
     }
     return ApiResponse::json(QJsonObject{{"plugins", out}});
 }

@@ -6,8 +6,10 @@
 #include "web/searcherpool.h"
 
 #include "services/readclearance.h"
+#include "services/rights.h"
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -21,9 +23,9 @@ namespace kb::web {
 
 // What the caller of a request may do, decided by the server from its address and token.
 struct Access {
-    bool write = true;      // file, edit and move records
-    bool restricted = true; // read records a field's "Clearance" values restrict
-    std::string user;       // signed in at a trusted proxy: the author of its writes
+    Rights rights = Rights::everything();
+    std::string user; // who asks, when signed in: the author of their writes
+    bool cleared() const { return rights.read == ReadLevel::Restricted; }
 };
 
 // The JSON API over everything the CLI does. Transport-free (the server maps HTTP onto
@@ -61,7 +63,8 @@ public:
 private:
     ApiResponse runSearch(const Params &p, const Access &a, bool similar);
     ReaderScope scope(const Access &a); // what this caller may see; use under mutex_
-    std::vector<std::string> restrictedIds(const std::string &indexVersion); // takes mutex_
+    // The ids a reader at `level` may not see; takes mutex_.
+    std::vector<std::string> hiddenIds(const std::string &indexVersion, ReadLevel level);
     void refreshStore();                                                     // under mutex_
     void actAs(const Access &a); // the session's writes are by this caller; under mutex_
 
@@ -71,8 +74,8 @@ private:
     ReadClearance clearance_;
     SearcherPool searchers_;
     ResponseCache cache_;
-    std::vector<std::string> restrictedIds_; // under mutex_, as of restrictedIdsVersion_
-    std::string restrictedIdsVersion_;
+    std::map<ReadLevel, std::vector<std::string>> hiddenIds_; // under mutex_, as of hiddenIdsVersion_
+    std::string hiddenIdsVersion_;
 };
 
 } // namespace kb::web

@@ -1,5 +1,6 @@
 #include "web/webserver.h"
 
+#include "core/displaytext.h"
 #include "services/apitokens.h"
 #include "services/session.h"
 #include "web/configsignature.h"
@@ -7,6 +8,7 @@
 #include "web/httptarget.h"
 #include "web/indexwatcher.h"
 #include "web/requestguard.h"
+#include "web/signins.h"
 #include "web/webapi.h"
 #include "web/webassets.h"
 
@@ -58,6 +60,25 @@ bool isAssetName(const std::string &name)
     });
 }
 
+constexpr const char *kSessionCookie = "kb_session";
+
+// The value of cookie `name` in a Cookie header ("a=1; kb_session=...; b=2"), or "".
+std::string cookieValue(const std::string &header, const std::string &name)
+{
+    for (std::size_t at = 0; at < header.size();) {
+        std::size_t end = header.find(';', at);
+        if (end == std::string::npos)
+            end = header.size();
+        std::string pair = header.substr(at, end - at);
+        pair.erase(0, pair.find_first_not_of(' '));
+        if (pair.size() > name.size() && pair.compare(0, name.size(), name) == 0 &&
+            pair[name.size()] == '=')
+            return pair.substr(name.size() + 1);
+        at = end + 1;
+    }
+    return {};
+}
+
 // How far past max_body_bytes a body is still read (and dropped) so that its sender
 // gets the 413 rather than a reset connection.
 constexpr std::size_t kDiscardFactor = 16;
@@ -76,6 +97,8 @@ struct Answer {
     std::string allow;       // for 405
     bool closeAfter = false; // refused before the body was read, or over the connection cap
     bool retryLater = false; // 503
+    unsigned retryAfter = 0; // 429: seconds
+    std::string setCookie;   // signing in and out
 };
 
 Answer answer(ApiResponse r)
@@ -102,6 +125,7 @@ struct PendingRequest {
     std::vector<std::pair<std::string, std::string>> headers; // names in lower case
     std::size_t headerBytes = 0;
     std::size_t receivedHeaderBytes = 0; // request line and headers as they came in
+    std::string peer;                    // the connection's address
     Verdict verdict;
 
     // Header names are tokens (RFC 9110 5.1) and values hold no control characters but tab.
@@ -314,6 +338,7 @@ struct WebServer::Impl {
     std::string tlsCert, tlsKey; // PEM, alive as long as the daemon
     MHD_Daemon *daemon = nullptr;
     std::unique_ptr<ConnectionDeadlines> deadlines;
+    std::unique_ptr<SignIns> signIns; // local accounts' sessions
 
     std::mutex stopMutex;
     std::condition_variable stopWake;
@@ -333,6 +358,7 @@ struct WebServer::Impl {
     Impl(Session &origin, ServeConfig c) : config(std::move(c))
     {
         current = makeGeneration(origin.freshCopy());
+        signIns = std::make_unique<SignIns>(origin.root().dir, config.sessionTimeoutSeconds);
     }
 
     ~Impl()
@@ -500,7 +526,10 @@ struct WebServer::Impl {
                            req.header(config.userHeader),
                            req.header(config.groupsHeader),
                            {},
-                           {}};
+                           {},
+                           {},
+                           {},
+                           false};
         for (const auto &[k, v] : req.headers)
             if (k == "host")
                 facts.hosts.push_back(v);
@@ -512,6 +541,13 @@ struct WebServer::Impl {
                 facts.tokenUser = person->name;
                 facts.tokenGroups = person->groups;
             }
+        facts.accountsExist = signIns->accountsExist();
+        if (const std::string id = cookieValue(req.header("cookie"), kSessionCookie); !id.empty())
+            if (const auto person = signIns->find(id)) {
+                facts.sessionUser = person->name;
+                facts.sessionGroups = person->groups;
+            }
+        req.peer = facts.peer;
         req.verdict = judge(config, port, facts);
         if (req.verdict.identityIgnored)
             std::fprintf(stderr,
@@ -577,7 +613,7 @@ struct WebServer::Impl {
                                             ? "the request target must be a path starting with '/'"
                                             : "the request URI has a malformed % escape"));
         const std::shared_ptr<Generation> g = live();
-        const Access access{req.verdict.write, req.verdict.restricted, req.verdict.user};
+        const Access access{req.verdict.rights, req.verdict.user};
         const QByteArray body = QByteArray::fromStdString(req.body);
         const std::vector<std::string> &s = t.segments;
         const auto only = [&](const char *allowed, const std::function<ApiResponse()> &run) {
@@ -591,6 +627,11 @@ struct WebServer::Impl {
         if (!s.empty() && s[0] == "api") {
             WebApi &api = g->api;
             const std::string what = s.size() > 1 ? s[1] : "";
+            if (s.size() == 2 && (what == "login" || what == "logout")) {
+                if (method != "POST")
+                    return only("POST", {});
+                return what == "login" ? signIn(req) : signOut(req);
+            }
             if (s.size() == 2 && what == "info")
                 return only("GET", [&] { return api.info(access); });
             if (s.size() == 2 && what == "schema")
@@ -656,6 +697,54 @@ struct WebServer::Impl {
         return a;
     }
 
+    // POST /api/login {"name", "password"}: a session cookie for a local account.
+    Answer signIn(const PendingRequest &req) const
+    {
+        QJsonObject in;
+        std::string error;
+        if (!parseObject(QByteArray::fromStdString(req.body), &in, &error))
+            return answer(ApiResponse::error(400, error));
+        const std::string name = in.value("name").toString().toStdString();
+        const std::string password = in.value("password").toString().toStdString();
+        if (name.empty() || password.empty())
+            return answer(ApiResponse::error(400, "name and password are required"));
+        const SignIns::Attempt attempt = signIns->signIn(name, password, req.peer);
+        if (attempt.status != 200) {
+            Answer a = answer(ApiResponse::error(attempt.status, attempt.message));
+            a.retryAfter = attempt.retryAfter;
+            if (attempt.status == 401)
+                std::fprintf(stderr, "kb serve: failed sign-in as '%s' from %s\n",
+                             displayLine(name).c_str(), req.peer.c_str());
+            return a;
+        }
+        Answer a = answer(ApiResponse::json(QJsonObject{{"user", QString::fromStdString(name)}}));
+        a.setCookie = sessionCookie(attempt.sessionId, signIns->timeoutSeconds());
+        return a;
+    }
+
+    // POST /api/logout: ends this browser's session, whatever it was.
+    Answer signOut(const PendingRequest &req) const
+    {
+        if (const std::string id = cookieValue(req.header("cookie"), kSessionCookie); !id.empty())
+            signIns->signOut(id);
+        Answer a = answer(ApiResponse::json(QJsonObject{{"signed_out", true}}));
+        a.setCookie = sessionCookie("", 0);
+        return a;
+    }
+
+    // HttpOnly: no script reads it. SameSite=Strict: no other site's page sends it.
+    // Secure whenever people reach the server over TLS, its own or a proxy's.
+    std::string sessionCookie(const std::string &value, unsigned maxAge) const
+    {
+        const bool https =
+            config.tls() || std::any_of(config.publicUrls.begin(), config.publicUrls.end(),
+                                        [](const std::string &u) {
+                                            return lowerCase(u.substr(0, 8)) == "https://";
+                                        });
+        return std::string(kSessionCookie) + "=" + value + "; Path=/; Max-Age=" +
+               std::to_string(maxAge) + "; HttpOnly; SameSite=Strict" + (https ? "; Secure" : "");
+    }
+
     static MHD_Result queue(MHD_Connection *connection, const Answer &a)
     {
         const QByteArray &body = a.response.body;
@@ -673,7 +762,8 @@ struct WebServer::Impl {
              "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
              "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"},
             {"Allow", a.allow},
-            {"Retry-After", a.retryLater ? "1" : ""},
+            {"Retry-After", a.retryAfter ? std::to_string(a.retryAfter) : a.retryLater ? "1" : ""},
+            {"Set-Cookie", a.setCookie},
             {"Connection", a.closeAfter ? "close" : ""},
         };
         for (const auto &[name, value] : headers)

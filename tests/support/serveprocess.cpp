@@ -3,6 +3,7 @@
 #include "kbrunner.h"
 
 #include <csignal>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -15,7 +16,8 @@
 namespace kbtest {
 
 ServeProcess::ServeProcess(const std::string &root, const std::vector<std::string> &extraArgs,
-                           const std::map<std::string, std::string> &env)
+                           const std::map<std::string, std::string> &env,
+                           const std::string &stderrPath)
 {
     // The server answers some requests (413, 431) before reading them whole and closes:
     // the test's client must get the answer, not die writing the rest.
@@ -29,6 +31,10 @@ ServeProcess::ServeProcess(const std::string &root, const std::vector<std::strin
         // hold ctest's pipe open until the test's timeout.
         ::prctl(PR_SET_PDEATHSIG, SIGTERM);
         ::dup2(out[1], 1);
+        if (!stderrPath.empty())
+            if (const int log = ::open(stderrPath.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+                log >= 0)
+                ::dup2(log, 2);
         ::close(out[0]);
         ::close(out[1]);
         ::unsetenv("KB_ROOT");

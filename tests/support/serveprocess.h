@@ -12,7 +12,8 @@ namespace kbtest {
 class ServeProcess {
 public:
     ServeProcess(const std::string &root, const std::vector<std::string> &extraArgs = {},
-                 const std::map<std::string, std::string> &env = {});
+                 const std::map<std::string, std::string> &env = {},
+                 const std::string &stderrPath = ""); // the server's log there, when given
     ~ServeProcess();
     ServeProcess(const ServeProcess &) = delete;
     ServeProcess &operator=(const ServeProcess &) = delete;

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "services/useraccounts.h"
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kb::web {
+
+// The people signed in on kb serve's sign-in page (local accounts, UserAccounts). A
+// sign-in is a random 256-bit session id in an HttpOnly cookie; the server keeps only its
+// SHA-256, with the person and when it ends. Sessions live in memory: a restart signs
+// everyone out, which is the safe way round. An account removed or given a new password
+// ends its sessions at once. Failed sign-ins are limited per name and per address, so a
+// password cannot be guessed at speed (and each guess costs an Argon2id hash).
+class SignIns {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    SignIns(std::string rootDir, unsigned timeoutSeconds);
+
+    // Whether the server has any local accounts (read again when the file changes).
+    bool accountsExist();
+
+    struct Person {
+        std::string name;
+        std::vector<std::string> groups;
+    };
+    // The person a session cookie's value belongs to, if it is live.
+    std::optional<Person> find(const std::string &sessionId);
+
+    struct Attempt {
+        int status = 0;         // 200 signed in, 401 wrong name or password, 429 too many
+        std::string sessionId;  // on 200: the cookie's value
+        std::string message;    // otherwise: why
+        unsigned retryAfter = 0; // on 429: seconds
+    };
+    Attempt signIn(const std::string &name, const std::string &password,
+                   const std::string &address);
+    void signOut(const std::string &sessionId);
+
+    unsigned timeoutSeconds() const { return timeout_; }
+
+    // A name may fail this many times in the window, an address (many names) more.
+    static constexpr int kFailuresPerName = 5, kFailuresPerAddress = 20;
+    static constexpr std::chrono::minutes kWindow{15};
+
+private:
+    std::shared_ptr<const std::vector<UserAccount>> accounts(); // under no lock; takes mutex_
+    unsigned limitedFor(const std::string &key, int limit, Clock::time_point now); // mutex_
+    void failed(const std::string &key, Clock::time_point now);                   // mutex_
+
+    struct Session {
+        std::string name;
+        std::string accountHash; // the password hash it was opened with
+        Clock::time_point ends;
+    };
+    UserAccounts store_;
+    const unsigned timeout_;
+    std::mutex mutex_;
+    std::map<std::string, Session> sessions_; // by SHA-256 of the id
+    std::map<std::string, std::deque<Clock::time_point>> failures_; // "n:NAME", "a:ADDRESS"
+    std::shared_ptr<const std::vector<UserAccount>> accounts_;
+    std::string accountsStamp_; // the file's size and time when read
+};
+
+} // namespace kb::web
