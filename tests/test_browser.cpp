@@ -525,3 +525,103 @@ TEST(BrowserHistory, TheHistoryShowsWhoChangedWhatAndRestoresAnEarlierVersion)
     EXPECT_EQ(top.rfind("web|lesson " + id + ": restored ", 0), 0u) << top;
     EXPECT_NE(browser.text("#history .version:first-child").find("restored"), std::string::npos);
 }
+
+namespace {
+
+// Signs in through the page; whether the app came back signed in as `name`.
+::testing::AssertionResult signInThroughThePage(Browser &browser, const std::string &base,
+                                                const std::string &name,
+                                                const std::string &password)
+{
+    browser.open(base + "/login");
+    if (!browser.waitFor("!!document.querySelector('#signin-name')"))
+        return ::testing::AssertionFailure() << "no sign-in form";
+    browser.type("#signin-name", name);
+    browser.type("#signin-password", password);
+    browser.click("#signin-submit");
+    if (browser.waitFor("document.querySelector('#who .user') && document.querySelector('#who "
+                        ".user').textContent === " +
+                        js(name)))
+        return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure()
+           << browser.eval("document.body.innerText").toString().toStdString();
+}
+
+} // namespace
+
+TEST(BrowserAccounts, TwoPeopleEditOneRecordFromTheirAccountsAndOneRestoresTheOthersVersion)
+{
+    TempDir dir;
+    const std::map<std::string, std::string> git{{"GIT_CONFIG_NOSYSTEM", "1"},
+                                                 {"HOME", dir.path()}};
+    const auto run = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"git", "-c", "user.name=Setup", "-c", "user.email=s@x"});
+        return runProgram(args, dir.path(), git);
+    };
+    ASSERT_EQ(run({"init", "-q", "."}).exitCode, 0);
+    initRoot(dir);
+    dir.write("kb.yaml", dir.read("kb.yaml") + "history: git\nserve:\n  anonymous: none\n"
+                                               "  groups:\n    delivery: [file, edit]\n");
+    ASSERT_EQ(run({"add", "-A"}).exitCode, 0);
+    ASSERT_EQ(run({"commit", "-q", "-m", "root"}).exitCode, 0);
+    RunResult made = runKb({"new", "lesson", "--title", "传输割接复盘", "--touchpoint",
+                            "tp07-install-cutover", "--outcome", "failure", "--json"},
+                           dir.path(), git);
+    ASSERT_EQ(made.exitCode, 0) << made.err;
+    const QJsonObject m = QJsonDocument::fromJson(QByteArray::fromStdString(made.out)).object();
+    const std::string id = m.value("id").toString().toStdString();
+    const std::string path = m.value("path").toString().toStdString();
+    for (const auto &[name, password] : {std::pair{"alice", "alice password"},
+                                         std::pair{"bob", "bob password"}})
+        ASSERT_EQ(runKb({"user", "add", name, "--group", "delivery"}, dir.path(), {},
+                        std::string(password) + "\n")
+                      .exitCode,
+                  0);
+
+    ServeProcess server(dir.path());
+    Browser browser;
+    // anonymous: none: a stranger is sent to the sign-in page and sees no record.
+    browser.open(server.url() + "/record/" + id);
+    ASSERT_TRUE(browser.waitFor("location.pathname === '/login'"))
+        << browser.eval("location.href").toString().toStdString();
+    EXPECT_EQ(browser.eval("document.body.innerText.includes('传输割接复盘')").toBool(), false);
+    browser.type("#signin-name", "alice");
+    browser.type("#signin-password", "wrong password");
+    browser.click("#signin-submit");
+    ASSERT_TRUE(browser.waitFor("document.querySelector('#signin-error').textContent !== ''"));
+    EXPECT_NE(browser.text("#signin-error").find("不正确"), std::string::npos);
+    browser.screenshot(artifactPath("signin-refused.png"));
+
+    ASSERT_TRUE(signInThroughThePage(browser, server.url(), "alice", "alice password"));
+    // The session cookie is HttpOnly: no script on the page can read it.
+    EXPECT_EQ(browser.eval("document.cookie.includes('kb_session')").toBool(), false);
+    browser.open(server.url() + "/edit/" + id);
+    ASSERT_TRUE(browser.waitFor("!!document.querySelector('#record-form')"));
+    browser.eval("(document.getElementById('f.title').value = '传输割接复盘(已核对)', 0)");
+    browser.click("#save");
+    ASSERT_TRUE(browser.waitFor("location.pathname.startsWith('/record/')"));
+    ASSERT_TRUE(browser.waitFor("!!document.querySelector('#signout')"));
+    browser.click("#signout");
+    ASSERT_TRUE(browser.waitFor("location.pathname === '/login'"));
+
+    ASSERT_TRUE(signInThroughThePage(browser, server.url(), "bob", "bob password"));
+    browser.open(server.url() + "/edit/" + id);
+    ASSERT_TRUE(browser.waitFor("!!document.querySelector('#record-form')"));
+    browser.eval("(document.getElementById('f.outcome').value = 'success', 0)");
+    browser.click("#save");
+    ASSERT_TRUE(browser.waitFor("location.pathname.startsWith('/record/')"));
+    ASSERT_TRUE(browser.waitFor("document.querySelectorAll('#history .version').length === 3"))
+        << browser.eval("document.body.innerText").toString().toStdString();
+    EXPECT_NE(browser.text("#history .version:first-child").find("bob"), std::string::npos);
+    EXPECT_NE(browser.text("#history .version:nth-child(2)").find("alice"), std::string::npos);
+    // bob puts back alice's version: a new change by bob, alice's title kept, his outcome gone.
+    browser.click("#history .version:nth-child(2) .restore");
+    ASSERT_TRUE(browser.waitFor("document.querySelectorAll('#history .version').length === 4"));
+    browser.screenshot(artifactPath("accounts-history.png"));
+    const std::string text = dir.read(path);
+    EXPECT_NE(text.find("(已核对)"), std::string::npos) << text;
+    EXPECT_NE(text.find("outcome: failure"), std::string::npos) << text;
+    EXPECT_NE(text.find("updated_by: bob"), std::string::npos) << text;
+    const std::string authors = run({"log", "-4", "--format=%an"}).out;
+    EXPECT_EQ(authors.substr(0, authors.find('\n', 10)), "bob\nbob\nalice") << authors;
+}

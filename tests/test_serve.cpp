@@ -957,14 +957,23 @@ TEST_F(ServeTest, APluginRuleThatSaysNoRefusesTheWebWriteByField)
     const QJsonObject rec = parse(c.Get(("/api/records/" + improvementId).c_str())->body);
     const std::string path = rec["path"].toString().toStdString();
     const std::string before = dir.read(path);
-    // Rejecting a proposal needs a reason (the improvements rules).
+    // A verification cannot be dated in the future (the improvements rules).
     const QJsonObject edit{{"version", rec["version"]},
-                           {"fields", QJsonObject{{"status", "rejected"}}}};
+                           {"fields", QJsonObject{{"verified_on", "2099-01-01"}}}};
     auto r = c.Put(("/api/records/" + improvementId).c_str(), writeHeaders(), compact(edit),
                    "application/json");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 422) << r->body;
-    EXPECT_TRUE(parse(r->body)["fields"].toObject().contains("rejection_reason")) << r->body;
+    EXPECT_TRUE(parse(r->body)["fields"].toObject().contains("verified_on")) << r->body;
+    EXPECT_EQ(dir.read(path), before);
+    // The status moves on the board only, whose verb checks the steps (and the right).
+    const QJsonObject status{{"version", rec["version"]},
+                             {"fields", QJsonObject{{"status", "rejected"}}}};
+    auto skipped = c.Put(("/api/records/" + improvementId).c_str(), writeHeaders(),
+                         compact(status), "application/json");
+    EXPECT_EQ(skipped->status, 422) << skipped->body;
+    EXPECT_NE(parse(skipped->body)["fields"].toObject()["status"].toString().indexOf("board"), -1)
+        << skipped->body;
     EXPECT_EQ(dir.read(path), before);
 }
 

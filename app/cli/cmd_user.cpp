@@ -105,7 +105,8 @@ int runUser(Session &s, const Args &args)
                 QJsonArray g;
                 for (const std::string &name : u.groups)
                     g.append(q(name));
-                out.append(QJsonObject{{"name", q(u.name)}, {"groups", g}, {"created", q(u.created)}});
+                out.append(
+                    QJsonObject{{"name", q(u.name)}, {"groups", g}, {"created", q(u.created)}});
             }
             printJson(QJsonDocument(out));
             return 0;

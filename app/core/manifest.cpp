@@ -257,6 +257,7 @@ void parseViews(JsonFields &m, TypeSchema *s, std::vector<std::string> *problems
         view.kind = o.text("Kind");
         view.verb = o.text("Verb");
         view.move = o.text("Move");
+        view.field = o.text("Field");
         view.restrictedFlag = o.text("Restricted");
         label(o, problems, &view.labelZh, &view.labelEn);
         view.args = strings(o, "Args");
@@ -331,6 +332,11 @@ bool parseManifest(const QJsonObject &manifest, TypeSchema *s, std::vector<std::
     parseViews(m, s, problems);
     if (s->hasRecords) {
         parseRecordType(m, s, problems);
+        for (std::size_t i = 0; i < s->views.size(); ++i)
+            if (const std::string &field = s->views[i].field;
+                !field.empty() && !s->find(field))
+                problems->push_back("Views[" + std::to_string(i) + "] (" + s->views[i].name +
+                                    ").Field: '" + field + "' is not one of the type's Fields");
     } else {
         for (const char *key : {"Type", "IdPrefix", "Folder", "Label", "Fields", "Sections"})
             if (m.has(key)) {

@@ -66,6 +66,9 @@ struct ViewParam {
 //             card: MOVE ID NEW_VALUE --note TEXT
 struct ViewSpec {
     std::string name, kind, verb, move;
+    // A board's column field ("Field": "status"): changed only by moving a card through
+    // `move`, so that a form cannot skip the plugin's rules or the right to move.
+    std::string field;
     std::vector<std::string> args; // fixed arguments before the parameters
     std::vector<ViewParam> params;
     // Appended when the reader may see restricted records (loopback, or the token).

@@ -58,8 +58,14 @@ QJsonObject fieldSpecJson(const FieldSpec &f)
 QJsonObject typeSchemaJson(const TypeSchema &t, const std::string &pluginId)
 {
     QJsonArray fields, sections;
-    for (const FieldSpec &f : t.fields)
-        fields.append(fieldSpecJson(f));
+    for (const FieldSpec &f : t.fields) {
+        QJsonObject field = fieldSpecJson(f);
+        // Changed on its board, not in a form (the form shows it read-only).
+        for (const ViewSpec &v : t.views)
+            if (v.kind == "board" && v.field == f.name)
+                field["board"] = q(pluginId + "/" + v.name);
+        fields.append(field);
+    }
     for (const SectionSpec &sec : t.sections)
         sections.append(labelJson(sec.zh, sec.en));
     return QJsonObject{{"type", q(t.type)},

@@ -77,8 +77,7 @@ std::vector<std::string> ReadClearance::requiredTerms(ReadLevel level) const
     if (level > ReadLevel::Public)
         return {};
     // No public values anywhere: a term no record has, so that nothing is found.
-    return publicTerms_.empty() ? std::vector<std::string>{"XKBNOTHINGPUBLIC"}
-                                : publicTerms_;
+    return publicTerms_.empty() ? std::vector<std::string>{"XKBNOTHINGPUBLIC"} : publicTerms_;
 }
 
 } // namespace kb

@@ -51,8 +51,7 @@ const char *Rights::names()
 std::vector<std::string> Rights::granted() const
 {
     std::vector<std::string> out;
-    static const char *const reads[] = {nullptr, "read-public", "read-internal",
-                                        "read-restricted"};
+    static const char *const reads[] = {nullptr, "read-public", "read-internal", "read-restricted"};
     if (const char *r = reads[int(read)])
         out.emplace_back(r);
     for (const auto &[on, name] : {std::pair{file, "file"}, std::pair{edit, "edit"},

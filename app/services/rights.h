@@ -24,7 +24,7 @@ struct Rights {
     // "read-public", "read-internal", "read-restricted", "file", "edit", "move", "users";
     // false for any other name.
     bool grant(const std::string &name);
-    static const char *names(); // for messages: the names grant() takes
+    static const char *names();               // for messages: the names grant() takes
     std::vector<std::string> granted() const; // the names that describe these rights
 };
 

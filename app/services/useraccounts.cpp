@@ -27,10 +27,10 @@ bool sodiumReady()
 std::string hashPassword(const std::string &password, std::string *error)
 {
     char out[crypto_pwhash_STRBYTES];
-    if (!sodiumReady() ||
-        crypto_pwhash_str_alg(out, password.data(), password.size(),
-                              crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                              crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    if (!sodiumReady() || crypto_pwhash_str_alg(out, password.data(), password.size(),
+                                                crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                                crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                                                crypto_pwhash_ALG_ARGON2ID13) != 0) {
         *error = "cannot hash the password (out of memory?)";
         return {};
     }
@@ -200,8 +200,7 @@ std::optional<UserAccount> UserAccounts::verify(const std::string &name,
         return hashPassword("not a password of anyone's", &e);
     }();
     const std::string &hash = it == all.end() ? dummy : it->hash;
-    const bool ok =
-        crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+    const bool ok = crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
     if (!ok || it == all.end())
         return std::nullopt;
     return *it;

@@ -24,8 +24,7 @@ public:
 
     std::vector<UserAccount> list(std::string *error) const;
     bool add(const std::string &name, const std::string &password,
-             const std::vector<std::string> &groups, const std::string &today,
-             std::string *error);
+             const std::vector<std::string> &groups, const std::string &today, std::string *error);
     bool setPassword(const std::string &name, const std::string &password, std::string *error);
     bool setGroups(const std::string &name, const std::vector<std::string> &groups,
                    std::string *error);

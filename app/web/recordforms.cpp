@@ -21,6 +21,19 @@
 
 namespace kb::web {
 
+namespace {
+
+// The board view whose columns are this field, if any.
+const ViewSpec *boardMoving(const TypeSchema &schema, const std::string &field)
+{
+    for (const ViewSpec &v : schema.views)
+        if (v.kind == "board" && v.field == field)
+            return &v;
+    return nullptr;
+}
+
+} // namespace
+
 ApiResponse createFromForm(Session &session, const QJsonObject &in)
 {
     const std::string type = in.value("type").toString().toStdString();
@@ -130,6 +143,11 @@ ApiResponse updateFromForm(Session &session, const ReaderScope &reader, const st
         }
         if (sameFieldValue(*spec, v, r->field(key), session.vocab()))
             continue; // unchanged: its bytes stay as the user wrote them
+        if (const ViewSpec *board = boardMoving(plugin->schema, key)) {
+            problems[it.key()] = q("changes by moving the card on the board (" + board->labelEn +
+                                   "), which checks the allowed steps");
+            continue;
+        }
         if (!v.isNull())
             if (std::string err = checkFieldValue(*spec, v, session.vocab()); !err.empty()) {
                 problems[it.key()] = q(err);

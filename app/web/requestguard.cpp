@@ -120,7 +120,8 @@ Rights rightsOf(const ServeConfig &config, const std::vector<std::string> &group
     r.read = ReadLevel::Internal; // everyone signed in
     if (config.groupRightsGiven) {
         for (const auto &[group, rights] : config.groupRights)
-            if (group == "everyone" || std::find(groups.begin(), groups.end(), group) != groups.end())
+            if (group == "everyone" ||
+                std::find(groups.begin(), groups.end(), group) != groups.end())
                 r.add(rights);
         return r;
     }
@@ -215,8 +216,9 @@ Verdict judge(const ServeConfig &config, int boundPort, const RequestFacts &r)
         return v; // which kind of write is allowed is the handler's to say
     if (!v.user.empty()) {
         v.status = 403;
-        v.message = "'" + v.user + "' is in none of the groups that may write (serve: groups in "
-                                   "kb.yaml)";
+        v.message = "'" + v.user +
+                    "' is in none of the groups that may write (serve: groups in "
+                    "kb.yaml)";
         return v;
     }
     if (people) {

@@ -140,9 +140,9 @@ bool readServeSettings(const std::string &rootDir, ServeConfig *config, std::str
                  rights.read = ReadLevel::Internal; // everyone signed in reads internal records
                  const auto grant = [&](const YAML::Node &r) {
                      if (!rights.grant(r.as<std::string>()))
-                         throw YAML::Exception(r.Mark(), "'" + r.as<std::string>() +
-                                                             "' is not a right (rights: " +
-                                                             Rights::names() + ")");
+                         throw YAML::Exception(
+                             r.Mark(), "'" + r.as<std::string>() +
+                                           "' is not a right (rights: " + Rights::names() + ")");
                  };
                  if (g.second.IsSequence())
                      for (const YAML::Node &r : g.second)

@@ -43,7 +43,7 @@ SignIns::SignIns(std::string rootDir, unsigned timeoutSeconds)
 
 std::shared_ptr<const std::vector<UserAccount>> SignIns::accounts()
 {
-    struct stat st{};
+    struct stat st {};
     const std::string stamp =
         stat(store_.path().c_str(), &st) == 0
             ? std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
@@ -94,7 +94,8 @@ unsigned SignIns::limitedFor(const std::string &key, int limit, Clock::time_poin
     }
     if (int(times.size()) < limit)
         return 0;
-    const auto wait = std::chrono::duration_cast<std::chrono::seconds>(times.front() + kWindow - now);
+    const auto wait =
+        std::chrono::duration_cast<std::chrono::seconds>(times.front() + kWindow - now);
     return unsigned(std::max<long long>(1, wait.count()));
 }
 

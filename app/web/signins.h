@@ -36,9 +36,9 @@ public:
     std::optional<Person> find(const std::string &sessionId);
 
     struct Attempt {
-        int status = 0;         // 200 signed in, 401 wrong name or password, 429 too many
-        std::string sessionId;  // on 200: the cookie's value
-        std::string message;    // otherwise: why
+        int status = 0;          // 200 signed in, 401 wrong name or password, 429 too many
+        std::string sessionId;   // on 200: the cookie's value
+        std::string message;     // otherwise: why
         unsigned retryAfter = 0; // on 429: seconds
     };
     Attempt signIn(const std::string &name, const std::string &password,
@@ -54,7 +54,7 @@ public:
 private:
     std::shared_ptr<const std::vector<UserAccount>> accounts(); // under no lock; takes mutex_
     unsigned limitedFor(const std::string &key, int limit, Clock::time_point now); // mutex_
-    void failed(const std::string &key, Clock::time_point now);                   // mutex_
+    void failed(const std::string &key, Clock::time_point now);                    // mutex_
 
     struct Session {
         std::string name;
@@ -64,7 +64,7 @@ private:
     UserAccounts store_;
     const unsigned timeout_;
     std::mutex mutex_;
-    std::map<std::string, Session> sessions_; // by SHA-256 of the id
+    std::map<std::string, Session> sessions_;                       // by SHA-256 of the id
     std::map<std::string, std::deque<Clock::time_point>> failures_; // "n:NAME", "a:ADDRESS"
     std::shared_ptr<const std::vector<UserAccount>> accounts_;
     std::string accountsStamp_; // the file's size and time when read

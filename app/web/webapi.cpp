@@ -38,8 +38,7 @@ std::optional<ApiResponse> readWrite(const Access &a, bool allowed, const char *
 {
     if (!allowed)
         return ApiResponse::error(
-            403, (a.user.empty() ? std::string("you may not ")
-                                 : "'" + a.user + "' may not ") +
+            403, (a.user.empty() ? std::string("you may not ") : "'" + a.user + "' may not ") +
                      what + " on this server (serve: groups in kb.yaml gives that right)");
     std::string error;
     if (!parseObject(body, in, &error))
@@ -103,13 +102,17 @@ ApiResponse WebApi::info(const Access &a)
 {
     // The one switch of the in-memory ranking, and how often it answered (for the
     // equivalence test, which must fail if the fast path silently stopped running).
-    QJsonObject out{{"app", "kb"},          {"version", KB_VERSION},
-                    {"started", kStarted},  {"today", q(s_.today())},
-                    {"can_write", a.rights.writesAny()}, {"can_read_restricted", a.cleared()}};
+    QJsonObject out{{"app", "kb"},
+                    {"version", KB_VERSION},
+                    {"started", kStarted},
+                    {"today", q(s_.today())},
+                    {"can_write", a.rights.writesAny()},
+                    {"can_read_restricted", a.cleared()}};
     QJsonArray rights;
     for (const std::string &r : a.rights.granted())
         rights.append(q(r));
     out["rights"] = rights;
+    out["sign_in"] = a.signInOffered;
     if (!a.user.empty())
         out["user"] = q(a.user); // signed in at the proxy
     if (a.cleared()) {           // the server's folders are nobody else's business
@@ -162,10 +165,9 @@ ApiResponse WebApi::runSearch(const Params &p, const Access &a, bool similar)
     try {
         // A filter naming a restricted id (origins:ID) must find what a made-up id finds.
         const std::string asked =
-            similar || a.cleared()
-                ? query
-                : ReaderScope::disguiseIds(query,
-                                           hiddenIds(searcher->indexVersion(), a.rights.read));
+            similar || a.cleared() ? query
+                                   : ReaderScope::disguiseIds(
+                                         query, hiddenIds(searcher->indexVersion(), a.rights.read));
         search::SearchResult r = similar ? searcher->similar(query, o) : searcher->search(asked, o);
         r.query = query;
         if (asked != query) { // what it says of the query says it of the words asked

@@ -24,7 +24,8 @@ namespace kb::web {
 // What the caller of a request may do, decided by the server from its address and token.
 struct Access {
     Rights rights = Rights::everything();
-    std::string user; // who asks, when signed in: the author of their writes
+    std::string user;           // who asks, when signed in: the author of their writes
+    bool signInOffered = false; // the server has local accounts (a sign-in page)
     bool cleared() const { return rights.read == ReadLevel::Restricted; }
 };
 
@@ -65,7 +66,7 @@ private:
     ReaderScope scope(const Access &a); // what this caller may see; use under mutex_
     // The ids a reader at `level` may not see; takes mutex_.
     std::vector<std::string> hiddenIds(const std::string &indexVersion, ReadLevel level);
-    void refreshStore();                                                     // under mutex_
+    void refreshStore();         // under mutex_
     void actAs(const Access &a); // the session's writes are by this caller; under mutex_
 
     Session &s_;
@@ -74,7 +75,8 @@ private:
     ReadClearance clearance_;
     SearcherPool searchers_;
     ResponseCache cache_;
-    std::map<ReadLevel, std::vector<std::string>> hiddenIds_; // under mutex_, as of hiddenIdsVersion_
+    std::map<ReadLevel, std::vector<std::string>>
+        hiddenIds_; // under mutex_, as of hiddenIdsVersion_
     std::string hiddenIdsVersion_;
 };
 

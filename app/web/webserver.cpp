@@ -43,8 +43,8 @@ namespace {
 // Paths the single-page app draws itself; anything else is a 404 page.
 bool isAppPath(const std::string &path)
 {
-    static const char *const prefixes[] = {"/search", "/record/", "/new",  "/edit/",
-                                           "/view/",  "/plugins", "/check"};
+    static const char *const prefixes[] = {"/search", "/record/", "/new",   "/edit/",
+                                           "/view/",  "/plugins", "/check", "/login"};
     if (path == "/")
         return true;
     for (const char *p : prefixes)
@@ -613,7 +613,7 @@ struct WebServer::Impl {
                                             ? "the request target must be a path starting with '/'"
                                             : "the request URI has a malformed % escape"));
         const std::shared_ptr<Generation> g = live();
-        const Access access{req.verdict.rights, req.verdict.user};
+        const Access access{req.verdict.rights, req.verdict.user, signIns->accountsExist()};
         const QByteArray body = QByteArray::fromStdString(req.body);
         const std::vector<std::string> &s = t.segments;
         const auto only = [&](const char *allowed, const std::function<ApiResponse()> &run) {

@@ -27,6 +27,9 @@ const STRINGS = {
     readOnly: '只读: 写入需要令牌', restrictedHidden: '受限记录需要令牌', loading: '加载中…',
     journeyHint: '点击任意数字查看对应记录', error: '出错了', path: '文件', type: '类型',
     addValue: '多个值用逗号分隔', language: 'English', stale: '已过期',
+    signIn: '登录', signOut: '退出', userName: '用户名', password: '密码', badSignIn: '用户名或密码不正确。',
+    tooManySignIns: '登录失败次数过多,请稍后再试。', signedIn: n => `已登录: ${n}`, signedOut: '已退出登录',
+    signInToRead: '请先登录才能查看这个知识库。', boardField: '在看板上移动卡片来修改',
     pickParam: '请在上方选择,页面随即生成。', partialBelow: '以下记录只包含部分词语', didYouMean: '你是不是要找:', seenBefore: '以前有过类似的吗?这些已有记录与你正在填写的相近:', closedAsk: '已完成——当时有效吗?',
   },
   en: {
@@ -50,6 +53,9 @@ const STRINGS = {
     readOnly: 'Read-only: writing needs a token', restrictedHidden: 'Restricted records need a token', loading: 'Loading…',
     journeyHint: 'Click a number to see the records behind it', error: 'Error', path: 'File', type: 'Type',
     addValue: 'separate several values with commas', language: '中文', stale: 'stale',
+    signIn: 'Sign in', signOut: 'Sign out', userName: 'User name', password: 'Password', badSignIn: 'The name or the password is wrong.',
+    tooManySignIns: 'Too many failed sign-ins; try again later.', signedIn: n => `Signed in as ${n}`, signedOut: 'Signed out',
+    signInToRead: 'Please sign in to read this knowledge base.', boardField: 'changed by moving the card on the board',
     pickParam: 'Choose above; the page is drawn at once.', partialBelow: 'Below: records with only some of the words', didYouMean: 'Did you mean:', seenBefore: 'Has this happened before? Existing records close to what you are writing:', closedAsk: 'done: was it effective?',
   },
 };
@@ -64,6 +70,11 @@ const state = {
 function t(key, ...args) {
   const v = STRINGS[state.lang][key];
   return typeof v === 'function' ? v(...args) : v;
+}
+
+// Whether the reader holds a right (kb.yaml, serve: groups): file, edit, move, users.
+function can(right) {
+  return !!state.info && (state.info.rights || []).includes(right);
 }
 
 function L(label, fallback) {
@@ -328,7 +339,7 @@ async function renderRecordPage(app, id) {
     h('span', {class: 'badge'}, d.type_label ? L(d.type_label, d.type) : d.type),
     h('h1', {id: 'record-title'}, d.title || d.id),
     h('div', {class: 'meta'}, [d.date, d.id].filter(Boolean).join(' · ')),
-    d.editable && state.info.can_write ? link('/edit/' + encodeURIComponent(d.id), h('span', {class: 'button'}, t('edit'))) : null),
+    d.editable && can('edit') ? link('/edit/' + encodeURIComponent(d.id), h('span', {class: 'button'}, t('edit'))) : null),
   findings, h('div', {class: 'recordlayout'}, body, side));
   const s = await api('/api/similar?' + new URLSearchParams({id: d.id, limit: 5, facets: 0}));
   put(similar, h('h2', {}, t('similar')),
@@ -349,7 +360,7 @@ async function renderHistory(d) {
       h('li', {dataset: {field: c.field}}, h('b', {}, spec(c.field) ? L(spec(c.field).label, c.field) : c.field), ': ', h('del', {}, c.before || '—'), ' → ', h('ins', {}, c.after || '—')));
     if (!v.first && (v.body.added || v.body.removed)) changes.push(h('li', {}, t('bodyLines', v.body.added, v.body.removed)));
     const err = h('div', {class: 'field-error', role: 'alert'});
-    const restore = i > 0 && state.info.can_write ? h('button', {type: 'button', class: 'restore secondary', onclick: async () => {
+    const restore = i > 0 && can('edit') ? h('button', {type: 'button', class: 'restore secondary', onclick: async () => {
       restore.disabled = true;
       const res = await api('/api/records/' + encodeURIComponent(d.id) + '/restore', {method: 'POST', body: {version: v.version}});
       restore.disabled = false;
@@ -469,8 +480,12 @@ function renderForm(app, ty, record) {
   form.append(fieldRow('date', L(common.date && common.date.label, t('date')), true, date));
   const pick = f => (chosen[f.name] && (f.vocabulary || f.values) ? chosen[f.name] : undefined);
   if (common.tags) form.append(fieldRow('tags', L(common.tags.label, 'tags'), false, fieldInput(common.tags, values.tags, pick(common.tags))));
-  for (const f of ty.fields)
-    form.append(fieldRow(f.name, L(f.label, f.name), f.required, fieldInput(f, values[f.name], pick(f)), f.help));
+  for (const f of ty.fields) {
+    const input = fieldInput(f, values[f.name], pick(f));
+    // A board's column changes on the board, which checks the allowed steps.
+    if (editing && f.board) input.disabled = true;
+    form.append(fieldRow(f.name, L(f.label, f.name), f.required, input, editing && f.board ? t('boardField') : f.help));
+  }
   if (editing) {
     form.append(fieldRow('body', t('body'), false, h('textarea', {id: 'f.body', name: 'f.body', rows: 16}, record.body)));
   } else {
@@ -805,7 +820,7 @@ async function renderBoard(body, view, params) {
         link('/record/' + encodeURIComponent(c.id), c.title || c.id),
         h('div', {class: 'meta'}, [c.owner, c.due ? t('due') + ' ' + c.due : ''].filter(Boolean).join(' · '),
           c.overdue ? h('span', {class: 'tag overdue'}, t('overdue')) : null),
-        c.next.length && state.info.can_write ? h('div', {class: 'mover'}, move, note, go, err) : null));
+        c.next.length && can('move') ? h('div', {class: 'mover'}, move, note, go, err) : null));
     }
     board.append(h('section', {class: 'column', dataset: {column: col.value}},
       h('h2', {}, L(col, col.value), h('span', {class: 'n'}, cards.length)), list.childNodes.length ? list : h('p', {class: 'muted'}, t('noCards'))));
@@ -818,7 +833,7 @@ async function renderBoard(body, view, params) {
 function renderNav() {
   const nav = document.getElementById('nav');
   put(nav, link('/search', t('search')),
-    state.info.can_write ? link('/new', t('file')) : null,
+    can('file') ? link('/new', t('file')) : null,
     ...state.schema.views.map(v => link('/view/' + v.plugin + '/' + v.name, L(v.label, v.name))));
   const here = location.pathname;
   nav.querySelectorAll('a').forEach(a => {
@@ -828,9 +843,20 @@ function renderNav() {
   const lang = document.getElementById('lang');
   lang.textContent = t('language');
   document.documentElement.lang = state.lang === 'en' ? 'en' : 'zh';
+  const who = document.getElementById('who');
+  const signOut = h('button', {type: 'button', id: 'signout', class: 'secondary', onclick: async () => {
+    await api('/api/logout', {method: 'POST', body: {}});
+    await loadInfo();
+    notice(t('signedOut'));
+    navigate('/');
+  }}, t('signOut'));
+  put(who, state.info.user ? h('span', {class: 'user'}, state.info.user) : null,
+    state.info.user && state.info.sign_in ? signOut : null,
+    !state.info.user && state.info.sign_in && location.pathname !== '/login'
+      ? link('/login?next=' + encodeURIComponent(location.pathname + location.search), t('signIn')) : null);
   const token = document.getElementById('token');
   const needsToken = !state.info.can_write || !state.info.can_read_restricted;
-  token.hidden = !needsToken && !state.token;
+  token.hidden = (!needsToken || state.info.sign_in) && !state.token;
   token.textContent = t('token');
   token.classList.toggle('unlocked', !!state.token); // a dot drawn in CSS: no emoji font needed
   token.title = !state.info.can_write ? t('readOnly') : t('restrictedHidden');
@@ -841,6 +867,10 @@ async function route() {
   const parts = location.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   document.title = 'kb';
   renderNav();
+  if (parts[0] === 'login') return renderSignIn(app);
+  // anonymous: none in kb.yaml: a stranger is shown the sign-in page and nothing else.
+  if (!(state.info.rights || []).length && state.info.sign_in)
+    return navigate('/login?next=' + encodeURIComponent(location.pathname + location.search), true);
   if (!parts.length || parts[0] === 'search') return renderSearchPage(app);
   if (parts[0] === 'record' && parts[1]) return renderRecordPage(app, parts[1]);
   if (parts[0] === 'edit' && parts[1]) return renderEdit(app, parts[1]);
@@ -878,9 +908,46 @@ async function start() {
   const langParam = new URLSearchParams(location.search).get('lang');
   if (langParam === 'en' || langParam === 'zh') state.lang = langParam;
   await loadInfo();
-  const s = await api('/api/schema');
-  state.schema = s.data;
+  await loadSchema();
   route();
+}
+
+// The sign-in page of a server with local accounts (kb user add).
+function renderSignIn(app) {
+  document.title = t('signIn') + ' · kb';
+  const name = h('input', {id: 'signin-name', name: 'username', autocomplete: 'username', required: true});
+  const password = h('input', {id: 'signin-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true});
+  const err = h('p', {class: 'error', role: 'alert', id: 'signin-error'});
+  const submit = h('button', {type: 'submit', id: 'signin-submit'}, t('signIn'));
+  const form = h('form', {class: 'recordform signin', id: 'signin-form'},
+    fieldRow('signin-name', t('userName'), true, name), fieldRow('signin-password', t('password'), true, password),
+    h('div', {class: 'actions'}, submit), err);
+  form.addEventListener('submit', async e => {
+    e.preventDefault();
+    submit.disabled = true;
+    const r = await api('/api/login', {method: 'POST', body: {name: name.value.trim(), password: password.value}});
+    submit.disabled = false;
+    if (!r.ok) {
+      err.textContent = r.status === 401 ? t('badSignIn') : r.status === 429 ? t('tooManySignIns') : r.data.error;
+      password.value = '';
+      password.focus();
+      return;
+    }
+    await loadInfo();
+    await loadSchema();
+    notice(t('signedIn', r.data.user));
+    const next = new URLSearchParams(location.search).get('next') || '/';
+    navigate(next.startsWith('/') && !next.startsWith('//') ? next : '/', true);
+  });
+  const why = (state.info.rights || []).length ? null : h('p', {}, t('signInToRead'));
+  put(app, h('h1', {}, t('signIn')), why, form);
+  name.focus();
+}
+
+// A server that lets strangers read nothing answers the schema only after a sign-in.
+async function loadSchema() {
+  const s = await api('/api/schema');
+  state.schema = s.ok ? s.data : {types: [], views: [], sorts: [], common_fields: [], vocabularies: {}};
 }
 
 async function loadInfo() {
