@@ -1,6 +1,7 @@
 #include "web/serve.h"
 
 #include "services/args.h"
+#include "services/gitsync.h"
 #include "services/output.h"
 #include "services/session.h"
 #include "web/webserver.h"
@@ -101,6 +102,10 @@ int runServe(Session &s, const std::vector<std::string> &args)
          "--host beyond loopback: requests naming any other host get 421"},
         {"tls-cert", true, "PEM certificate (chain) file: serve HTTPS (serve: tls_cert)"},
         {"tls-key", true, "PEM private key file of --tls-cert (serve: tls_key)"},
+        {"pull", true,
+         "every SECONDS, fetch the root's git remote and fast-forward (push this server's "
+         "commits, merge when both sides changed different files): servers in several "
+         "offices share one content repository (also POST /api/pull)"},
         {"listen-fd", true,
          "serve on this already listening socket (how kb serve restarts itself when a "
          "plugin module changes)"},
@@ -111,7 +116,7 @@ int runServe(Session &s, const std::vector<std::string> &args)
         return usageError("serve", error);
     if (a.help) {
         printOut("Usage: kb serve [--host ADDR] [--port N] [--token-file FILE] [--public-url URL]\n"
-                 "                [--tls-cert FILE --tls-key FILE]\n\n"
+                 "                [--tls-cert FILE --tls-key FILE] [--pull SECONDS]\n\n"
                  "The web app: search, records, filing forms, the improvements board, the "
                  "touchpoint journey and briefs, over a JSON API. Files changed by other "
                  "programs show up within a second or two.\n\n" +
@@ -174,6 +179,23 @@ int runServe(Session &s, const std::vector<std::string> &args)
         if (fd.empty() || *fdEnd || n < 3 || n > 65535)
             return usageError("serve", "--listen-fd needs a descriptor number");
         config.inheritedListenFd = int(n);
+    }
+    if (!a.value("pull").empty()) {
+        const std::string every = a.value("pull");
+        char *end = nullptr;
+        const long n = std::strtol(every.c_str(), &end, 10);
+        if (every.empty() || *end || n < 1 || n > 86400)
+            return usageError("serve", "--pull needs a number of seconds from 1 to 86400");
+        config.pullSeconds = unsigned(n);
+        // The first pull before serving: a root that cannot pull is said at once.
+        if (!s.openRoot(&error))
+            return environmentError(error);
+        const SyncOutcome first = syncWithRemote(s.root().dir);
+        if (first.state == SyncOutcome::State::Failed) {
+            printErr("kb serve: --pull: " + first.message + "\n");
+            return 2;
+        }
+        printErr("kb serve: pull: " + first.message + "\n");
     }
     allowDescriptorsFor(config.limits.maxConnections);
     web::WebServer server(s, config);

@@ -55,6 +55,10 @@ struct ServeConfig {
     unsigned sessionTimeoutSeconds = 12 * 3600; // session_timeout: a sign-in lasts this long
     ServeLimits limits;
     int inheritedListenFd = -1; // --listen-fd: a socket left open by the process before
+    // --pull SECONDS: fetch and fast-forward (or push, or merge) the content repository
+    // this often, so that servers in several offices share one knowledge base; 0: never
+    // (POST /api/pull still syncs on demand, for a git server's hook).
+    unsigned pullSeconds = 0;
 
     bool loopback() const;
     bool tls() const { return !tlsCertFile.empty(); }

@@ -98,7 +98,13 @@ namespace {
 const QString kStarted = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
 } // namespace
 
-ApiResponse WebApi::info(const Access &a)
+void WebApi::whileNoWrites(const std::function<void()> &job)
+{
+    std::lock_guard lock(mutex_);
+    job();
+}
+
+ApiResponse WebApi::info(const Access &a, const QJsonObject &sync)
 {
     // The one switch of the in-memory ranking, and how often it answered (for the
     // equivalence test, which must fail if the fast path silently stopped running).
@@ -113,6 +119,8 @@ ApiResponse WebApi::info(const Access &a)
         rights.append(q(r));
     out["rights"] = rights;
     out["sign_in"] = a.signInOffered;
+    if (!sync.isEmpty())
+        out["sync"] = sync; // how the last pull from the shared repository went
     if (!a.user.empty())
         out["user"] = q(a.user); // signed in at the proxy
     if (a.cleared()) {           // the server's folders are nobody else's business

@@ -9,6 +9,7 @@
 #include "services/rights.h"
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -42,8 +43,10 @@ public:
     ~WebApi();
 
     void recordsChanged() { stale_ = true; } // files changed on disk: reload on next use
+    // Runs `job` while no write of this API is under way (a pull changing the work tree).
+    void whileNoWrites(const std::function<void()> &job);
 
-    ApiResponse info(const Access &a);
+    ApiResponse info(const Access &a, const QJsonObject &sync = {}); // sync: kb serve --pull
     ApiResponse schema();
     ApiResponse search(const Params &p, const Access &a);
     ApiResponse similar(const Params &p, const Access &a);

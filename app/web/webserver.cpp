@@ -2,6 +2,7 @@
 
 #include "core/displaytext.h"
 #include "services/apitokens.h"
+#include "services/gitsync.h"
 #include "services/session.h"
 #include "web/configsignature.h"
 #include "web/connectiondeadlines.h"
@@ -14,6 +15,8 @@
 
 #include <microhttpd.h>
 
+#include <QDateTime>
+#include <QJsonArray>
 #include <QJsonObject>
 
 #include <arpa/inet.h>
@@ -355,6 +358,89 @@ struct WebServer::Impl {
     std::condition_variable reloadWake;
     bool reloadPending = false, quitting = false;
 
+    // Pulls from the shared repository (--pull, POST /api/pull): one at a time, under the
+    // generation's write lock, its outcome kept for /api/info and the page.
+    std::thread syncer;
+    mutable std::mutex syncMutex;      // one sync at a time
+    mutable std::mutex syncStateMutex; // lastSync, syncQuit
+    std::condition_variable syncWake;
+    bool syncQuit = false;
+    mutable QJsonObject lastSync;
+
+    SyncOutcome syncNow() const
+    {
+        std::lock_guard one(syncMutex);
+        const std::shared_ptr<Generation> g = live();
+        SyncOutcome outcome;
+        g->api.whileNoWrites([&] { outcome = syncWithRemote(g->session->root().dir); });
+        if (outcome.changedFiles()) {
+            std::string error;
+            if (!g->watcher.syncNow(&error, true)) // the index follows the files at once
+                std::fprintf(stderr, "kb serve: %s\n", error.c_str());
+            g->api.recordsChanged();
+        }
+        QJsonArray conflicts;
+        for (const std::string &f : outcome.conflicts)
+            conflicts.append(QString::fromStdString(f));
+        const QJsonObject state{{"state", syncStateName(outcome.state)},
+                                {"message", QString::fromStdString(outcome.message)},
+                                {"conflicts", conflicts},
+                                {"at", QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}};
+        bool report = outcome.state != SyncOutcome::State::UpToDate;
+        {
+            std::lock_guard lock(syncStateMutex);
+            report = report || lastSync.value("state") != state.value("state");
+            lastSync = state;
+        }
+        if (report)
+            std::fprintf(stderr, "kb serve: pull: %s\n", outcome.message.c_str());
+        return outcome;
+    }
+
+    QJsonObject syncState() const
+    {
+        std::lock_guard lock(syncStateMutex);
+        return lastSync;
+    }
+
+    void syncLoop()
+    {
+        for (;;) { // kb serve pulled once before it started
+            {
+                std::unique_lock lock(syncStateMutex);
+                if (syncWake.wait_for(lock, std::chrono::seconds(config.pullSeconds),
+                                      [this] { return syncQuit; }))
+                    return;
+            }
+            syncNow();
+        }
+    }
+
+    void stopSyncer()
+    {
+        {
+            std::lock_guard lock(syncStateMutex);
+            syncQuit = true;
+        }
+        syncWake.notify_all();
+        if (syncer.joinable())
+            syncer.join();
+    }
+
+    // POST /api/pull: a git server's hook, or a person who may edit, syncs now.
+    Answer pullNow(const Access &access) const
+    {
+        if (!access.rights.edit)
+            return answer(ApiResponse::error(403, "pulling needs the right to edit (or a token)"));
+        const SyncOutcome outcome = syncNow();
+        const int status = outcome.state == SyncOutcome::State::Conflict ? 409
+                           : outcome.state == SyncOutcome::State::Failed ? 502
+                                                                         : 200;
+        QJsonObject body = syncState();
+        body["status"] = status;
+        return answer(ApiResponse::json(body, status));
+    }
+
     Impl(Session &origin, ServeConfig c) : config(std::move(c))
     {
         current = makeGeneration(origin.freshCopy());
@@ -633,7 +719,12 @@ struct WebServer::Impl {
                 return what == "login" ? signIn(req) : signOut(req);
             }
             if (s.size() == 2 && what == "info")
-                return only("GET", [&] { return api.info(access); });
+                return only("GET", [&] { return api.info(access, syncState()); });
+            if (s.size() == 2 && what == "pull") {
+                if (method != "POST")
+                    return only("POST", {});
+                return pullNow(access);
+            }
             if (s.size() == 2 && what == "schema")
                 return only("GET", [&] { return api.schema(); });
             if (s.size() == 2 && what == "search")
@@ -741,8 +832,9 @@ struct WebServer::Impl {
                                         [](const std::string &u) {
                                             return lowerCase(u.substr(0, 8)) == "https://";
                                         });
-        return std::string(kSessionCookie) + "=" + value + "; Path=/; Max-Age=" +
-               std::to_string(maxAge) + "; HttpOnly; SameSite=Strict" + (https ? "; Secure" : "");
+        return std::string(kSessionCookie) + "=" + value +
+               "; Path=/; Max-Age=" + std::to_string(maxAge) + "; HttpOnly; SameSite=Strict" +
+               (https ? "; Secure" : "");
     }
 
     static MHD_Result queue(MHD_Connection *connection, const Answer &a)
@@ -762,7 +854,9 @@ struct WebServer::Impl {
              "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
              "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"},
             {"Allow", a.allow},
-            {"Retry-After", a.retryAfter ? std::to_string(a.retryAfter) : a.retryLater ? "1" : ""},
+            {"Retry-After", a.retryAfter   ? std::to_string(a.retryAfter)
+                            : a.retryLater ? "1"
+                                           : ""},
             {"Set-Cookie", a.setCookie},
             {"Connection", a.closeAfter ? "close" : ""},
         };
@@ -953,6 +1047,8 @@ bool WebServer::run(std::string *error)
     }
     d_->listenFd = -1; // the daemon closes it when it stops
     d_->reloader = std::thread([this] { d_->reloadLoop(); });
+    if (d_->config.pullSeconds > 0)
+        d_->syncer = std::thread([this] { d_->syncLoop(); });
     for (;;) {
         {
             std::unique_lock lock(d_->stopMutex);
@@ -991,6 +1087,7 @@ bool WebServer::run(std::string *error)
     MHD_stop_daemon(d_->daemon);
     d_->daemon = nullptr;
     d_->stopReloader();
+    d_->stopSyncer();
     d_->live()->watcher.stop();
     return true;
 }

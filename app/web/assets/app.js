@@ -29,7 +29,7 @@ const STRINGS = {
     addValue: '多个值用逗号分隔', language: 'English', stale: '已过期',
     signIn: '登录', signOut: '退出', userName: '用户名', password: '密码', badSignIn: '用户名或密码不正确。',
     tooManySignIns: '登录失败次数过多,请稍后再试。', signedIn: n => `已登录: ${n}`, signedOut: '已退出登录',
-    signInToRead: '请先登录才能查看这个知识库。', boardField: '在看板上移动卡片来修改',
+    signInToRead: '请先登录才能查看这个知识库。', syncProblem: '与共享仓库同步未完成(本地内容都还在):', boardField: '在看板上移动卡片来修改',
     pickParam: '请在上方选择,页面随即生成。', partialBelow: '以下记录只包含部分词语', didYouMean: '你是不是要找:', seenBefore: '以前有过类似的吗?这些已有记录与你正在填写的相近:', closedAsk: '已完成——当时有效吗?',
   },
   en: {
@@ -55,7 +55,7 @@ const STRINGS = {
     addValue: 'separate several values with commas', language: '中文', stale: 'stale',
     signIn: 'Sign in', signOut: 'Sign out', userName: 'User name', password: 'Password', badSignIn: 'The name or the password is wrong.',
     tooManySignIns: 'Too many failed sign-ins; try again later.', signedIn: n => `Signed in as ${n}`, signedOut: 'Signed out',
-    signInToRead: 'Please sign in to read this knowledge base.', boardField: 'changed by moving the card on the board',
+    signInToRead: 'Please sign in to read this knowledge base.', syncProblem: 'Not in step with the shared repository (nothing here was lost):', boardField: 'changed by moving the card on the board',
     pickParam: 'Choose above; the page is drawn at once.', partialBelow: 'Below: records with only some of the words', didYouMean: 'Did you mean:', seenBefore: 'Has this happened before? Existing records close to what you are writing:', closedAsk: 'done: was it effective?',
   },
 };
@@ -843,6 +843,11 @@ function renderNav() {
   const lang = document.getElementById('lang');
   lang.textContent = t('language');
   document.documentElement.lang = state.lang === 'en' ? 'en' : 'zh';
+  // A pull from the shared repository that could not be made stays on every page.
+  const sync = state.info.sync || {};
+  const syncBanner = document.getElementById('sync');
+  syncBanner.hidden = sync.state !== 'conflict' && sync.state !== 'failed';
+  syncBanner.textContent = syncBanner.hidden ? '' : t('syncProblem') + ' ' + sync.message;
   const who = document.getElementById('who');
   const signOut = h('button', {type: 'button', id: 'signout', class: 'secondary', onclick: async () => {
     await api('/api/logout', {method: 'POST', body: {}});
