@@ -26,7 +26,7 @@ int runToken(Session &s, const Args &args)
     const std::string usage =
         "Usage: kb token add NAME [--group G]... | kb token list [--json] | kb token revoke ID\n\n"
         "Per-user API tokens for kb serve: `Authorization: Bearer TOKEN` acts as NAME, with the "
-        "rights kb.yaml gives NAME's groups (serve: restricted_groups, writer_groups). A token "
+        "rights kb.yaml gives NAME's groups (serve: groups). A token "
         "is shown once; only its SHA-256 is kept, in .kb/tokens.json.\n\n";
     if (a.help) {
         printOut(usage + formatOptions(specs));
