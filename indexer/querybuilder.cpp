@@ -544,7 +544,9 @@ private:
     Q typeQuery(const std::string &value)
     {
         const std::string v = foldText(value);
-        std::vector<std::string> names = schema_.typeNames();
+        // "note" (files no plugin claims) matches but is never offered: no one files one.
+        const std::vector<std::string> offered = schema_.typeNames();
+        std::vector<std::string> names = offered;
         names.push_back("note");
         for (const std::string &t : names) {
             const TypeSchema *ts = schema_.type(t);
@@ -552,7 +554,7 @@ private:
                                   v == foldText(ts->labelZh))))
                 return Q(prefix::kType + t);
         }
-        return cannotMatch("no record type is called '" + value + "'", value, names, "type");
+        return cannotMatch("no record type is called '" + value + "'", value, offered, "type");
     }
 
     Q cannotMatch(const std::string &why, const std::string &value,

@@ -329,3 +329,99 @@ TEST_F(AccountsTest, AnonymousReadersSeeNothingOnlyPublicOrAlsoInternalRecordsAs
 }
 
 } // namespace
+
+TEST_F(AccountsTest, APersonWithTheUsersRightManagesAccountsFromTheWebAndOthersMayNot)
+{
+    addUser("admin", "admin password", {"admins"});
+    addUser("bob", "bob password", {"sales"});
+    serveSettings("  groups:\n"
+                  "    admins: [users, edit]\n"
+                  "    sales: [file]\n");
+    ServeProcess server(dir.path());
+    httplib::Client c("127.0.0.1", server.port());
+    const std::string admin = signIn(c, "admin", "admin password");
+    const std::string bob = signIn(c, "bob", "bob password");
+    ASSERT_FALSE(admin.empty());
+    ASSERT_FALSE(bob.empty());
+    const auto send = [&](const char *method, const std::string &path, const std::string &cookie,
+                          const QJsonObject &body) {
+        const std::string json = QJsonDocument(body).toJson(QJsonDocument::Compact).toStdString();
+        httplib::Result r =
+            std::string(method) == "POST"  ? c.Post(path, as(cookie), json, "application/json")
+            : std::string(method) == "PUT" ? c.Put(path, as(cookie), json, "application/json")
+                                           : c.Delete(path, as(cookie), json, "application/json");
+        return r ? r->status : -1;
+    };
+
+    // Who may: the users right; a signed-in person without it gets 403, a stranger 401.
+    auto listed = c.Get("/api/users", as(admin));
+    ASSERT_EQ(listed->status, 200) << listed->body;
+    const QJsonArray users = parse(listed->body).value("users").toArray();
+    ASSERT_EQ(users.size(), 2);
+    EXPECT_EQ(users[0].toObject().value("sessions").toInt(), 1);
+    EXPECT_EQ(users[1].toObject().value("rights").toArray().contains("file"), true);
+    EXPECT_EQ(listed->body.find("argon2id"), std::string::npos) << "no hash leaves the server";
+    EXPECT_EQ(c.Get("/api/users", as(bob))->status, 403);
+    EXPECT_EQ(c.Get("/api/users", as(""))->status, 401);
+    EXPECT_EQ(
+        send("POST", "/api/users", bob, {{"name", "mallory"}, {"password", "mallory password"}}),
+        403);
+    EXPECT_EQ(c.Get("/users")->status, 200); // the page itself
+
+    // Add, with a group kb.yaml names; an unknown group or a short password is refused.
+    EXPECT_EQ(
+        send("POST", "/api/users", admin,
+             {{"name", "carol"}, {"password", "carol password"}, {"groups", QJsonArray{"salse"}}}),
+        422);
+    EXPECT_EQ(send("POST", "/api/users", admin,
+                   {{"name", "carol"}, {"password", "short"}, {"groups", QJsonArray{"sales"}}}),
+              422);
+    EXPECT_EQ(
+        send("POST", "/api/users", admin,
+             {{"name", "carol"}, {"password", "carol password"}, {"groups", QJsonArray{"sales"}}}),
+        201);
+    EXPECT_EQ(
+        send("POST", "/api/users", admin, {{"name", "carol"}, {"password", "carol password"}}),
+        422); // taken
+    std::string carol = signIn(c, "carol", "carol password");
+    EXPECT_EQ(userOf(c, carol), "carol");
+    EXPECT_NE(runKb({"user", "list"}, dir.path()).out.find("carol"), std::string::npos)
+        << "the web and the CLI keep one file";
+
+    // New groups take effect on the next request; a reset password ends her sessions.
+    EXPECT_EQ(send("PUT", "/api/users/carol", admin, {{"groups", QJsonArray{"admins"}}}), 200);
+    EXPECT_EQ(c.Get("/api/users", as(carol))->status, 200);
+    EXPECT_EQ(send("PUT", "/api/users/carol", admin, {{"password", "carol's new password"}}), 200);
+    EXPECT_EQ(userOf(c, carol), "");
+    EXPECT_TRUE(signIn(c, "carol", "carol password").empty());
+    carol = signIn(c, "carol", "carol's new password");
+    EXPECT_FALSE(carol.empty());
+    EXPECT_EQ(send("PUT", "/api/users/nobody", admin, {{"groups", QJsonArray{}}}), 404);
+
+    // Nobody removes themselves from the web; removing another ends their sessions.
+    EXPECT_EQ(send("DELETE", "/api/users/admin", admin, {}), 409);
+    EXPECT_EQ(send("DELETE", "/api/users/carol", admin, {}), 200);
+    EXPECT_EQ(userOf(c, carol), "");
+    EXPECT_EQ(runKb({"user", "list"}, dir.path()).out.find("carol"), std::string::npos);
+
+    // Bob, who may only file, changes his own password given the current one; his browser
+    // stays signed in with the fresh cookie, his other sessions end.
+    const std::string bobElsewhere = signIn(c, "bob", "bob password");
+    const std::string change =
+        QJsonDocument(QJsonObject{{"current", "not it at all"}, {"password", "bob's new password"}})
+            .toJson(QJsonDocument::Compact)
+            .toStdString();
+    auto wrong = c.Post("/api/password", as(bob), change, "application/json");
+    EXPECT_EQ(wrong->status, 403) << wrong->body;
+    const std::string right =
+        QJsonDocument(QJsonObject{{"current", "bob password"}, {"password", "bob's new password"}})
+            .toJson(QJsonDocument::Compact)
+            .toStdString();
+    auto changed = c.Post("/api/password", as(bob), right, "application/json");
+    ASSERT_EQ(changed->status, 200) << changed->body;
+    const std::string cookie = changed->get_header_value("Set-Cookie");
+    EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+    EXPECT_EQ(userOf(c, cookie.substr(0, cookie.find(';'))), "bob");
+    EXPECT_EQ(userOf(c, bobElsewhere), "");
+    EXPECT_EQ(c.Post("/api/password", as(""), right, "application/json")->status, 401);
+}

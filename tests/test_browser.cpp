@@ -571,8 +571,8 @@ TEST(BrowserAccounts, TwoPeopleEditOneRecordFromTheirAccountsAndOneRestoresTheOt
     const QJsonObject m = QJsonDocument::fromJson(QByteArray::fromStdString(made.out)).object();
     const std::string id = m.value("id").toString().toStdString();
     const std::string path = m.value("path").toString().toStdString();
-    for (const auto &[name, password] : {std::pair{"alice", "alice password"},
-                                         std::pair{"bob", "bob password"}})
+    for (const auto &[name, password] :
+         {std::pair{"alice", "alice password"}, std::pair{"bob", "bob password"}})
         ASSERT_EQ(runKb({"user", "add", name, "--group", "delivery"}, dir.path(), {},
                         std::string(password) + "\n")
                       .exitCode,
@@ -624,4 +624,226 @@ TEST(BrowserAccounts, TwoPeopleEditOneRecordFromTheirAccountsAndOneRestoresTheOt
     EXPECT_NE(text.find("updated_by: bob"), std::string::npos) << text;
     const std::string authors = run({"log", "-4", "--format=%an"}).out;
     EXPECT_EQ(authors.substr(0, authors.find('\n', 10)), "bob\nbob\nalice") << authors;
+}
+
+// Clearance in every view (issue #18): a stranger (anonymous: read-public), a salesperson
+// (signed in: internal) and a manager (read-restricted) walk the same pages. The oracle:
+// each record of each level shows on a page for exactly the readers whose level reaches
+// it, and the manager, who sees everything, proves each page shows each kind at all.
+TEST(BrowserAccounts, EveryViewShowsEachReaderOnlyTheRecordsTheirClearanceReaches)
+{
+    TempDir dir;
+    initRoot(dir);
+    dir.write("vocab/competitors.yaml", "- {id: vendor-a, zh: 友商A, en: Vendor A}\n");
+    dir.write("kb.yaml", dir.read("kb.yaml") + "serve:\n  anonymous: read-public\n"
+                                               "  groups:\n    sales: [file]\n"
+                                               "    managers: [read-restricted, move]\n");
+    const std::vector<std::string> levels = {"public", "internal", "restricted"};
+    struct Made {
+        std::string id, title;
+        int level; // index into levels
+    };
+    std::vector<Made> lessons, improvements, intel;
+    const auto make = [&](std::vector<std::string> args, const std::string &title, int level,
+                          std::vector<Made> &into) {
+        args.insert(args.begin(), "new");
+        for (const std::string &a :
+             {std::string("--title"), title, std::string("--confidentiality"),
+              levels[std::size_t(level)], std::string("--customer"), std::string("tm-malaysia"),
+              std::string("--json")})
+            args.push_back(a);
+        RunResult r = runKb(args, dir.path());
+        ASSERT_EQ(r.exitCode, 0) << r.err;
+        into.push_back({QJsonDocument::fromJson(QByteArray::fromStdString(r.out))
+                            .object()
+                            .value("id")
+                            .toString()
+                            .toStdString(),
+                        title, level});
+    };
+    const char *const mark[] = {"公开", "内部", "受限"};
+    for (int l = 0; l < 3; ++l) {
+        make({"lesson", "--touchpoint", "tp07-install-cutover"},
+             std::string("割接回退经验") + mark[l], l, lessons);
+        make({"improvement", "--source", "retrospective", "--touchpoint", "tp07-install-cutover"},
+             std::string("割接前配置比对") + mark[l], l, improvements);
+        make({"intel", "--competitor", "vendor-a", "--kind", "strength", "--observed", "2026-11-01",
+              "--source_type", "press", "--source_ref", "trade press", "--claim", "inference",
+              "--lawful_source", "true"},
+             std::string("友商A交付能力") + mark[l], l, intel);
+    }
+    for (const auto &[name, password] :
+         {std::pair{"bob", "bob password"}, std::pair{"carol", "carol password"}})
+        ASSERT_EQ(runKb({"user", "add", name, "--group",
+                         name == std::string("bob") ? "sales" : "managers"},
+                        dir.path(), {}, std::string(password) + "\n")
+                      .exitCode,
+                  0);
+
+    struct Page {
+        std::string name, path, ready;
+        const std::vector<Made> *records;
+    };
+    const std::vector<Page> pages = {
+        {"search", "/search?q=" + std::string("割接回退经验"),
+         "document.querySelectorAll('.hit').length > 0", &lessons},
+        {"search-intel", "/search?q=type:intel", "document.querySelectorAll('.hit').length > 0",
+         &intel},
+        {"board", "/view/improvements/board", "document.querySelectorAll('.card').length > 0",
+         &improvements},
+        {"brief-lessons", "/view/insights/brief?customers=tm-malaysia",
+         "!!document.querySelector('article.markdown')", &lessons},
+        {"brief-improvements", "/view/insights/brief?customers=tm-malaysia",
+         "!!document.querySelector('article.markdown')", &improvements},
+        {"battlecard", "/view/competitors/battlecards?competitors=vendor-a",
+         "!!document.querySelector('article.markdown')", &intel},
+        {"record-similar", "/record/" + lessons[0].id, "!!document.querySelector('h1')", &lessons},
+    };
+    ServeProcess server(dir.path());
+    Browser browser;
+    for (int reader = 0; reader < 3; ++reader) {
+        const std::string who = reader == 0 ? "stranger" : reader == 1 ? "bob" : "carol";
+        if (reader > 0) {
+            ASSERT_TRUE(signInThroughThePage(browser, server.url(), who, who + " password"));
+        }
+        for (const Page &p : pages) {
+            browser.open(server.url() + p.path);
+            ASSERT_TRUE(browser.waitFor(p.ready)) << who << " on " << p.name;
+            // Wait for what this reader should see, then look for what they should not.
+            const auto shown = [&](const Made &m) {
+                return "(document.getElementById('app').innerText.includes(" + js(m.title) +
+                       ") || document.getElementById('app').innerText.includes(" + js(m.id) + "))";
+            };
+            std::string allVisible = "true";
+            for (const Made &m : *p.records)
+                if (m.level <= reader && !(p.name == "record-similar" && m.id == lessons[0].id))
+                    allVisible += " && " + shown(m);
+            EXPECT_TRUE(browser.waitFor(allVisible))
+                << who << " misses a record on " << p.name << ": "
+                << browser.eval("document.getElementById('app').innerText")
+                       .toString()
+                       .toStdString();
+            for (const Made &m : *p.records) {
+                if (m.level > reader) {
+                    EXPECT_FALSE(browser.eval(shown(m)).toBool())
+                        << who << " sees " << levels[std::size_t(m.level)] << " '" << m.title
+                        << "' on " << p.name;
+                }
+            }
+            if (reader == 1 && p.name == "board")
+                browser.screenshot(artifactPath("clearance-board-internal.png"));
+        }
+        // The journey counts only what the reader may see: tp07's lessons and open
+        // improvements are 1, 2 and 3 for the three readers.
+        browser.open(server.url() + "/view/insights/journey");
+        ASSERT_TRUE(browser.waitFor("document.querySelectorAll('.station').length === 2"));
+        const auto bar = [&](int k) {
+            return browser
+                .eval("document.querySelectorAll('.station')[1].querySelectorAll('.bar')[" +
+                      std::to_string(k) + "].dataset.count")
+                .toString()
+                .toStdString();
+        };
+        EXPECT_EQ(bar(0), std::to_string(reader + 1)) << who << ": lessons at tp07";
+        EXPECT_EQ(bar(2), std::to_string(reader + 1)) << who << ": open improvements at tp07";
+        // A record beyond the reader's level is no page at all, not an empty one.
+        browser.open(server.url() + "/record/" + lessons[2].id);
+        ASSERT_TRUE(browser.waitFor("!!document.querySelector('#app h1, #app .error')"));
+        EXPECT_EQ(
+            browser.eval("document.body.innerText.includes(" + js(lessons[2].title) + ")").toBool(),
+            reader == 2)
+            << who;
+        if (reader == 1) {
+            browser.click("#signout");
+            ASSERT_TRUE(browser.waitFor("!document.querySelector('#signout')"));
+        }
+    }
+}
+
+// The users right from the web (issue #18): a manager adds a salesperson on the accounts
+// page; the salesperson sees no such page and changes their own password.
+TEST(BrowserAccounts, AManagerAddsAnAccountOnTheAccountsPageAndTheNewcomerChangesTheirPassword)
+{
+    TempDir dir;
+    initRoot(dir);
+    dir.write("kb.yaml", dir.read("kb.yaml") + "serve:\n  anonymous: none\n  groups:\n"
+                                               "    admins: [users]\n    sales: [file]\n");
+    ASSERT_EQ(
+        runKb({"user", "add", "admin", "--group", "admins"}, dir.path(), {}, "admin password\n")
+            .exitCode,
+        0);
+    ServeProcess server(dir.path());
+    Browser browser;
+    ASSERT_TRUE(signInThroughThePage(browser, server.url(), "admin", "admin password"));
+    ASSERT_TRUE(browser.waitFor("!!document.querySelector('#nav a[href=\"/users\"]')"));
+    browser.click("#nav a[href='/users']");
+    ASSERT_TRUE(browser.waitFor("!!document.querySelector('#accounts tr[data-user=\"admin\"]')"));
+    EXPECT_EQ(browser
+                  .eval("document.querySelector('#accounts tr[data-user=\"admin\"] "
+                        "button.danger') === null")
+                  .toBool(),
+              true)
+        << "no one is offered to remove themselves";
+    browser.type("#new-user-name", "dana");
+    browser.type("#new-user-password", "dana password");
+    browser.click("#new-user-groups input[value='sales']");
+    browser.click("#new-user button[type='submit']");
+    ASSERT_TRUE(browser.waitFor("!!document.querySelector('#accounts tr[data-user=\"dana\"]')"))
+        << browser.eval("document.body.innerText").toString().toStdString();
+    EXPECT_NE(browser.text("#accounts tr[data-user='dana'] td.rights").find("新建"),
+              std::string::npos);
+    browser.screenshot(artifactPath("accounts-page.png"));
+    EXPECT_NE(runKb({"user", "list"}, dir.path()).out.find("dana"), std::string::npos);
+
+    browser.click("#signout");
+    ASSERT_TRUE(browser.waitFor("location.pathname === '/login'"));
+    ASSERT_TRUE(signInThroughThePage(browser, server.url(), "dana", "dana password"));
+    EXPECT_EQ(browser.eval("!!document.querySelector('#nav a[href=\"/users\"]')").toBool(), false);
+    browser.open(server.url() + "/users");
+    ASSERT_TRUE(browser.waitFor("!!document.querySelector('#app .error')"));
+    EXPECT_NE(browser.text("#app .error").find("may not manage accounts"), std::string::npos);
+    browser.click("#who a");
+    ASSERT_TRUE(browser.waitFor("!!document.querySelector('#pw-form')"));
+    browser.type("#pw-current", "dana password");
+    browser.type("#pw-new", "dana's own password");
+    browser.type("#pw-again", "dana's own password");
+    browser.click("#pw-submit");
+    ASSERT_TRUE(browser.waitFor("document.querySelector('#notice').textContent === '密码已修改'"))
+        << browser.text("#pw-error");
+    browser.click("#signout");
+    ASSERT_TRUE(browser.waitFor("location.pathname === '/login'"));
+    ASSERT_TRUE(signInThroughThePage(browser, server.url(), "dana", "dana's own password"));
+}
+
+// Issue #19, search page: the hits lead for the keyboard, the title is the query, the
+// words that matched are marked in titles too, and the common facets come first.
+TEST_F(BrowserTest, TheSearchPageLeadsWithTheHitsForTheKeyboardAndMarksTitles)
+{
+    browser.resize(1280, 800);
+    browser.open(server->url() + "/search?q=%E5%89%B2%E6%8E%A5"); // 割接
+    ASSERT_TRUE(browser.waitFor("document.querySelectorAll('.hit').length > 0"));
+    EXPECT_EQ(browser.eval("document.title").toString().toStdString(), "割接 · kb");
+    EXPECT_TRUE(browser
+                    .eval("!!(document.querySelector('#results').compareDocumentPosition("
+                          "document.querySelector('#facets')) & Node.DOCUMENT_POSITION_FOLLOWING)")
+                    .toBool())
+        << "the filters come before the hits in the page's order";
+    EXPECT_TRUE(browser
+                    .eval("document.querySelector('#facets').getBoundingClientRect().left < "
+                          "document.querySelector('#results').getBoundingClientRect().left")
+                    .toBool())
+        << "on a wide screen the filters are still drawn on the left";
+    EXPECT_NE(browser.text(".hit h3 mark"), "");
+    EXPECT_EQ(browser.eval("document.querySelector('.facetgroup').dataset.facet").toString(),
+              "type");
+    // The skip link is the first thing Tab reaches; Enter on it puts the focus on the hits.
+    EXPECT_EQ(browser
+                  .eval("document.querySelector('a[href], button:not([hidden]), input, select, "
+                        "[tabindex]:not([tabindex=\"-1\"])').id")
+                  .toString(),
+              "skip");
+    browser.eval("(document.getElementById('skip').focus(), 0)");
+    browser.pressKeys("\xEE\x80\x87"); // U+E007 Enter
+    EXPECT_EQ(browser.eval("document.activeElement.id").toString(), "results");
+    browser.screenshot(artifactPath("search-wide.png"));
 }

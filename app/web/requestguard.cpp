@@ -216,7 +216,9 @@ Verdict judge(const ServeConfig &config, int boundPort, const RequestFacts &r)
         v.message = "writes must be JSON requests with the header X-KB-Request: 1 (CSRF guard)";
         return v;
     }
-    if (signInRoute || v.rights.writesAny())
+    // Anyone signed in may change their own password, whatever else they may do.
+    const bool ownPassword = r.path == "/api/password" && !v.user.empty();
+    if (signInRoute || ownPassword || v.rights.writesAny())
         return v; // which kind of write is allowed is the handler's to say
     if (!v.user.empty()) {
         v.status = 403;

@@ -110,6 +110,20 @@ void SignIns::failed(const std::string &key, Clock::time_point now)
 SignIns::Attempt SignIns::signIn(const std::string &name, const std::string &password,
                                  const std::string &address)
 {
+    Attempt a = checkPassword(name, password, address);
+    if (a.status == 200) {
+        a.sessionId = open(name);
+        if (a.sessionId.empty()) { // removed between the check and now
+            a.status = 401;
+            a.message = "the name or the password is wrong";
+        }
+    }
+    return a;
+}
+
+SignIns::Attempt SignIns::checkPassword(const std::string &name, const std::string &password,
+                                        const std::string &address)
+{
     Attempt a;
     const Clock::time_point now = Clock::now();
     {
@@ -135,13 +149,42 @@ SignIns::Attempt SignIns::signIn(const std::string &name, const std::string &pas
         return a;
     }
     failures_.erase("n:" + name);
+    a.status = 200;
+    return a;
+}
+
+std::string SignIns::open(const std::string &name)
+{
+    const auto all = accounts();
+    const UserAccount *account = named(*all, name);
+    if (!account)
+        return {};
+    std::lock_guard lock(mutex_);
+    return openFor(*account, Clock::now());
+}
+
+std::string SignIns::openFor(const UserAccount &account, Clock::time_point now)
+{
     // Sessions that ended are dropped here, so the map holds only live ones.
     std::erase_if(sessions_, [&](const auto &s) { return now >= s.second.ends; });
-    a.status = 200;
-    a.sessionId = randomId();
-    sessions_[sha256(a.sessionId)] =
-        Session{account->name, account->hash, now + std::chrono::seconds(timeout_)};
-    return a;
+    const std::string id = randomId();
+    sessions_[sha256(id)] =
+        Session{account.name, account.hash, now + std::chrono::seconds(timeout_)};
+    return id;
+}
+
+std::map<std::string, int> SignIns::openSessions()
+{
+    const auto all = accounts();
+    const Clock::time_point now = Clock::now();
+    std::map<std::string, int> out;
+    std::lock_guard lock(mutex_);
+    for (const auto &[key, session] : sessions_) {
+        const UserAccount *account = named(*all, session.name);
+        if (now < session.ends && account && account->hash == session.accountHash)
+            ++out[session.name];
+    }
+    return out;
 }
 
 void SignIns::signOut(const std::string &sessionId)

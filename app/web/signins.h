@@ -43,7 +43,15 @@ public:
     };
     Attempt signIn(const std::string &name, const std::string &password,
                    const std::string &address);
+    // The same check and limits as signIn, without opening a session (a password change
+    // asks for the current password).
+    Attempt checkPassword(const std::string &name, const std::string &password,
+                          const std::string &address);
+    // A new session for the account `name` as it is now; "" when there is none.
+    std::string open(const std::string &name);
     void signOut(const std::string &sessionId);
+    // How many live sessions each signed-in person has.
+    std::map<std::string, int> openSessions();
 
     unsigned timeoutSeconds() const { return timeout_; }
 
@@ -55,6 +63,7 @@ private:
     std::shared_ptr<const std::vector<UserAccount>> accounts(); // under no lock; takes mutex_
     unsigned limitedFor(const std::string &key, int limit, Clock::time_point now); // mutex_
     void failed(const std::string &key, Clock::time_point now);                    // mutex_
+    std::string openFor(const UserAccount &account, Clock::time_point now);        // mutex_
 
     struct Session {
         std::string name;

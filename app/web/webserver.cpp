@@ -10,6 +10,7 @@
 #include "web/indexwatcher.h"
 #include "web/requestguard.h"
 #include "web/signins.h"
+#include "web/usersapi.h"
 #include "web/webapi.h"
 #include "web/webassets.h"
 
@@ -46,8 +47,8 @@ namespace {
 // Paths the single-page app draws itself; anything else is a 404 page.
 bool isAppPath(const std::string &path)
 {
-    static const char *const prefixes[] = {"/search", "/record/", "/new",   "/edit/",
-                                           "/view/",  "/plugins", "/check", "/login"};
+    static const char *const prefixes[] = {"/search",  "/record/", "/new",   "/edit/", "/view/",
+                                           "/plugins", "/check",   "/login", "/users", "/account"};
     if (path == "/")
         return true;
     for (const char *p : prefixes)
@@ -342,6 +343,7 @@ struct WebServer::Impl {
     MHD_Daemon *daemon = nullptr;
     std::unique_ptr<ConnectionDeadlines> deadlines;
     std::unique_ptr<SignIns> signIns; // local accounts' sessions
+    std::unique_ptr<UsersApi> users;  // managing them (the users right)
 
     std::mutex stopMutex;
     std::condition_variable stopWake;
@@ -445,6 +447,7 @@ struct WebServer::Impl {
     {
         current = makeGeneration(origin.freshCopy());
         signIns = std::make_unique<SignIns>(origin.root().dir, config.sessionTimeoutSeconds);
+        users = std::make_unique<UsersApi>(origin.root().dir, *signIns, config);
     }
 
     ~Impl()
@@ -717,6 +720,31 @@ struct WebServer::Impl {
                 if (method != "POST")
                     return only("POST", {});
                 return what == "login" ? signIn(req) : signOut(req);
+            }
+            if (s.size() == 2 && what == "users") {
+                if (method == "POST")
+                    return answer(users->create(body, access));
+                Answer a = only("GET", [&] { return users->list(access); });
+                if (a.response.status == 405)
+                    a.allow = "GET, HEAD, POST";
+                return a;
+            }
+            if (s.size() == 3 && what == "users" && !s[2].empty()) {
+                if (method == "PUT")
+                    return answer(users->update(s[2], body, access));
+                Answer a = only("DELETE", [&] { return users->remove(s[2], access); });
+                if (a.response.status == 405)
+                    a.allow = "PUT, DELETE";
+                return a;
+            }
+            if (s.size() == 2 && what == "password") {
+                if (method != "POST")
+                    return only("POST", {});
+                std::string session;
+                Answer a = answer(users->changeOwnPassword(body, access, req.peer, &session));
+                if (!session.empty())
+                    a.setCookie = sessionCookie(session, signIns->timeoutSeconds());
+                return a;
             }
             if (s.size() == 2 && what == "info")
                 return only("GET", [&] { return api.info(access, syncState()); });

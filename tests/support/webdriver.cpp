@@ -236,4 +236,24 @@ void Browser::answerPrompt(const std::string &text)
     call("POST", "/session/" + session_ + "/alert/accept", "{}");
 }
 
+void Browser::acceptAlert()
+{
+    call("POST", "/session/" + session_ + "/alert/accept", "{}");
+}
+
+void Browser::pressKeys(const std::string &keys)
+{
+    QJsonArray steps;
+    const QString all = QString::fromStdString(keys);
+    for (const QChar c : all) {
+        steps.append(QJsonObject{{"type", "keyDown"}, {"value", QString(c)}});
+        steps.append(QJsonObject{{"type", "keyUp"}, {"value", QString(c)}});
+    }
+    const QJsonObject source{{"type", "key"}, {"id", "keyboard"}, {"actions", steps}};
+    call("POST", "/session/" + session_ + "/actions",
+         QJsonDocument(QJsonObject{{"actions", QJsonArray{source}}})
+             .toJson(QJsonDocument::Compact)
+             .toStdString());
+}
+
 } // namespace kbtest

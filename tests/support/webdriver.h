@@ -35,6 +35,9 @@ public:
     bool alertOpen();
     // Types `text` into the open window.prompt() and presses OK.
     void answerPrompt(const std::string &text);
+    void acceptAlert(); // OK on an open alert() or confirm()
+    // Presses keys on whatever has focus, as a keyboard would ("\uE004" is Tab).
+    void pressKeys(const std::string &keys);
 
 private:
     QJsonValue call(const std::string &method, const std::string &path, const std::string &body,

@@ -30,6 +30,13 @@ const STRINGS = {
     signIn: '登录', signOut: '退出', userName: '用户名', password: '密码', badSignIn: '用户名或密码不正确。',
     tooManySignIns: '登录失败次数过多,请稍后再试。', signedIn: n => `已登录: ${n}`, signedOut: '已退出登录',
     signInToRead: '请先登录才能查看这个知识库。', syncProblem: '与共享仓库同步未完成(本地内容都还在):', boardField: '在看板上移动卡片来修改',
+    accounts: '账户', changePassword: '修改密码', currentPassword: '当前密码', newPassword: '新密码', passwordAgain: '再输入一次新密码',
+    passwordsDiffer: '两次输入的新密码不一致。', passwordChanged: '密码已修改', groups: '组', rightsCol: '权限', created: '创建于', sessionsCol: '在线',
+    addAccount: '添加账户', add: '添加', saveGroups: '保存组', resetPassword: '重设密码', remove: '删除', removeAsk: n => `删除账户 ${n}?其会话随即结束。`,
+    accountAdded: n => `已添加账户: ${n}`, accountRemoved: n => `已删除账户: ${n}`, groupsSaved: n => `已保存 ${n} 的组`, passwordReset: n => `已重设 ${n} 的密码,其会话已结束`,
+    groupsHint: '多个组用逗号分隔', noGroups: '(无)', you: '(你)',
+    rightNames: {'read-public': '读公开记录', 'read-internal': '读内部记录', 'read-restricted': '读受限记录', file: '新建', edit: '编辑与恢复', move: '在看板上移动', users: '管理账户'},
+    skip: '跳到主要内容', more: n => `更多 (${n})`, fewer: '收起', facetsLabel: '筛选条件',
     pickParam: '请在上方选择,页面随即生成。', partialBelow: '以下记录只包含部分词语', didYouMean: '你是不是要找:', seenBefore: '以前有过类似的吗?这些已有记录与你正在填写的相近:', closedAsk: '已完成——当时有效吗?',
   },
   en: {
@@ -56,6 +63,13 @@ const STRINGS = {
     signIn: 'Sign in', signOut: 'Sign out', userName: 'User name', password: 'Password', badSignIn: 'The name or the password is wrong.',
     tooManySignIns: 'Too many failed sign-ins; try again later.', signedIn: n => `Signed in as ${n}`, signedOut: 'Signed out',
     signInToRead: 'Please sign in to read this knowledge base.', syncProblem: 'Not in step with the shared repository (nothing here was lost):', boardField: 'changed by moving the card on the board',
+    accounts: 'Accounts', changePassword: 'Change password', currentPassword: 'Current password', newPassword: 'New password', passwordAgain: 'New password again',
+    passwordsDiffer: 'The two new passwords differ.', passwordChanged: 'Password changed', groups: 'Groups', rightsCol: 'Rights', created: 'Created', sessionsCol: 'Signed in',
+    addAccount: 'Add an account', add: 'Add', saveGroups: 'Save groups', resetPassword: 'Reset password', remove: 'Remove', removeAsk: n => `Remove the account ${n}? Its sessions end at once.`,
+    accountAdded: n => `Account added: ${n}`, accountRemoved: n => `Account removed: ${n}`, groupsSaved: n => `Groups of ${n} saved`, passwordReset: n => `Password of ${n} reset; their sessions ended`,
+    groupsHint: 'separate several groups with commas', noGroups: '(none)', you: '(you)',
+    rightNames: {'read-public': 'read public records', 'read-internal': 'read internal records', 'read-restricted': 'read restricted records', file: 'file', edit: 'edit and restore', move: 'move on boards', users: 'manage accounts'},
+    skip: 'Skip to the main content', more: n => `${n} more`, fewer: 'Fewer', facetsLabel: 'Filters',
     pickParam: 'Choose above; the page is drawn at once.', partialBelow: 'Below: records with only some of the words', didYouMean: 'Did you mean:', seenBefore: 'Has this happened before? Existing records close to what you are writing:', closedAsk: 'done: was it effective?',
   },
 };
@@ -189,14 +203,17 @@ function renderSearchPage(app) {
     h('option', {value: 'date'}, t('newest')),
     h('option', {value: 'oldest'}, t('oldest')),
     ...(state.schema ? state.schema.sorts : []).flatMap(s => [
-      h('option', {value: s.name}, L(s.label, s.name) + ' ↑'),
-      h('option', {value: '-' + s.name}, L(s.label, s.name) + ' ↓')]));
+      h('option', {value: s.name, dataset: {field: s.name}}, L(s.label, s.name) + ' ↑'),
+      h('option', {value: '-' + s.name, dataset: {field: s.name}}, L(s.label, s.name) + ' ↓')]));
   sort.value = params.get('sort') || 'relevance';
-  const results = h('section', {id: 'results'});
-  const facets = h('aside', {id: 'facets'});
+  const results = h('section', {id: 'results', 'aria-label': t('results', '', 2).trim() || t('search'), tabindex: '-1'});
+  const facets = h('aside', {id: 'facets', 'aria-label': t('facetsLabel')});
   const form = h('form', {class: 'searchbar', role: 'search', onsubmit: e => { e.preventDefault(); go(0, false); }},
     box, sort, h('button', {type: 'submit'}, t('search')));
-  put(app, form, h('div', {class: 'searchlayout'}, facets, results));
+  // Results before filters in the page's order, for keyboard and screen-reader users;
+  // the stylesheet still draws the filters on the left.
+  put(app, form, h('div', {class: 'searchlayout'}, results, facets));
+  document.title = (q ? q + ' · ' : '') + 'kb';
 
   let timer = null;
   const go = (offset, replace) => {
@@ -218,6 +235,7 @@ function renderSearchPage(app) {
 async function runSearch(results, facets, box, offset) {
   const q = box.value.trim();
   const sort = document.getElementById('sort').value;
+  document.title = (q ? q + ' · ' : '') + 'kb';
   if (!q) {
     put(facets, );
     return renderLanding(results);
@@ -245,7 +263,7 @@ async function runSearch(results, facets, box, offset) {
       list.append(h('li', {class: 'partial-divider', id: 'partial-divider'}, t('partialBelow')));
     const meta = [typeLabel(hit.type), hit.date, hit.id].filter(Boolean).join(' · ');
     list.append(h('li', {class: 'hit'},
-      h('h3', {}, link('/record/' + encodeURIComponent(hit.id), hit.title || hit.id)),
+      h('h3', {}, link('/record/' + encodeURIComponent(hit.id), ...markLike(hit.title || hit.id, markedWords(hit.snippet)))),
       h('div', {class: 'meta'}, meta),
       hit.snippet ? h('p', {class: 'snippet'}, ...highlighted(hit.snippet)) : null));
   });
@@ -260,6 +278,7 @@ async function runSearch(results, facets, box, offset) {
     h('p', {class: 'count', id: 'result-count'}, d.total ? head : t('none')),
     list, pager);
   renderFacets(facets, d.facets, box, d.facets_estimated);
+  offerSorts(document.getElementById('sort'), d.facets && d.facets.type);
 
   function pageTo(o) {
     const p2 = new URLSearchParams(location.search);
@@ -270,26 +289,72 @@ async function runSearch(results, facets, box, offset) {
   }
 }
 
+// The facets people use most come first; the rest are folded, and in every group only
+// the first values show until "more" is pressed.
+const FACET_ORDER = ['type', 'touchpoint', 'customer', 'year'];
+const FACET_VALUES_SHOWN = 6;
+
 function renderFacets(el, facets, box, estimated) {
   const q = box.value.trim();
   put(el, h('h2', {}, t('filters')), estimated ? h('p', {class: 'muted', id: 'facets-estimated'}, t('estimatedCounts')) : null);
   const names = state.schema ? state.schema.facets : {};
-  for (const [name, values] of Object.entries(facets || {})) {
-    if (!values.length) continue;
+  const rank = name => { const i = FACET_ORDER.indexOf(name); return i < 0 ? FACET_ORDER.length : i; };
+  const groups = Object.entries(facets || {}).filter(([, values]) => values.length)
+    .sort((a, b) => rank(a[0]) - rank(b[0]));
+  groups.forEach(([name, values]) => {
     const ul = h('ul', {});
-    for (const v of values.slice(0, 12)) {
+    values.forEach((v, i) => {
       const filter = name + ':' + v.value;
       const on = queryHasFilter(q, filter);
       const text = name === 'type' ? typeLabel(v.value) : L(v.label, v.value);
-      ul.append(h('li', {}, h('button', {type: 'button', class: on ? 'facet on' : 'facet', 'aria-pressed': on ? 'true' : 'false',
+      ul.append(h('li', {hidden: i >= FACET_VALUES_SHOWN && !on}, h('button', {type: 'button', class: on ? 'facet on' : 'facet', 'aria-pressed': on ? 'true' : 'false',
         dataset: {filter},
         onclick: () => {
           box.value = on ? (' ' + q + ' ').replace(' ' + filter + ' ', ' ').trim() : (q + ' ' + filter).trim();
           box.dispatchEvent(new Event('input'));
         }}, h('span', {}, text), h('span', {class: 'n'}, v.count.toLocaleString()))));
-    }
-    el.append(h('section', {class: 'facetgroup'}, h('h3', {}, L(names[name], name)), ul));
-  }
+    });
+    const hiddenCount = values.length - FACET_VALUES_SHOWN;
+    const more = hiddenCount > 0 ? h('button', {type: 'button', class: 'facet-more', 'aria-expanded': 'false', onclick: e => {
+      const open = e.currentTarget.getAttribute('aria-expanded') !== 'true';
+      ul.querySelectorAll('li').forEach((li, i) => { if (i >= FACET_VALUES_SHOWN) li.hidden = !open && !li.querySelector('.on'); });
+      e.currentTarget.setAttribute('aria-expanded', String(open));
+      e.currentTarget.textContent = open ? t('fewer') : t('more', hiddenCount);
+    }}, t('more', hiddenCount)) : null;
+    const title = L(names[name], name);
+    // Beyond the common four, a group opens on demand (or when one of its values is on).
+    const folded = rank(name) >= FACET_ORDER.length && !values.some(v => queryHasFilter(q, name + ':' + v.value));
+    el.append(folded
+      ? h('details', {class: 'facetgroup', dataset: {facet: name}}, h('summary', {}, title), ul, more)
+      : h('section', {class: 'facetgroup', dataset: {facet: name}}, h('h3', {}, title), ul, more));
+  });
+}
+
+// Sort orders that fit the hits: relevance and date always, a field's order only when a
+// type among the hits has that field.
+function offerSorts(select, typeFacet) {
+  if (!select || !state.schema) return;
+  const present = new Set((typeFacet || []).map(v => v.value));
+  const fieldsOf = ty => (ty.fields || []).map(f => f.name);
+  const fits = name => state.schema.types.some(ty => present.has(ty.type) && fieldsOf(ty).includes(name));
+  const chosen = select.value;
+  select.querySelectorAll('option[data-field]').forEach(o => { o.hidden = !fits(o.dataset.field) && o.value !== chosen; });
+}
+
+// The words a snippet marks (⟦…⟧), to mark the same words in the title.
+function markedWords(snippet) {
+  const words = new Set();
+  const re = new RegExp(MARK_OPEN + '([^' + MARK_CLOSE + ']+)' + MARK_CLOSE, 'g');
+  for (const m of (snippet || '').matchAll(re)) if (m[1].trim()) words.add(m[1].trim());
+  return [...words];
+}
+
+// Text with each occurrence of any of `words` (case-insensitive) in a <mark>.
+function markLike(text, words) {
+  if (!words.length) return [text];
+  const escaped = words.sort((a, b) => b.length - a.length).map(w => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const re = new RegExp('(' + escaped.join('|') + ')', 'gi');
+  return text.split(re).map((part, i) => i % 2 ? h('mark', {}, part) : part).filter(x => x !== '');
 }
 
 async function renderLanding(results) {
@@ -313,12 +378,22 @@ async function renderRecordPage(app, id) {
   const d = r.data;
   document.title = d.title + ' — kb';
   const meta = h('dl', {class: 'fields'});
+  const spec = recordFieldSpecs(d.type);
   for (const f of d.fields) {
     const dd = h('dd', {dataset: {field: f.name}});
+    const vocab = (spec[f.name] || {}).vocabulary;
     f.items.forEach((item, i) => {
       if (i) dd.append(', ');
+      const text = item.label ? L(item.label, item.value) : item.value;
       if (item.link) dd.append(link('/record/' + encodeURIComponent(item.link), item.title || item.value));
-      else dd.append(item.label ? L(item.label, item.value) : item.value);
+      // A vocabulary or enum value leads to every record with it, and to the views that
+      // take its vocabulary (a customer's brief, a competitor's battlecard).
+      else if (item.label && state.schema.facets[f.name] && !/\s/.test(item.value)) {
+        dd.append(link('/search?' + new URLSearchParams({q: f.name + ':' + item.value}), text));
+        for (const v of vocab ? viewsTaking(vocab) : [])
+          dd.append(' ', link('/view/' + v.plugin + '/' + v.name + '?' + new URLSearchParams({[v.param]: item.value}),
+            h('span', {class: 'viewlink'}, L(v.label, v.name))));
+      } else dd.append(text);
     });
     meta.append(h('dt', {}, L(f.label, f.name)), dd);
   }
@@ -345,6 +420,18 @@ async function renderRecordPage(app, id) {
   put(similar, h('h2', {}, t('similar')),
     s.ok && s.data.hits.length ? refList(s.data.hits) : h('p', {class: 'muted'}, t('noCards')));
   renderHistory(d);
+}
+
+// The field specs of a record type, by name (empty for a type the schema lacks).
+function recordFieldSpecs(type) {
+  const ty = state.schema && state.schema.types.find(x => x.type === type);
+  return Object.fromEntries(((ty && ty.fields) || []).map(f => [f.name, f]));
+}
+
+// The plugin views with a parameter of this vocabulary, and that parameter's name.
+function viewsTaking(vocabulary) {
+  return (state.schema.views || []).flatMap(v => (v.params || []).filter(p => p.vocabulary === vocabulary)
+    .slice(0, 1).map(p => ({plugin: v.plugin, name: v.name, label: v.label, param: p.name})));
 }
 
 // The record's versions in the git history (history: git in kb.yaml): who changed what,
@@ -834,12 +921,14 @@ function renderNav() {
   const nav = document.getElementById('nav');
   put(nav, link('/search', t('search')),
     can('file') ? link('/new', t('file')) : null,
-    ...state.schema.views.map(v => link('/view/' + v.plugin + '/' + v.name, L(v.label, v.name))));
+    ...state.schema.views.map(v => link('/view/' + v.plugin + '/' + v.name, L(v.label, v.name))),
+    can('users') ? link('/users', t('accounts')) : null);
   const here = location.pathname;
   nav.querySelectorAll('a').forEach(a => {
     const p = new URL(a.href).pathname;
     if (here === p || (p !== '/' && here.startsWith(p + '/')) || (p === '/search' && here === '/')) a.classList.add('here');
   });
+  document.getElementById('skip').textContent = t('skip');
   const lang = document.getElementById('lang');
   lang.textContent = t('language');
   document.documentElement.lang = state.lang === 'en' ? 'en' : 'zh';
@@ -855,7 +944,9 @@ function renderNav() {
     notice(t('signedOut'));
     navigate('/');
   }}, t('signOut'));
-  put(who, state.info.user ? h('span', {class: 'user'}, state.info.user) : null,
+  // A signed-in person's name leads to their own password change (local accounts).
+  put(who, state.info.user ? (state.info.sign_in ? link('/account', h('span', {class: 'user', title: t('changePassword')}, state.info.user))
+                                                 : h('span', {class: 'user'}, state.info.user)) : null,
     state.info.user && state.info.sign_in ? signOut : null,
     !state.info.user && state.info.sign_in && location.pathname !== '/login'
       ? link('/login?next=' + encodeURIComponent(location.pathname + location.search), t('signIn')) : null);
@@ -885,6 +976,8 @@ async function route() {
     if (ty) return renderForm(app, ty, null);
   }
   if (parts[0] === 'view' && parts[2]) return renderView(app, parts[1], parts[2]);
+  if (parts[0] === 'users' && !parts[1]) return renderUsers(app);
+  if (parts[0] === 'account' && !parts[1]) return renderAccount(app);
   put(app, h('p', {class: 'error'}, t('notFound')));
 }
 
@@ -896,6 +989,11 @@ async function start() {
     navigate(a.getAttribute('href'));
   });
   window.addEventListener('popstate', route);
+  // The skip link moves focus without touching the URL (a #hash would redraw the page).
+  document.getElementById('skip').addEventListener('click', e => {
+    e.preventDefault();
+    (document.getElementById('results') || document.getElementById('app')).focus();
+  });
   document.getElementById('lang').addEventListener('click', () => {
     state.lang = state.lang === 'zh' ? 'en' : 'zh';
     localStorage.setItem('kb.lang', state.lang);
@@ -947,6 +1045,97 @@ function renderSignIn(app) {
   const why = (state.info.rights || []).length ? null : h('p', {}, t('signInToRead'));
   put(app, h('h1', {}, t('signIn')), why, form);
   name.focus();
+}
+
+// ---------------------------------------------------------------- accounts
+
+function rightsText(rights) {
+  return (rights || []).map(r => t('rightNames')[r] || r).join(' · ') || t('noGroups');
+}
+
+// A signed-in person's own password: the current one first, the new one twice.
+function renderAccount(app) {
+  document.title = t('changePassword') + ' · kb';
+  const current = h('input', {id: 'pw-current', type: 'password', autocomplete: 'current-password', required: true});
+  const fresh = h('input', {id: 'pw-new', type: 'password', autocomplete: 'new-password', minlength: 8, required: true});
+  const again = h('input', {id: 'pw-again', type: 'password', autocomplete: 'new-password', minlength: 8, required: true});
+  const err = h('p', {class: 'error', role: 'alert', id: 'pw-error'});
+  const submit = h('button', {type: 'submit', id: 'pw-submit'}, t('changePassword'));
+  const form = h('form', {class: 'recordform signin', id: 'pw-form'},
+    fieldRow('pw-current', t('currentPassword'), true, current), fieldRow('pw-new', t('newPassword'), true, fresh),
+    fieldRow('pw-again', t('passwordAgain'), true, again), h('div', {class: 'actions'}, submit), err);
+  form.addEventListener('submit', async e => {
+    e.preventDefault();
+    err.textContent = '';
+    if (fresh.value !== again.value) { err.textContent = t('passwordsDiffer'); again.focus(); return; }
+    submit.disabled = true;
+    const r = await api('/api/password', {method: 'POST', body: {current: current.value, password: fresh.value}});
+    submit.disabled = false;
+    if (!r.ok) { err.textContent = r.data.error; current.focus(); return; }
+    form.reset();
+    notice(t('passwordChanged'));
+  });
+  put(app, h('h1', {}, t('changePassword')), h('p', {class: 'muted'}, state.info.user), form);
+  current.focus();
+}
+
+// The accounts of this server, for people with the users right (what `kb user` does).
+async function renderUsers(app) {
+  document.title = t('accounts') + ' · kb';
+  put(app, h('h1', {}, t('accounts')), h('p', {class: 'muted'}, t('loading')));
+  const r = await api('/api/users');
+  if (!r.ok) return put(app, h('h1', {}, t('accounts')), h('p', {class: 'error', role: 'alert'}, r.data.error));
+  const known = r.data.groups || [];
+  // Checkboxes for the groups kb.yaml names; a text box when it names none.
+  const groupPicker = (id, chosen) => known.length
+    ? h('fieldset', {class: 'groups', id}, h('legend', {class: 'sr-only'}, t('groups')),
+        ...known.map(g => h('label', {}, h('input', {type: 'checkbox', value: g, checked: chosen.includes(g)}), ' ' + g)))
+    : h('input', {id, value: chosen.join(', '), 'aria-label': t('groups'), title: t('groupsHint')});
+  const pickedGroups = el => el.tagName === 'FIELDSET'
+    ? [...el.querySelectorAll('input:checked')].map(c => c.value)
+    : el.value.split(',').map(x => x.trim()).filter(Boolean);
+  const rows = r.data.users.map(u => {
+    const picker = groupPicker('groups-' + u.name, u.groups);
+    const newPassword = h('input', {type: 'password', autocomplete: 'new-password', minlength: 8, 'aria-label': t('newPassword'), placeholder: t('newPassword')});
+    const rowError = h('div', {class: 'error', role: 'alert'});
+    const send = async (method, body, done) => {
+      rowError.textContent = '';
+      const res = await api('/api/users/' + encodeURIComponent(u.name), {method, body});
+      if (!res.ok) { rowError.textContent = res.data.error; return; }
+      notice(done);
+      renderUsers(app);
+    };
+    return h('tr', {dataset: {user: u.name}},
+      h('th', {scope: 'row'}, u.name, u.name === state.info.user ? h('small', {class: 'muted'}, ' ' + t('you')) : null),
+      h('td', {}, picker, h('button', {type: 'button', class: 'secondary', onclick: () => send('PUT', {groups: pickedGroups(picker)}, t('groupsSaved', u.name))}, t('saveGroups'))),
+      h('td', {class: 'rights'}, rightsText(u.rights)),
+      h('td', {}, u.created || ''),
+      h('td', {}, String(u.sessions || 0)),
+      h('td', {class: 'account-actions'},
+        h('span', {}, newPassword, h('button', {type: 'button', class: 'secondary', onclick: () => send('PUT', {password: newPassword.value}, t('passwordReset', u.name))}, t('resetPassword'))),
+        u.name === state.info.user ? null : h('button', {type: 'button', class: 'danger', onclick: () => {
+          if (confirm(t('removeAsk', u.name))) send('DELETE', {}, t('accountRemoved', u.name));
+        }}, t('remove')),
+        rowError));
+  });
+  const table = h('table', {class: 'accounts', id: 'accounts'},
+    h('thead', {}, h('tr', {}, ...[t('userName'), t('groups'), t('rightsCol'), t('created'), t('sessionsCol'), ''].map(c => h('th', {scope: 'col'}, c)))),
+    h('tbody', {}, ...rows));
+  const name = h('input', {id: 'new-user-name', autocomplete: 'off', required: true});
+  const password = h('input', {id: 'new-user-password', type: 'password', autocomplete: 'new-password', minlength: 8, required: true});
+  const picker = groupPicker('new-user-groups', []);
+  const err = h('p', {class: 'error', role: 'alert', id: 'new-user-error'});
+  const form = h('form', {class: 'recordform', id: 'new-user'}, h('h2', {}, t('addAccount')),
+    fieldRow('new-user-name', t('userName'), true, name), fieldRow('new-user-password', t('password'), true, password),
+    h('div', {class: 'row'}, h('span', {class: 'label'}, t('groups')), picker), h('div', {class: 'actions'}, h('button', {type: 'submit'}, t('add'))), err);
+  form.addEventListener('submit', async e => {
+    e.preventDefault();
+    const res = await api('/api/users', {method: 'POST', body: {name: name.value.trim(), password: password.value, groups: pickedGroups(picker)}});
+    if (!res.ok) { err.textContent = res.data.error; return; }
+    notice(t('accountAdded', res.data.name));
+    renderUsers(app);
+  });
+  put(app, h('h1', {}, t('accounts')), h('div', {class: 'table-scroll'}, table), form);
 }
 
 // A server that lets strangers read nothing answers the schema only after a sign-in.
