@@ -77,6 +77,7 @@ struct QueryFacts {
     bool hasText = false, relaxable = false, cannotMatch = false, question = false;
     int contentPieces = 0;
     std::vector<std::string> notes, highlight;
+    std::vector<std::vector<std::string>> synonyms;
 };
 
 struct BuiltQuery {
@@ -500,6 +501,7 @@ private:
     Q groupQuery(int group)
     {
         const SynonymGroup &g = lexicon_.groups()[group];
+        out_.synonyms.push_back(g.forms);
         for (const std::string &form : g.forms)
             for (const Token &t : tokenize(form)) {
                 if (t.kind == TokenKind::Word)
@@ -801,6 +803,10 @@ ParsedQuery QueryBuilder::parse(std::string_view query) const
     out.notes = std::move(strict.facts.notes);
     out.notes.insert(out.notes.end(), relaxed.facts.notes.begin(), relaxed.facts.notes.end());
     sortUnique(out.notes);
+    out.synonyms = std::move(strict.facts.synonyms);
+    for (auto &forms : relaxed.facts.synonyms)
+        if (std::find(out.synonyms.begin(), out.synonyms.end(), forms) == out.synonyms.end())
+            out.synonyms.push_back(std::move(forms));
     out.highlight = std::move(strict.facts.highlight);
     out.highlight.insert(out.highlight.end(), relaxed.facts.highlight.begin(),
                          relaxed.facts.highlight.end());

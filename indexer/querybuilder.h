@@ -31,6 +31,9 @@ struct ParsedQuery {
     int contentPieces = 0;
     std::vector<std::string> notes;     // why it cannot match, how values were read
     std::vector<std::string> highlight; // folded words and CJK strings for snippets
+    // The glossary and vocabulary entries the query's words were read as: each entry's
+    // forms, all of which were searched for ("割接", "cutover", "switchover").
+    std::vector<std::vector<std::string>> synonyms;
 };
 
 // The query language: free text in any mix of Chinese and English, "quoted phrases",

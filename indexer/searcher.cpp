@@ -653,11 +653,13 @@ SearchResult Searcher::searchWords(std::string_view query, const SearchOptions &
         r.totalEstimated = r.totalEstimated || strict.totalEstimated;
         r.relaxed = r.total > r.exactTotal;
         r.notes = parsed.notes;
+        r.synonyms = parsed.synonyms;
         return r;
     }
     SearchResult r = d_->run(parsed.strict, &parsed, options, query);
     r.exactTotal = r.total;
     r.notes = parsed.notes;
+    r.synonyms = parsed.synonyms;
     if (r.total >= SearchResult::kFillBelow || !parsed.relaxable || parsed.cannotMatch)
         return r;
     // Few records have every word (a question, a rare combination): the records that

@@ -54,6 +54,7 @@ struct SearchResult {
     std::vector<std::pair<std::string, std::vector<FacetCount>>> facets;
     bool facetsSampled = false;     // large results: counts estimated from a uniform sample
     std::vector<std::string> notes; // why nothing can match, how the query was read
+    std::vector<std::vector<std::string>> synonyms; // entries searched in all their forms
     // "Did you mean": the query with each word no record holds replaced by the closest one
     // the records do hold; set only when no record has every word. Empty when none.
     std::string suggestion;

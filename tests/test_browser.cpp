@@ -834,6 +834,8 @@ TEST_F(BrowserTest, TheSearchPageLeadsWithTheHitsForTheKeyboardAndMarksTitles)
                     .toBool())
         << "on a wide screen the filters are still drawn on the left";
     EXPECT_NE(browser.text(".hit h3 mark"), "");
+    // The shipped glossary reads 割接 as an entry with English forms, and the page says so.
+    EXPECT_NE(browser.text("#synonyms").find("cutover"), std::string::npos);
     EXPECT_EQ(browser.eval("document.querySelector('.facetgroup').dataset.facet").toString(),
               "type");
     // The skip link is the first thing Tab reaches; Enter on it puts the focus on the hits.

@@ -187,6 +187,19 @@ TEST_F(Search, GlossarySynonymsWorkBothWaysAcrossLanguages)
     EXPECT_EQ(ids({"site", "survey"}), std::vector<std::string>{"survey"});
     // Quoted text is literal: no synonyms.
     EXPECT_EQ(ids({"\"cutover\""}), std::vector<std::string>{"en"});
+
+    // The answer says which entry the word was read as (JSON and terminal), and nothing
+    // when a word was taken literally.
+    const QJsonArray used = search({"割接"})["synonyms"].toArray();
+    ASSERT_EQ(used.size(), 1);
+    const QJsonArray forms = used[0].toArray();
+    EXPECT_TRUE(forms.contains("割接") && forms.contains("cutover") && forms.contains("switchover"))
+        << QJsonDocument(forms).toJson().toStdString();
+    EXPECT_TRUE(search({"\"cutover\""})["synonyms"].toArray().isEmpty());
+    EXPECT_TRUE(search({"unrelated"})["synonyms"].toArray().isEmpty());
+    const RunResult human = kb({"search", "cutover"});
+    EXPECT_NE(human.out.find("synonyms: "), std::string::npos) << human.out;
+    EXPECT_NE(human.out.find("switchover"), std::string::npos) << human.out;
 }
 
 TEST_F(Search, TraditionalAndSimplifiedFindEachOther)

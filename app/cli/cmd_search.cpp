@@ -57,7 +57,18 @@ void printHuman(Session &s, const search::SearchResult &r, const search::SearchO
     if (o.offset > 0 || long(o.offset) + long(r.hits.size()) < r.total)
         out += ", showing " + std::to_string(o.offset + 1) + "-" +
                std::to_string(o.offset + int(r.hits.size()));
-    out += "\n\n";
+    out += "\n";
+    // Which glossary entries the words were read as, so a surprising hit explains itself.
+    if (!r.synonyms.empty()) {
+        out += "synonyms:";
+        for (const std::vector<std::string> &forms : r.synonyms) {
+            out += r.synonyms.front() == forms ? " " : "; ";
+            for (std::size_t i = 0; i < forms.size() && i < 6; ++i)
+                out += (i ? " = " : "") + displayLine(forms[i]);
+        }
+        out += "\n";
+    }
+    out += "\n";
     for (const search::SearchHit &h : r.hits) {
         char rank[16];
         std::snprintf(rank, sizeof rank, "%3d. ", h.rank);

@@ -83,6 +83,14 @@ std::string searchResultJson(Session &s, const search::SearchResult &r,
     w.key("notes").beginArray();
     for (const std::string &n : r.notes)
         w.value(n);
+    w.endArray();
+    w.key("synonyms").beginArray();
+    for (const std::vector<std::string> &forms : r.synonyms) {
+        w.beginArray();
+        for (const std::string &f : forms)
+            w.value(f);
+        w.endArray();
+    }
     w.endArray().endObject();
     return w.text();
 }

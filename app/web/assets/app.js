@@ -36,7 +36,7 @@ const STRINGS = {
     accountAdded: n => `已添加账户: ${n}`, accountRemoved: n => `已删除账户: ${n}`, groupsSaved: n => `已保存 ${n} 的组`, passwordReset: n => `已重设 ${n} 的密码,其会话已结束`,
     groupsHint: '多个组用逗号分隔', noGroups: '(无)', you: '(你)',
     rightNames: {'read-public': '读公开记录', 'read-internal': '读内部记录', 'read-restricted': '读受限记录', file: '新建', edit: '编辑与恢复', move: '在看板上移动', users: '管理账户'},
-    skip: '跳到主要内容', more: n => `更多 (${n})`, fewer: '收起', facetsLabel: '筛选条件',
+    synonymsUsed: '同时搜索了同义词:', skip: '跳到主要内容', more: n => `更多 (${n})`, fewer: '收起', facetsLabel: '筛选条件',
     pickParam: '请在上方选择,页面随即生成。', partialBelow: '以下记录只包含部分词语', didYouMean: '你是不是要找:', seenBefore: '以前有过类似的吗?这些已有记录与你正在填写的相近:', closedAsk: '已完成——当时有效吗?',
   },
   en: {
@@ -69,7 +69,7 @@ const STRINGS = {
     accountAdded: n => `Account added: ${n}`, accountRemoved: n => `Account removed: ${n}`, groupsSaved: n => `Groups of ${n} saved`, passwordReset: n => `Password of ${n} reset; their sessions ended`,
     groupsHint: 'separate several groups with commas', noGroups: '(none)', you: '(you)',
     rightNames: {'read-public': 'read public records', 'read-internal': 'read internal records', 'read-restricted': 'read restricted records', file: 'file', edit: 'edit and restore', move: 'move on boards', users: 'manage accounts'},
-    skip: 'Skip to the main content', more: n => `${n} more`, fewer: 'Fewer', facetsLabel: 'Filters',
+    synonymsUsed: 'Also searched as synonyms:', skip: 'Skip to the main content', more: n => `${n} more`, fewer: 'Fewer', facetsLabel: 'Filters',
     pickParam: 'Choose above; the page is drawn at once.', partialBelow: 'Below: records with only some of the words', didYouMean: 'Did you mean:', seenBefore: 'Has this happened before? Existing records close to what you are writing:', closedAsk: 'done: was it effective?',
   },
 };
@@ -273,9 +273,12 @@ async function runSearch(results, facets, box, offset) {
   const suggestion = d.suggestion ? h('p', {class: 'suggestion', id: 'did-you-mean'}, t('didYouMean') + ' ',
     h('a', {href: '/search?q=' + encodeURIComponent(d.suggestion), onclick: e => {
       e.preventDefault(); box.value = d.suggestion; box.dispatchEvent(new Event('input')); }}, d.suggestion)) : null;
+  // Which glossary entries the words were read as: why a hit without the typed word came.
+  const synonyms = (d.synonyms || []).length ? h('p', {class: 'muted', id: 'synonyms'}, t('synonymsUsed') + ' ',
+    ...d.synonyms.flatMap((forms, i) => [i ? '; ' : '', forms.slice(0, 6).join(' = ')])) : null;
   put(results, suggestion,
     ...d.notes.map(n => h('p', {class: 'note'}, n)),
-    h('p', {class: 'count', id: 'result-count'}, d.total ? head : t('none')),
+    h('p', {class: 'count', id: 'result-count'}, d.total ? head : t('none')), synonyms,
     list, pager);
   renderFacets(facets, d.facets, box, d.facets_estimated);
   offerSorts(document.getElementById('sort'), d.facets && d.facets.type);
