@@ -21,11 +21,7 @@ namespace {
 
 std::string js(const std::string &s) // a JS string literal
 {
-    return QJsonDocument(QJsonObject{{"s", QString::fromStdString(s)}})
-        .toJson(QJsonDocument::Compact)
-        .mid(5)
-        .chopped(1)
-        .toStdString();
+    return jsLiteral(s);
 }
 
 class BrowserTest : public ::testing::Test {

@@ -195,6 +195,19 @@ QJsonValue Browser::eval(const std::string &script)
                       {"args", QJsonArray()}}));
 }
 
+void Browser::run(const std::string &statements)
+{
+    call("POST", "/session/" + session_ + "/execute/sync",
+         json({{"script", QString::fromStdString(statements)}, {"args", QJsonArray()}}));
+}
+
+std::string jsLiteral(const std::string &s)
+{
+    const QByteArray quoted = QJsonDocument(QJsonArray{QString::fromStdString(s)})
+                                  .toJson(QJsonDocument::Compact); // ["..."]
+    return quoted.mid(1, quoted.size() - 2).toStdString();
+}
+
 bool Browser::waitFor(const std::string &script, double seconds)
 {
     const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);

@@ -27,6 +27,8 @@ public:
     std::string text(const std::string &css);
     // Runs `return (...)` in the page; the script's value comes back as JSON.
     QJsonValue eval(const std::string &script);
+    // Runs statements in the page (a library's source, say), for what they define.
+    void run(const std::string &statements);
     // Polls the script until it returns something truthy; false after `seconds`.
     bool waitFor(const std::string &script, double seconds = 10);
     void screenshot(const std::string &pngPath);
@@ -48,6 +50,9 @@ private:
     std::string session_;
     std::string profile_; // the browser's user data folder
 };
+
+// A JavaScript string literal holding `s`, to build scripts with.
+std::string jsLiteral(const std::string &s);
 
 // Where tests leave screenshots: <build>/test-artifacts.
 std::string artifactPath(const std::string &name);

@@ -818,7 +818,7 @@ async function renderView(app, plugin, name) {
   }});
   for (const p of view.params) {
     const terms = state.schema.vocabularies[p.vocabulary] || [];
-    const sel = h('select', {name: p.name, id: 'param-' + p.name, onchange: () => {
+    const sel = h('select', {name: p.name, id: 'param-' + p.name, 'aria-label': L(p.label, p.name), onchange: () => {
       controls.querySelectorAll('select').forEach(o => { if (o !== sel) o.value = ''; });
       controls.requestSubmit();
     }}, h('option', {value: ''}, L(p.label, p.name) + ' — ' + t('choose')),
@@ -881,7 +881,7 @@ async function renderBoard(body, view, params) {
   const r = await api('/api/views/' + view.plugin + '/' + view.name + '?' + params);
   if (!r.ok) return put(body, h('p', {class: 'error'}, r.data.error));
   const b = r.data.data;
-  const owner = h('select', {id: 'board-owner', onchange: () => {
+  const owner = h('select', {id: 'board-owner', 'aria-label': t('owner'), onchange: () => {
     const p = new URLSearchParams(); if (owner.value) p.set('owner', owner.value);
     navigate(location.pathname + (p.toString() ? '?' + p : ''));
   }}, h('option', {value: ''}, t('owner') + ': ' + t('all')), ...(b.owners || []).map(o => h('option', {value: o}, o)));
@@ -1138,7 +1138,8 @@ async function renderUsers(app) {
     notice(t('accountAdded', res.data.name));
     renderUsers(app);
   });
-  put(app, h('h1', {}, t('accounts')), h('div', {class: 'table-scroll'}, table), form);
+  // Focusable, so a keyboard can scroll the table on a narrow screen.
+  put(app, h('h1', {}, t('accounts')), h('div', {class: 'table-scroll', tabindex: '0', 'aria-label': t('accounts')}, table), form);
 }
 
 // A server that lets strangers read nothing answers the schema only after a sign-in.
