@@ -264,6 +264,30 @@ TEST_F(AccountsTest, FailedSignInsAreLimitedPerNameAndPerAddress)
     EXPECT_EQ(status, 429);
 }
 
+// Behind a trusted proxy every person arrives from the proxy's address: the limits count
+// the address the proxy forwards, so guesses from one person lock out only that person.
+TEST_F(AccountsTest, AStrangerGuessingElsewhereDoesNotLockAPersonOut)
+{
+    addUser("wang", "wang password");
+    serveSettings("  trusted_proxies: [127.0.0.1]\n");
+    ServeProcess server(dir.path());
+    httplib::Client c("127.0.0.1", server.port());
+    const auto attempt = [&](const std::string &from, const std::string &password) {
+        auto r = c.Post("/api/login", {{"X-KB-Request", "1"}, {"X-Forwarded-For", from}},
+                        R"({"name":"wang","password":")" + password + R"("})", "application/json");
+        return r ? r->status : -1;
+    };
+    for (int i = 0; i < 8; ++i)
+        attempt("203.0.113.9", "guess " + std::to_string(i));
+    EXPECT_EQ(attempt("203.0.113.9", "wang password"), 429) << "the guesser is locked out";
+    EXPECT_EQ(attempt("10.1.2.3", "wang password"), 200) << "wang, elsewhere, is not";
+    // A new password (here from the command line) lifts the locks on the name: how an
+    // administrator lets a locked-out person back in.
+    RunResult passwd = runKb({"user", "passwd", "wang"}, dir.path(), {}, "wang's new one\n");
+    ASSERT_EQ(passwd.exitCode, 0) << passwd.err;
+    EXPECT_EQ(attempt("203.0.113.9", "wang's new one"), 200);
+}
+
 TEST_F(AccountsTest, AnonymousReadersSeeNothingOnlyPublicOrAlsoInternalRecordsAsConfigured)
 {
     const std::string open = newRecord({"lesson", "--title", "公开经验 sharedword", "--touchpoint",
@@ -367,6 +391,15 @@ TEST_F(AccountsTest, APersonWithTheUsersRightManagesAccountsFromTheWebAndOthersM
         send("POST", "/api/users", bob, {{"name", "mallory"}, {"password", "mallory password"}}),
         403);
     EXPECT_EQ(c.Get("/users")->status, 200); // the page itself
+    // Bob may file, but not a record he could not read once it is filed.
+    const QJsonObject restricted{{"type", "lesson"},
+                                 {"title", "限制级的复盘"},
+                                 {"fields", QJsonObject{{"touchpoint", "tp07-install-cutover"},
+                                                        {"confidentiality", "restricted"}}}};
+    EXPECT_EQ(send("POST", "/api/records", bob, restricted), 403);
+    QJsonObject internal = restricted;
+    internal["fields"] = QJsonObject{{"touchpoint", "tp07-install-cutover"}};
+    EXPECT_EQ(send("POST", "/api/records", bob, internal), 201);
 
     // Add, with a group kb.yaml names; an unknown group or a short password is refused.
     EXPECT_EQ(
@@ -397,6 +430,19 @@ TEST_F(AccountsTest, APersonWithTheUsersRightManagesAccountsFromTheWebAndOthersM
     carol = signIn(c, "carol", "carol's new password");
     EXPECT_FALSE(carol.empty());
     EXPECT_EQ(send("PUT", "/api/users/nobody", admin, {{"groups", QJsonArray{}}}), 404);
+
+    // Nor takes the users right from themselves, nor passes for someone else.
+    EXPECT_EQ(send("PUT", "/api/users/admin", admin, {{"groups", QJsonArray{"sales"}}}), 409);
+    EXPECT_EQ(send("PUT", "/api/users/carol", admin, {{"group", QJsonArray{"sales"}}}), 422);
+    for (const char *lookalike : {"ADMIN", "ad\u200bmin", "a/b", "admin\xc2\xa0", "  ", ".."})
+        EXPECT_EQ(send("POST", "/api/users", admin,
+                       {{"name", QString::fromUtf8(lookalike)}, {"password", "long enough pw"}}),
+                  422)
+            << lookalike;
+    RunResult typo =
+        runKb({"user", "add", "dave", "--group", "salse"}, dir.path(), {}, "dave password\n");
+    EXPECT_EQ(typo.exitCode, 1);
+    EXPECT_NE(typo.err.find("names no group 'salse'"), std::string::npos) << typo.err;
 
     // Nobody removes themselves from the web; removing another ends their sessions.
     EXPECT_EQ(send("DELETE", "/api/users/admin", admin, {}), 409);

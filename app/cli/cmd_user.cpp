@@ -5,6 +5,7 @@
 #include "services/args.h"
 #include "services/output.h"
 #include "services/qtstring.h"
+#include "services/serveconfig.h"
 #include "services/session.h"
 #include "services/useraccounts.h"
 
@@ -92,7 +93,9 @@ int runUser(Session &s, const Args &args)
     if (auto it = a.values.find("group"); it != a.values.end())
         groups = it->second;
     const auto fail = [](const std::string &why) {
-        printErr("kb user: " + why + "\n");
+        // The store names a missing account; here is where to look.
+        const bool missing = why.rfind("no user '", 0) == 0;
+        printErr("kb user: " + why + (missing ? " (kb user list shows them)" : "") + "\n");
         return 1;
     };
     if (verb == "list" && a.positional.size() == 1) {
@@ -125,6 +128,14 @@ int runUser(Session &s, const Args &args)
     if (a.positional.size() != 2 || a.positional[1].empty())
         return usageError("user", verb + " takes the person's NAME");
     const std::string &name = a.positional[1];
+    // A group kb.yaml does not name gives no rights, silently: refused, as on the web.
+    if (verb == "add" || verb == "groups") {
+        ServeConfig config;
+        if (!readServeSettings(s.root().dir, &config, &error))
+            return fail(error);
+        if (std::string why = config.unknownGroupProblem(groups); !why.empty())
+            return fail(why);
+    }
     if (verb == "add" || verb == "passwd") {
         if (verb == "add")
             if (std::string why = UserAccounts::nameProblem(name); !why.empty())
@@ -135,7 +146,9 @@ int runUser(Session &s, const Args &args)
         const bool ok = verb == "add" ? accounts.add(name, password, groups, s.today(), &error)
                                       : accounts.setPassword(name, password, &error);
         if (!ok)
-            return fail(error);
+            return fail(error + (error.rfind("there is already", 0) == 0
+                                     ? " (kb user passwd changes the password)"
+                                     : ""));
         printOut((verb == "add" ? "added " : "changed the password of ") + displayLine(name) +
                  "\n");
         return 0;

@@ -52,6 +52,18 @@ bool ReadClearance::isPublic(const Record &r) const
     return holdsAny(r, publishing_) && !restricts(r);
 }
 
+bool ReadClearance::restrictingValue(const std::string &field, std::string value) const
+{
+    std::transform(value.begin(), value.end(), value.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    value.erase(0, value.find_first_not_of(' '));
+    value.erase(value.find_last_not_of(' ') + 1);
+    for (const auto &[name, values] : restricting_)
+        if (name == field && std::find(values.begin(), values.end(), value) != values.end())
+            return true;
+    return false;
+}
+
 bool ReadClearance::readableAt(const Record &r, ReadLevel level) const
 {
     switch (level) {

@@ -29,6 +29,9 @@ public:
     bool restricts(const Record &r) const;
     bool isPublic(const Record &r) const;
     bool readableAt(const Record &r, ReadLevel level) const;
+    // Whether this value of this field makes a record restricted (a form's value, before
+    // there is a record).
+    bool restrictingValue(const std::string &field, std::string value) const;
 
     // For a search at `level`: the index terms of what the reader must not find
     // (restricted records, and files whose front matter kb could not parse, as the

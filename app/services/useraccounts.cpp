@@ -52,11 +52,30 @@ std::string UserAccounts::passwordProblem(const std::string &password)
 
 std::string UserAccounts::nameProblem(const std::string &name)
 {
-    if (name.empty() || name.size() > 100)
-        return "a user name needs 1 to 100 bytes";
-    if (std::any_of(name.begin(), name.end(),
-                    [](unsigned char c) { return c < 0x20 || c == 0x7f || c == ',' || c == ' '; }))
-        return "a user name has no spaces, commas or control characters";
+    const QString n = QString::fromStdString(name);
+    if (n.trimmed().isEmpty())
+        return "a user name cannot be blank";
+    if (name.size() > 100)
+        return "a user name may have at most 100 bytes";
+    if (n.toUtf8().toStdString() != name)
+        return "a user name must be valid UTF-8";
+    // A name is an author in every record and commit: nothing invisible or look-alike
+    // (zero-width and other format characters, odd spaces), and nothing a URL or a
+    // path treats specially, so /api/users/NAME needs no escaping.
+    for (const QChar c : n) {
+        const QChar::Category cat = c.category();
+        const bool invisible = cat == QChar::Other_Control || cat == QChar::Other_Format ||
+                               cat == QChar::Other_NotAssigned || cat == QChar::Other_PrivateUse ||
+                               cat == QChar::Separator_Space || cat == QChar::Separator_Line ||
+                               cat == QChar::Separator_Paragraph;
+        if (invisible)
+            return "a user name has no spaces, control or invisible characters";
+        if (QStringLiteral(",/\\?#%&:;\"'<>`").contains(c))
+            return "a user name has only letters, digits and . _ - @ (no " +
+                   QString(c).toStdString() + ")";
+    }
+    if (n.startsWith('.') || n.startsWith('-'))
+        return "a user name does not start with '.' or '-'";
     return {};
 }
 
@@ -126,8 +145,15 @@ bool UserAccounts::add(const std::string &name, const std::string &password,
     std::vector<UserAccount> all = list(error);
     if (!error->empty())
         return false;
-    if (std::any_of(all.begin(), all.end(), [&](const UserAccount &a) { return a.name == name; })) {
-        *error = "there is already a user '" + name + "' (kb user passwd changes the password)";
+    // WANG beside wang would pass for him in every history.
+    const QString folded = QString::fromStdString(name).toCaseFolded();
+    if (const auto same = std::find_if(all.begin(), all.end(),
+                                       [&](const UserAccount &a) {
+                                           return QString::fromStdString(a.name).toCaseFolded() ==
+                                                  folded;
+                                       });
+        same != all.end()) {
+        *error = "there is already a user '" + same->name + "'";
         return false;
     }
     UserAccount a{name, groups, today, hashPassword(password, error)};
@@ -152,7 +178,7 @@ bool UserAccounts::setPassword(const std::string &name, const std::string &passw
             a.hash = hashPassword(password, error);
             return !a.hash.empty() && save(all, error);
         }
-    *error = "no user '" + name + "' (kb user list shows them)";
+    *error = "no user '" + name + "'";
     return false;
 }
 
@@ -167,7 +193,7 @@ bool UserAccounts::setGroups(const std::string &name, const std::vector<std::str
             a.groups = groups;
             return save(all, error);
         }
-    *error = "no user '" + name + "' (kb user list shows them)";
+    *error = "no user '" + name + "'";
     return false;
 }
 
@@ -179,7 +205,7 @@ bool UserAccounts::remove(const std::string &name, std::string *error)
     const auto before = all.size();
     std::erase_if(all, [&](const UserAccount &a) { return a.name == name; });
     if (all.size() == before) {
-        *error = "no user '" + name + "' (kb user list shows them)";
+        *error = "no user '" + name + "'";
         return false;
     }
     return save(all, error);

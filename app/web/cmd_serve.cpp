@@ -125,7 +125,7 @@ int runServe(Session &s, const std::vector<std::string> &args)
     }
     if (!a.positional.empty())
         return usageError("serve", "takes no arguments");
-    web::ServeConfig config;
+    ServeConfig config;
     config.host = a.value("host", "127.0.0.1");
     const std::string port = a.value("port", "8080");
     char *end = nullptr;
@@ -144,10 +144,10 @@ int runServe(Session &s, const std::vector<std::string> &args)
                                    "16 characters");
     if (!s.openRoot(&error))
         return environmentError(error);
-    if (!web::readServeSettings(s.root().dir, &config, &error))
+    if (!readServeSettings(s.root().dir, &config, &error))
         return environmentError(error);
     if (!a.value("public-url").empty()) {
-        if (web::urlAuthority(a.value("public-url"), &error).empty())
+        if (urlAuthority(a.value("public-url"), &error).empty())
             return usageError("serve", "--public-url: " + error);
         config.publicUrls = {a.value("public-url")};
     }

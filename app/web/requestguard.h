@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/samesecret.h"
-#include "web/serveconfig.h"
+#include "services/serveconfig.h"
 
 #include <string>
 #include <vector>

@@ -27,6 +27,18 @@ std::string randomId()
     return raw.toHex().toStdString();
 }
 
+// The three counters a failed sign-in adds to (see kFailuresPer...), and their limits.
+struct FailureKey {
+    std::string key;
+    int limit;
+};
+std::vector<FailureKey> failureKeys(const std::string &name, const std::string &address)
+{
+    return {{"p:" + name + '\n' + address, SignIns::kFailuresPerNameAndAddress},
+            {"a:" + address, SignIns::kFailuresPerAddress},
+            {"n:" + name, SignIns::kFailuresPerName}};
+}
+
 const UserAccount *named(const std::vector<UserAccount> &all, const std::string &name)
 {
     const auto it =
@@ -52,7 +64,18 @@ std::shared_ptr<const std::vector<UserAccount>> SignIns::accounts()
     std::lock_guard lock(mutex_);
     if (!accounts_ || stamp != accountsStamp_) {
         std::string error;
-        accounts_ = std::make_shared<const std::vector<UserAccount>>(store_.list(&error));
+        auto fresh = std::make_shared<const std::vector<UserAccount>>(store_.list(&error));
+        // A new password (kb user passwd, the accounts page) lifts the locks on its name:
+        // how an administrator lets a person back in after a stranger's guesses.
+        if (accounts_)
+            for (const UserAccount &a : *fresh)
+                if (const UserAccount *before = named(*accounts_, a.name);
+                    before && before->hash != a.hash)
+                    std::erase_if(failures_, [&](const auto &f) {
+                        return f.first == "n:" + a.name ||
+                               f.first.rfind("p:" + a.name + '\n', 0) == 0;
+                    });
+        accounts_ = std::move(fresh);
         accountsStamp_ = stamp;
     }
     return accounts_;
@@ -126,10 +149,12 @@ SignIns::Attempt SignIns::checkPassword(const std::string &name, const std::stri
 {
     Attempt a;
     const Clock::time_point now = Clock::now();
+    accounts(); // a password changed since: its locks are lifted before they are checked
     {
         std::lock_guard lock(mutex_);
-        const unsigned wait = std::max(limitedFor("n:" + name, kFailuresPerName, now),
-                                       limitedFor("a:" + address, kFailuresPerAddress, now));
+        unsigned wait = 0;
+        for (const FailureKey &k : failureKeys(name, address))
+            wait = std::max(wait, limitedFor(k.key, k.limit, now));
         if (wait > 0) {
             a.status = 429;
             a.retryAfter = wait;
@@ -142,13 +167,13 @@ SignIns::Attempt SignIns::checkPassword(const std::string &name, const std::stri
     const std::optional<UserAccount> account = store_.verify(name, password);
     std::lock_guard lock(mutex_);
     if (!account) {
-        failed("n:" + name, now);
-        failed("a:" + address, now);
+        for (const FailureKey &k : failureKeys(name, address))
+            failed(k.key, now);
         a.status = 401;
         a.message = "the name or the password is wrong";
         return a;
     }
-    failures_.erase("n:" + name);
+    failures_.erase(failureKeys(name, address)[0].key);
     a.status = 200;
     return a;
 }

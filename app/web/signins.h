@@ -55,8 +55,12 @@ public:
 
     unsigned timeoutSeconds() const { return timeout_; }
 
-    // A name may fail this many times in the window, an address (many names) more.
-    static constexpr int kFailuresPerName = 5, kFailuresPerAddress = 20;
+    // How often sign-ins may fail within the window: a name from one address; an address
+    // (for any names); a name from anywhere (guessing spread over many addresses). Only
+    // the first two lock out the address that failed, so a stranger elsewhere cannot lock a
+    // person out with five wrong passwords. A new password lifts every lock on its name.
+    static constexpr int kFailuresPerNameAndAddress = 5, kFailuresPerAddress = 20,
+                         kFailuresPerName = 50;
     static constexpr std::chrono::minutes kWindow{15};
 
 private:
@@ -74,7 +78,7 @@ private:
     const unsigned timeout_;
     std::mutex mutex_;
     std::map<std::string, Session> sessions_;                       // by SHA-256 of the id
-    std::map<std::string, std::deque<Clock::time_point>> failures_; // "n:NAME", "a:ADDRESS"
+    std::map<std::string, std::deque<Clock::time_point>> failures_; // keys: failureKeys()
     std::shared_ptr<const std::vector<UserAccount>> accounts_;
     std::string accountsStamp_; // the file's size and time when read
 };

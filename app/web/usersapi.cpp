@@ -2,13 +2,16 @@
 
 #include "web/requestguard.h"
 #include "web/requestvalues.h"
-#include "web/serveconfig.h"
+#include "services/serveconfig.h"
 #include "web/signins.h"
+
+#include "core/displaytext.h"
 
 #include <QDate>
 #include <QJsonArray>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace kb::web {
 
@@ -22,19 +25,25 @@ QJsonArray jsonStrings(const std::vector<std::string> &list)
     return out;
 }
 
-// The group names kb.yaml gives rights to; empty when it names none (then any will do).
-std::vector<std::string> configuredGroups(const ServeConfig &c)
+// A key the request may not carry ("group" for "groups"): said, not silently ignored.
+std::string unknownKey(const QJsonObject &in, std::initializer_list<const char *> allowed)
 {
-    std::vector<std::string> out;
-    for (const auto &[group, rights] : c.groupRights)
-        if (group != "everyone")
-            out.push_back(group);
-    if (!c.groupRightsGiven)
-        for (const auto *legacy : {&c.restrictedGroups, &c.writerGroups})
-            for (const std::string &g : *legacy)
-                if (std::find(out.begin(), out.end(), g) == out.end())
-                    out.push_back(g);
-    return out;
+    for (const QString &key : in.keys())
+        if (std::none_of(allowed.begin(), allowed.end(),
+                         [&](const char *k) { return key == QLatin1String(k); })) {
+            std::string list;
+            for (const char *k : allowed)
+                list += std::string(list.empty() ? "" : ", ") + k;
+            return "unknown key '" + displayLine(key.toStdString()) + "' (this takes " + list + ")";
+        }
+    return {};
+}
+
+// Who changed which account, for the server's log: account changes are rare and matter.
+void audit(const Access &a, const std::string &what)
+{
+    std::fprintf(stderr, "kb serve: %s by %s\n", displayLine(what).c_str(),
+                 a.user.empty() ? "the token holder" : ("'" + displayLine(a.user) + "'").c_str());
 }
 
 ApiResponse failure(const std::string &error)
@@ -75,20 +84,14 @@ bool UsersApi::readGroups(const QJsonObject &in, std::vector<std::string> *group
         *refusal = ApiResponse::error(422, "groups must be a list of group names");
         return false;
     }
-    const std::vector<std::string> known = configuredGroups(config_);
     for (const QJsonValue &g : v.toArray()) {
         const std::string name = g.toString().trimmed().toStdString();
         if (name.empty() || name.find(',') != std::string::npos) {
             *refusal = ApiResponse::error(422, "a group name is a non-empty word without commas");
             return false;
         }
-        // A typo would give the person no rights and no one would know why.
-        if (!known.empty() && std::find(known.begin(), known.end(), name) == known.end()) {
-            std::string list;
-            for (const std::string &k : known)
-                list += (list.empty() ? "" : ", ") + k;
-            *refusal = ApiResponse::error(422, "kb.yaml names no group '" + name +
-                                                   "' (serve: groups has " + list + ")");
+        if (std::string why = config_.unknownGroupProblem({name}); !why.empty()) {
+            *refusal = ApiResponse::error(422, why);
             return false;
         }
         if (std::find(groups->begin(), groups->end(), name) == groups->end())
@@ -118,7 +121,7 @@ ApiResponse UsersApi::list(const Access &a)
         });
     }
     return ApiResponse::json(
-        QJsonObject{{"users", users}, {"groups", jsonStrings(configuredGroups(config_))}});
+        QJsonObject{{"users", users}, {"groups", jsonStrings(config_.groupNames())}});
 }
 
 ApiResponse UsersApi::create(const QByteArray &body, const Access &a)
@@ -129,7 +132,9 @@ ApiResponse UsersApi::create(const QByteArray &body, const Access &a)
     std::string error;
     if (!parseObject(body, &in, &error))
         return ApiResponse::error(400, error);
-    const std::string name = in.value("name").toString().trimmed().toStdString();
+    if (std::string why = unknownKey(in, {"name", "password", "groups"}); !why.empty())
+        return ApiResponse::error(422, why);
+    const std::string name = in.value("name").toString().toStdString();
     std::vector<std::string> groups;
     ApiResponse refusal;
     if (!readGroups(in, &groups, &refusal))
@@ -138,6 +143,7 @@ ApiResponse UsersApi::create(const QByteArray &body, const Access &a)
     if (!store_.add(name, in.value("password").toString().toStdString(), groups,
                     QDate::currentDate().toString(Qt::ISODate).toStdString(), &error))
         return failure(error);
+    audit(a, "account '" + name + "' added");
     return ApiResponse::json(
         QJsonObject{{"name", QString::fromStdString(name)}, {"groups", jsonStrings(groups)}}, 201);
 }
@@ -150,12 +156,19 @@ ApiResponse UsersApi::update(const std::string &name, const QByteArray &body, co
     std::string error;
     if (!parseObject(body, &in, &error))
         return ApiResponse::error(400, error);
+    if (std::string why = unknownKey(in, {"groups", "password"}); !why.empty())
+        return ApiResponse::error(422, why);
     if (!in.contains("groups") && !in.contains("password"))
         return ApiResponse::error(422, "nothing to change: give groups, password or both");
     std::vector<std::string> groups;
     ApiResponse refusal;
     if (!readGroups(in, &groups, &refusal))
         return refusal;
+    // As with removing oneself: the last manager must not lock everyone out by a click.
+    if (in.contains("groups") && name == a.user && !rightsOf(config_, groups).users)
+        return ApiResponse::error(
+            409, "these groups would take the users right from you; someone else with it can "
+                 "change your groups, or `kb user groups` on the server");
     const std::string password = in.value("password").toString().toStdString();
     if (in.contains("password"))
         if (std::string why = UserAccounts::passwordProblem(password); !why.empty())
@@ -165,6 +178,11 @@ ApiResponse UsersApi::update(const std::string &name, const QByteArray &body, co
         return failure(error);
     if (in.contains("password") && !store_.setPassword(name, password, &error))
         return failure(error);
+    audit(a, "account '" + name + "': " +
+                 (in.contains("groups") && in.contains("password") ? "groups and password"
+                  : in.contains("groups")                          ? "groups"
+                                                                   : "password") +
+                 " changed");
     return ApiResponse::json(
         QJsonObject{{"name", QString::fromStdString(name)}, {"changed", jsonStrings([&] {
                                                                  std::vector<std::string> what;
@@ -189,6 +207,7 @@ ApiResponse UsersApi::remove(const std::string &name, const Access &a)
     std::lock_guard lock(mutex_);
     if (!store_.remove(name, &error))
         return failure(error);
+    audit(a, "account '" + name + "' removed");
     return ApiResponse::json(QJsonObject{{"removed", QString::fromStdString(name)}});
 }
 
@@ -215,6 +234,7 @@ ApiResponse UsersApi::changeOwnPassword(const QByteArray &body, const Access &a,
     std::lock_guard lock(mutex_);
     if (!store_.setPassword(a.user, password, &error))
         return failure(error);
+    audit(a, "own password changed");
     *sessionId = signIns_.open(a.user);
     return ApiResponse::json(
         QJsonObject{{"name", QString::fromStdString(a.user)}, {"changed", QJsonArray{"password"}}});

@@ -8,10 +8,13 @@
 #include <mutex>
 #include <string>
 
+namespace kb {
+struct ServeConfig;
+}
+
 namespace kb::web {
 
 class SignIns;
-struct ServeConfig;
 
 // The web side of local accounts (what `kb user` does on the command line), for people
 // with the `users` right: list the accounts with their groups, rights and open sessions,

@@ -6,6 +6,7 @@
 #include "indexer/memorymatcher.h"
 #include "indexer/queryerror.h"
 #include "indexer/searcher.h"
+#include "services/args.h"
 #include "services/qtstring.h"
 #include "services/readerscope.h"
 #include "services/recordhistory.h"
@@ -259,6 +260,23 @@ ApiResponse WebApi::createRecord(const QByteArray &body, const Access &a)
     QJsonObject in;
     if (auto refused = readWrite(a, a.rights.file, "file records", body, &in))
         return *refused;
+    // A record its author could not read would vanish from their sight the moment it is
+    // filed: someone cleared for it files it.
+    if (!a.cleared()) {
+        const QJsonObject fields = in.value("fields").toObject();
+        for (auto it = fields.begin(); it != fields.end(); ++it)
+            for (const std::string &v : givenStrings(it.value()))
+                for (const std::string &item : splitCommaList(v))
+                    if (clearance_.restrictingValue(it.key().toStdString(), item))
+                        return ApiResponse::error(
+                            403,
+                            "you may not file a record you could not read ('" +
+                                it.key().toStdString() + ": " + item +
+                                "' needs read-restricted in serve: groups)",
+                            QJsonObject{
+                                {"fields", QJsonObject{{it.key(), "you could not read this record "
+                                                                  "yourself once filed"}}}});
+    }
     std::lock_guard lock(mutex_);
     refreshStore();
     actAs(a);

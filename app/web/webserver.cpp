@@ -741,7 +741,8 @@ struct WebServer::Impl {
                 if (method != "POST")
                     return only("POST", {});
                 std::string session;
-                Answer a = answer(users->changeOwnPassword(body, access, req.peer, &session));
+                Answer a =
+                    answer(users->changeOwnPassword(body, access, clientAddress(req), &session));
                 if (!session.empty())
                     a.setCookie = sessionCookie(session, signIns->timeoutSeconds());
                 return a;
@@ -827,18 +828,38 @@ struct WebServer::Impl {
         const std::string password = in.value("password").toString().toStdString();
         if (name.empty() || password.empty())
             return answer(ApiResponse::error(400, "name and password are required"));
-        const SignIns::Attempt attempt = signIns->signIn(name, password, req.peer);
+        const std::string from = clientAddress(req);
+        const SignIns::Attempt attempt = signIns->signIn(name, password, from);
         if (attempt.status != 200) {
             Answer a = answer(ApiResponse::error(attempt.status, attempt.message));
             a.retryAfter = attempt.retryAfter;
             if (attempt.status == 401)
                 std::fprintf(stderr, "kb serve: failed sign-in as '%s' from %s\n",
-                             displayLine(name).c_str(), req.peer.c_str());
+                             displayLine(name.substr(0, 100)).c_str(), displayLine(from).c_str());
             return a;
         }
+        std::fprintf(stderr, "kb serve: '%s' signed in from %s\n", displayLine(name).c_str(),
+                     displayLine(from).c_str());
         Answer a = answer(ApiResponse::json(QJsonObject{{"user", QString::fromStdString(name)}}));
         a.setCookie = sessionCookie(attempt.sessionId, signIns->timeoutSeconds());
         return a;
+    }
+
+    // Who is signing in, for the failure limits: behind a trusted proxy (a TLS front on
+    // loopback, say) every person arrives from the proxy's address, so the address the
+    // proxy appended to X-Forwarded-For is theirs; from anywhere else the header is
+    // anyone's to forge and the connection's address counts.
+    std::string clientAddress(const PendingRequest &req) const
+    {
+        const bool fromProxy = std::find(config.trustedProxies.begin(), config.trustedProxies.end(),
+                                         req.peer) != config.trustedProxies.end();
+        const std::string forwarded = req.header("x-forwarded-for");
+        if (!fromProxy || forwarded.empty())
+            return req.peer;
+        std::string last = forwarded.substr(forwarded.rfind(',') + 1);
+        last.erase(0, last.find_first_not_of(' '));
+        last.erase(last.find_last_not_of(' ') + 1);
+        return last.empty() || last.size() > 64 ? req.peer : last;
     }
 
     // POST /api/logout: ends this browser's session, whatever it was.

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "web/serveconfig.h"
+#include "services/serveconfig.h"
 
 #include <memory>
 #include <string>

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-namespace kb::web {
+namespace kb {
 
 // What one connection and one request may take. Defaults suit a team's server; each is a
 // key of the `serve:` section of kb.yaml (README, "kb serve limits").
@@ -62,6 +62,11 @@ struct ServeConfig {
 
     bool loopback() const;
     bool tls() const { return !tlsCertFile.empty(); }
+    // The groups kb.yaml gives rights to (groups:, or restricted_groups and writer_groups),
+    // without "everyone", which is every signed-in person and no group one is put in.
+    std::vector<std::string> groupNames() const;
+    // "" when every group in `groups` is one kb.yaml names (or it names none), else why not.
+    std::string unknownGroupProblem(const std::vector<std::string> &groups) const;
 };
 
 // Reads the `serve:` section of ROOT/kb.yaml into `config` (absent keys keep their
@@ -72,4 +77,4 @@ bool readServeSettings(const std::string &rootDir, ServeConfig *config, std::str
 // empty with a message when it is not an http(s) URL.
 std::string urlAuthority(const std::string &url, std::string *error);
 
-} // namespace kb::web
+} // namespace kb

@@ -1,4 +1,4 @@
-#include "web/serveconfig.h"
+#include "services/serveconfig.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -9,7 +9,38 @@
 #include <filesystem>
 #include <functional>
 
-namespace kb::web {
+namespace kb {
+
+std::vector<std::string> ServeConfig::groupNames() const
+{
+    std::vector<std::string> out;
+    for (const auto &[group, rights] : groupRights)
+        if (group != "everyone")
+            out.push_back(group);
+    if (!groupRightsGiven)
+        for (const auto *legacy : {&restrictedGroups, &writerGroups})
+            for (const std::string &g : *legacy)
+                if (std::find(out.begin(), out.end(), g) == out.end())
+                    out.push_back(g);
+    return out;
+}
+
+std::string ServeConfig::unknownGroupProblem(const std::vector<std::string> &groups) const
+{
+    const std::vector<std::string> known = groupNames();
+    for (const std::string &g : groups) {
+        if (known.empty() || std::find(known.begin(), known.end(), g) != known.end())
+            continue;
+        // A typo would give the person no rights and no one would know why.
+        std::string list;
+        for (const std::string &k : known)
+            list += (list.empty() ? "" : ", ") + k;
+        return g == "everyone"
+                   ? "'everyone' is every signed-in person already; no one is put in it"
+                   : "kb.yaml names no group '" + g + "' (serve: groups has " + list + ")";
+    }
+    return {};
+}
 
 bool ServeConfig::loopback() const
 {
@@ -211,4 +242,4 @@ bool readServeSettings(const std::string &rootDir, ServeConfig *config, std::str
     return true;
 }
 
-} // namespace kb::web
+} // namespace kb
