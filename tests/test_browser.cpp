@@ -845,3 +845,53 @@ TEST_F(BrowserTest, TheSearchPageLeadsWithTheHitsForTheKeyboardAndMarksTitles)
     EXPECT_EQ(browser.eval("document.activeElement.id").toString(), "results");
     browser.screenshot(artifactPath("search-wide.png"));
 }
+
+// Issue #19, the board: every column in sight at 1280 px with the finished ones folded; a
+// card dragged onto a column it may go to moves, onto one it may not is explained in
+// words beside it; the keyboard's way is the card's own menu.
+TEST_F(BrowserTest, TheBoardFitsTheScreenFoldsFinishedColumnsAndMovesByDragOrExplainsWhyNot)
+{
+    browser.resize(1280, 800);
+    browser.open(server->url() + "/view/improvements/board");
+    const std::string card = ".card[data-id='" + improvementId + "']";
+    ASSERT_TRUE(browser.waitFor("document.querySelector(" + js(card) + ")"));
+    EXPECT_TRUE(browser
+                    .eval("[...document.querySelectorAll('#board .column')].every(c => "
+                          "c.getBoundingClientRect().right <= window.innerWidth)")
+                    .toBool())
+        << "a column is off the screen";
+    EXPECT_EQ(browser
+                  .eval("[...document.querySelectorAll('#board details.column.done')].map(c "
+                        "=> c.dataset.column + (c.open ? ' open' : '')).join(',')")
+                  .toString()
+                  .toStdString(),
+              "closed,rejected");
+    EXPECT_TRUE(
+        browser.eval("document.querySelector(" + js(card + " .move-go") + ").hidden").toBool())
+        << "no button before a target is chosen";
+    // Dragging onto a column it may not go to: words beside the card, nothing moved.
+    const auto drop = [&](const std::string &column) {
+        browser.eval("((card, col) => { const dt = new DataTransfer(); "
+                     "card.dispatchEvent(new DragEvent('dragstart', {dataTransfer: dt, bubbles: "
+                     "true})); col.dispatchEvent(new DragEvent('dragover', {dataTransfer: dt, "
+                     "bubbles: true, cancelable: true})); col.dispatchEvent(new "
+                     "DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true})); "
+                     "return 0; })(document.querySelector(" +
+                     js(card) + "), document.querySelector(" +
+                     js("#board .column[data-column='" + column + "']") + "))");
+    };
+    drop("verified");
+    ASSERT_TRUE(browser.waitFor("document.querySelector(" + js(card + " .field-error") +
+                                ").textContent !== ''"));
+    EXPECT_NE(browser.text(card + " .field-error").find("已接受"), std::string::npos)
+        << browser.text(card + " .field-error");
+    EXPECT_NE(dir.read("improvements/" + improvementId + ".md").find("status: proposed"),
+              std::string::npos);
+    browser.screenshot(artifactPath("board-refused.png"));
+    drop("accepted");
+    ASSERT_TRUE(browser.waitFor(
+        "(document.querySelector(" + js(card) +
+        ") || {closest: () => ({dataset: {}})}).closest('.column').dataset.column === 'accepted'"));
+    EXPECT_NE(dir.read("improvements/" + improvementId + ".md").find("status: accepted"),
+              std::string::npos);
+}

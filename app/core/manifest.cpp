@@ -258,6 +258,7 @@ void parseViews(JsonFields &m, TypeSchema *s, std::vector<std::string> *problems
         view.verb = o.text("Verb");
         view.move = o.text("Move");
         view.field = o.text("Field");
+        view.done = strings(o, "Done");
         view.restrictedFlag = o.text("Restricted");
         label(o, problems, &view.labelZh, &view.labelEn);
         view.args = strings(o, "Args");
@@ -333,10 +334,24 @@ bool parseManifest(const QJsonObject &manifest, TypeSchema *s, std::vector<std::
     if (s->hasRecords) {
         parseRecordType(m, s, problems);
         for (std::size_t i = 0; i < s->views.size(); ++i)
-            if (const std::string &field = s->views[i].field;
-                !field.empty() && !s->find(field))
+            if (ViewSpec &v = s->views[i]; !v.field.empty()) {
+                const FieldSpec *f = s->find(v.field);
+                const std::string at = "Views[" + std::to_string(i) + "] (" + v.name + ")";
+                if (!f) {
+                    problems->push_back(at + ".Field: '" + v.field +
+                                        "' is not one of the type's Fields");
+                    continue;
+                }
+                for (const std::string &d : v.done)
+                    if (std::find(f->values.begin(), f->values.end(), d) == f->values.end())
+                        problems->push_back(at + ".Done: '" + d + "' is not a value of '" +
+                                            v.field + "'");
+                if (v.done.empty())
+                    v.done = f->closed;
+            } else if (!s->views[i].done.empty()) {
                 problems->push_back("Views[" + std::to_string(i) + "] (" + s->views[i].name +
-                                    ").Field: '" + field + "' is not one of the type's Fields");
+                                    ").Done: only a board with a \"Field\" has finished columns");
+            }
     } else {
         for (const char *key : {"Type", "IdPrefix", "Folder", "Label", "Fields", "Sections"})
             if (m.has(key)) {

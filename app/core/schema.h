@@ -69,6 +69,9 @@ struct ViewSpec {
     // A board's column field ("Field": "status"): changed only by moving a card through
     // `move`, so that a form cannot skip the plugin's rules or the right to move.
     std::string field;
+    // A board's columns whose cards are finished ("Done": ["closed", "rejected"]): folded
+    // on the page and left out of its calendar. Default: the field's "Closed" values.
+    std::vector<std::string> done;
     std::vector<std::string> args; // fixed arguments before the parameters
     std::vector<ViewParam> params;
     // Appended when the reader may see restricted records (loopback, or the token).

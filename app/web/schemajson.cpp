@@ -42,7 +42,13 @@ QJsonObject schemaJson(Session &session)
                                      {"kind", q(v.kind)},
                                      {"label", labelJson(v.labelZh.empty() ? v.name : v.labelZh,
                                                          v.labelEn.empty() ? v.name : v.labelEn)},
-                                     {"params", params}});
+                                     {"params", params},
+                                     {"done", [&] {
+                                          QJsonArray done;
+                                          for (const std::string &d : v.done)
+                                              done.append(q(d));
+                                          return done;
+                                      }()}});
         }
         if (!t.hasRecords)
             continue;

@@ -12,6 +12,7 @@
 #include "services/recordhistory.h"
 #include "services/searchjson.h"
 #include "services/session.h"
+#include "web/feeds.h"
 #include "web/pluginviews.h"
 #include "web/recordforms.h"
 #include "web/recordpage.h"
@@ -19,6 +20,7 @@
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QJsonDocument>
 
 #include <algorithm>
 #include <optional>
@@ -356,6 +358,96 @@ ApiResponse WebApi::moveCard(const std::string &pluginId, const std::string &nam
     refreshStore();
     actAs(a);
     return moveBoardCard(s_, scope(a), pluginId, name, in);
+}
+
+namespace {
+
+// Feeds are read by programs that show a status code at best: a clear 401 for them.
+ApiResponse feedRefused()
+{
+    return ApiResponse::error(401, "this feed needs a reader: add ?token=TOKEN with a personal "
+                                   "token (kb token add NAME) to the feed's address");
+}
+
+} // namespace
+
+ApiResponse WebApi::atom(const Params &p, const Access &a, const std::string &baseUrl)
+{
+    if (a.rights.read == ReadLevel::None)
+        return feedRefused();
+    int limit = 50;
+    std::string error;
+    if (!intParam(p, "limit", 50, 1, 500, &limit, &error))
+        return ApiResponse::error(400, error);
+    std::lock_guard lock(mutex_);
+    refreshStore();
+    const ReaderScope reader = scope(a);
+    std::vector<const Record *> records;
+    std::vector<std::string> types;
+    for (auto [it, end] = p.equal_range("type"); it != end; ++it)
+        types.push_back(it->second);
+    if (types.empty())
+        records = reader.records("");
+    for (const std::string &t : types) {
+        if (!s_.plugins().findRecordType(t))
+            return ApiResponse::error(400, "no record type '" + t + "'");
+        for (const Record *r : reader.records(t))
+            records.push_back(r);
+    }
+    std::sort(records.begin(), records.end(), [](const Record *x, const Record *y) {
+        const std::string dx = x->value("date"), dy = y->value("date");
+        return dx != dy ? dx > dy : x->id() < y->id();
+    });
+    if (records.size() > std::size_t(limit))
+        records.resize(std::size_t(limit));
+    std::vector<FeedEntry> entries;
+    for (const Record *r : records) {
+        const PluginInfo *plugin = s_.plugins().findRecordType(r->type());
+        entries.push_back({r->id(), r->type(), plugin ? plugin->schema.labelZh : std::string(),
+                           r->title(), r->value("date"), r->value("updated_by"),
+                           firstParagraph(r->body)});
+    }
+    std::string self = "/feeds/records.atom";
+    for (std::size_t i = 0; i < types.size(); ++i)
+        self += (i ? "&type=" : "?type=") + types[i];
+    ApiResponse out;
+    out.body = QByteArray::fromStdString(atomFeed("kb", baseUrl, self, entries));
+    out.contentType = "application/atom+xml; charset=utf-8";
+    return out;
+}
+
+ApiResponse WebApi::calendar(const std::string &pluginId, const std::string &name, const Params &p,
+                             const Access &a, const std::string &baseUrl)
+{
+    if (a.rights.read == ReadLevel::None)
+        return feedRefused();
+    std::lock_guard lock(mutex_);
+    refreshStore();
+    const ApiResponse view = runView(s_, scope(a), pluginId, name, p);
+    if (view.status != 200)
+        return view;
+    const QJsonObject answer = QJsonDocument::fromJson(view.body).object();
+    const QJsonObject board = answer.value("data").toObject();
+    if (answer.value("kind").toString() != "board")
+        return ApiResponse::error(404, "'" + pluginId + "/" + name +
+                                           "' is no board: only a board's due dates make a "
+                                           "calendar");
+    // Cards in a finished column (the view's "Done") are not in the calendar.
+    std::vector<std::string> closed;
+    std::string label = name;
+    if (const PluginInfo *plugin = s_.plugins().findPlugin(pluginId))
+        for (const ViewSpec &v : plugin->schema.views)
+            if (v.name == name) {
+                closed = v.done;
+                if (!v.labelZh.empty())
+                    label = v.labelZh;
+            }
+    if (const std::string owner = param(p, "owner"); !owner.empty())
+        label += " · " + owner;
+    ApiResponse out;
+    out.body = QByteArray::fromStdString(boardCalendar(board, closed, "kb · " + label, baseUrl));
+    out.contentType = "text/calendar; charset=utf-8";
+    return out;
 }
 
 ApiResponse WebApi::plugins(const Access &a)

@@ -63,6 +63,12 @@ public:
     ApiResponse restore(const std::string &id, const QByteArray &body, const Access &a);
     ApiResponse plugins(const Access &a);
     ApiResponse check(const Access &a);
+    // GET /feeds/records.atom?type=&limit=: the newest records the reader may see.
+    // GET /feeds/views/PLUGIN/VIEW.ics?owner=: a board's open due dates as a calendar.
+    // `baseUrl` ("https://kb.example.com") makes the links.
+    ApiResponse atom(const Params &p, const Access &a, const std::string &baseUrl);
+    ApiResponse calendar(const std::string &plugin, const std::string &name, const Params &p,
+                         const Access &a, const std::string &baseUrl);
 
 private:
     ApiResponse runSearch(const Params &p, const Access &a, bool similar);

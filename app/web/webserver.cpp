@@ -622,6 +622,15 @@ struct WebServer::Impl {
         for (const auto &[k, v] : req.headers)
             if (k == "host")
                 facts.hosts.push_back(v);
+        // A calendar or feed reader sends no cookie and no header of ours: a feed's address
+        // may carry a personal token (only those: one is revoked alone, kb token revoke).
+        if (facts.authorization.empty() && req.rawTarget.rfind("/feeds/", 0) == 0) {
+            HttpTarget target;
+            if (parseHttpTarget(req.rawTarget, &target))
+                if (const auto token = target.query.find("token");
+                    token != target.query.end() && token->second.rfind("kbt_", 0) == 0)
+                    facts.authorization = "Bearer " + token->second;
+        }
         // A bearer token that is not the shared one may be a person's (kb token add).
         if (facts.authorization.rfind("Bearer ", 0) == 0 &&
             !(config.token.size() && sameSecret(facts.authorization.substr(7), config.token)))
@@ -790,6 +799,25 @@ struct WebServer::Impl {
                 return only("POST", [&] { return api.moveCard(s[2], s[3], body, access); });
             return answer(ApiResponse::error(404, "no such endpoint: " + t.path));
         }
+        if (!s.empty() && s[0] == "feeds") {
+            WebApi &api = g->api;
+            const auto feed = [&](const std::function<ApiResponse()> &make) {
+                Answer a = only("GET", make);
+                a.cacheControl = "private, no-cache";
+                return a;
+            };
+            if (s.size() == 2 && s[1] == "records.atom")
+                return feed([&] { return api.atom(t.query, access, baseUrl(req)); });
+            if (s.size() == 4 && s[1] == "views" && s[3].size() > 4 &&
+                s[3].substr(s[3].size() - 4) == ".ics")
+                return feed([&] {
+                    return api.calendar(s[2], s[3].substr(0, s[3].size() - 4), t.query, access,
+                                        baseUrl(req));
+                });
+            return answer(ApiResponse::error(404, "no such feed: " + t.path +
+                                                      " (/feeds/records.atom, "
+                                                      "/feeds/views/PLUGIN/BOARD.ics)"));
+        }
         if (!s.empty() && s[0] == "assets") {
             const WebAsset *asset = s.size() == 2 && isAssetName(s[1]) ? findAsset(s[1]) : nullptr;
             if (!asset)
@@ -843,6 +871,19 @@ struct WebServer::Impl {
         Answer a = answer(ApiResponse::json(QJsonObject{{"user", QString::fromStdString(name)}}));
         a.setCookie = sessionCookie(attempt.sessionId, signIns->timeoutSeconds());
         return a;
+    }
+
+    // The address people reach this server by, for links in feeds: the public URL when
+    // kb.yaml gives one, else the Host the request came to (already checked as ours).
+    std::string baseUrl(const PendingRequest &req) const
+    {
+        if (!config.publicUrls.empty()) {
+            std::string u = config.publicUrls.front();
+            while (!u.empty() && u.back() == '/')
+                u.pop_back();
+            return u;
+        }
+        return (config.tls() ? "https://" : "http://") + req.header("host");
     }
 
     // Who is signing in, for the failure limits: behind a trusted proxy (a TLS front on

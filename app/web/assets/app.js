@@ -36,6 +36,9 @@ const STRINGS = {
     accountAdded: n => `已添加账户: ${n}`, accountRemoved: n => `已删除账户: ${n}`, groupsSaved: n => `已保存 ${n} 的组`, passwordReset: n => `已重设 ${n} 的密码,其会话已结束`,
     groupsHint: '多个组用逗号分隔', noGroups: '(无)', you: '(你)',
     rightNames: {'read-public': '读公开记录', 'read-internal': '读内部记录', 'read-restricted': '读受限记录', file: '新建', edit: '编辑与恢复', move: '在看板上移动', users: '管理账户'},
+    cannotMove: (a, b, ok) => `不能从“${a}”直接移到“${b}”。可以移到: ${ok}`, moveRefused: b => `未能移到“${b}”:`, listSep: '、',
+    calendar: '订阅截止日期 (iCalendar)', calendarHint: '在 Outlook、Thunderbird 或手机日历中订阅;日历程序需要个人令牌: 在地址后加 &token=…(kb token add 姓名)',
+    feed: '订阅新记录 (Atom)',
     synonymsUsed: '同时搜索了同义词:', skip: '跳到主要内容', more: n => `更多 (${n})`, fewer: '收起', facetsLabel: '筛选条件',
     pickParam: '请在上方选择,页面随即生成。', partialBelow: '以下记录只包含部分词语', didYouMean: '你是不是要找:', seenBefore: '以前有过类似的吗?这些已有记录与你正在填写的相近:', closedAsk: '已完成——当时有效吗?',
   },
@@ -69,6 +72,9 @@ const STRINGS = {
     accountAdded: n => `Account added: ${n}`, accountRemoved: n => `Account removed: ${n}`, groupsSaved: n => `Groups of ${n} saved`, passwordReset: n => `Password of ${n} reset; their sessions ended`,
     groupsHint: 'separate several groups with commas', noGroups: '(none)', you: '(you)',
     rightNames: {'read-public': 'read public records', 'read-internal': 'read internal records', 'read-restricted': 'read restricted records', file: 'file', edit: 'edit and restore', move: 'move on boards', users: 'manage accounts'},
+    cannotMove: (a, b, ok) => `A card cannot go from “${a}” to “${b}” directly. It can go to: ${ok}`, moveRefused: b => `Not moved to “${b}”:`, listSep: ', ',
+    calendar: 'Subscribe to due dates (iCalendar)', calendarHint: 'Subscribe in Outlook, Thunderbird or a phone calendar; calendar programs need a personal token: add &token=… to the address (kb token add NAME)',
+    feed: 'Subscribe to new records (Atom)',
     synonymsUsed: 'Also searched as synonyms:', skip: 'Skip to the main content', more: n => `${n} more`, fewer: 'Fewer', facetsLabel: 'Filters',
     pickParam: 'Choose above; the page is drawn at once.', partialBelow: 'Below: records with only some of the words', didYouMean: 'Did you mean:', seenBefore: 'Has this happened before? Existing records close to what you are writing:', closedAsk: 'done: was it effective?',
   },
@@ -370,7 +376,7 @@ async function renderLanding(results) {
     link('/view/' + v.plugin + '/' + v.name, h('span', {class: 'tile'}, L(v.label, v.name))));
   put(results, h('p', {class: 'muted'}, t('tips')),
     views.length ? h('div', {class: 'tiles'}, ...views) : null,
-    h('h2', {}, t('recent')), list);
+    h('h2', {}, t('recent'), ' ', h('a', {href: '/feeds/records.atom', class: 'feedlink', id: 'records-feed'}, t('feed'))), list);
 }
 
 // ---------------------------------------------------------------- record page
@@ -881,41 +887,74 @@ async function renderBoard(body, view, params) {
   const r = await api('/api/views/' + view.plugin + '/' + view.name + '?' + params);
   if (!r.ok) return put(body, h('p', {class: 'error'}, r.data.error));
   const b = r.data.data;
+  const done = new Set(view.done || []);
   const owner = h('select', {id: 'board-owner', 'aria-label': t('owner'), onchange: () => {
     const p = new URLSearchParams(); if (owner.value) p.set('owner', owner.value);
     navigate(location.pathname + (p.toString() ? '?' + p : ''));
   }}, h('option', {value: ''}, t('owner') + ': ' + t('all')), ...(b.owners || []).map(o => h('option', {value: o}, o)));
   owner.value = params.get('owner') || '';
   const label = v => { const c = b.columns.find(x => x.value === v); return c ? L(c, v) : v; };
+  const byId = Object.fromEntries(b.cards.map(c => [c.id, c]));
+  // One way to move, for the mouse (drag a card onto a column) and the keyboard (the
+  // card's menu): the plugin's verb decides, and a refusal is said beside the card.
+  const moveCard = async (c, to, noteText, errSlot) => {
+    errSlot.textContent = '';
+    if (!c.next.includes(to)) {
+      errSlot.textContent = t('cannotMove', label(c[b.field]), label(to), c.next.map(label).join(t('listSep')) || t('noCards'));
+      return;
+    }
+    const res = await api('/api/views/' + view.plugin + '/' + view.name + '/move', {method: 'POST',
+      body: {id: c.id, to, note: noteText}});
+    if (!res.ok) { errSlot.textContent = t('moveRefused', label(to)) + ' ' + res.data.error; return; }
+    notice(t('moved', res.data.message));
+    renderBoard(body, view, params);
+  };
+  const errSlots = {};
+  const cardEl = c => {
+    const err = h('div', {class: 'field-error', role: 'alert'});
+    errSlots[c.id] = err;
+    const note = h('input', {type: 'text', class: 'move-note', placeholder: t('note'), 'aria-label': t('note'), hidden: true});
+    const go = h('button', {type: 'button', class: 'move-go', hidden: true, onclick: async () => {
+      if (!move.value) return;
+      go.disabled = true;
+      await moveCard(c, move.value, note.value, err);
+      go.disabled = false;
+    }}, t('move'));
+    const move = h('select', {'aria-label': t('move') + ': ' + (c.title || c.id), class: 'move-to', onchange: () => {
+      note.hidden = go.hidden = !move.value;
+    }}, h('option', {value: ''}, t('move') + '…'), ...c.next.map(n => h('option', {value: n}, label(n))));
+    const movable = c.next.length && can('move');
+    return h('article', {class: 'card' + (c.overdue ? ' overdue' : ''), dataset: {id: c.id, column: c[b.field]},
+      draggable: movable ? 'true' : null,
+      ondragstart: e => { e.dataTransfer.setData('text/plain', c.id); e.dataTransfer.effectAllowed = 'move'; }},
+      link('/record/' + encodeURIComponent(c.id), c.title || c.id),
+      h('div', {class: 'meta'}, [c.owner, c.due ? t('due') + ' ' + c.due : ''].filter(Boolean).join(' · '),
+        c.overdue ? h('span', {class: 'tag overdue'}, t('overdue')) : null),
+      movable ? h('div', {class: 'mover'}, move, note, go) : null, err);
+  };
   const board = h('div', {class: 'board', id: 'board'});
   for (const col of b.columns) {
     const cards = b.cards.filter(c => c[b.field] === col.value); // the field the board sorts by
-    const list = h('div', {class: 'cards'});
-    for (const c of cards) {
-      const move = h('select', {'aria-label': t('move'), class: 'move-to'},
-        h('option', {value: ''}, t('move') + '…'), ...c.next.map(n => h('option', {value: n}, label(n))));
-      const note = h('input', {type: 'text', class: 'move-note', placeholder: t('note'), 'aria-label': t('note')});
-      const err = h('div', {class: 'field-error', role: 'alert'});
-      const go = h('button', {type: 'button', class: 'move-go', onclick: async () => {
-        if (!move.value) return;
-        go.disabled = true;
-        const res = await api('/api/views/' + view.plugin + '/' + view.name + '/move', {method: 'POST',
-          body: {id: c.id, to: move.value, note: note.value}});
-        go.disabled = false;
-        if (!res.ok) { err.textContent = res.data.error; return; }
-        notice(t('moved', res.data.message));
-        renderBoard(body, view, params);
-      }}, t('move'));
-      list.append(h('div', {class: 'card' + (c.overdue ? ' overdue' : ''), dataset: {id: c.id, column: c[b.field]}},
-        link('/record/' + encodeURIComponent(c.id), c.title || c.id),
-        h('div', {class: 'meta'}, [c.owner, c.due ? t('due') + ' ' + c.due : ''].filter(Boolean).join(' · '),
-          c.overdue ? h('span', {class: 'tag overdue'}, t('overdue')) : null),
-        c.next.length && can('move') ? h('div', {class: 'mover'}, move, note, go, err) : null));
-    }
-    board.append(h('section', {class: 'column', dataset: {column: col.value}},
-      h('h2', {}, L(col, col.value), h('span', {class: 'n'}, cards.length)), list.childNodes.length ? list : h('p', {class: 'muted'}, t('noCards'))));
+    const list = h('div', {class: 'cards'}, ...cards.map(cardEl));
+    const heading = [L(col, col.value), h('span', {class: 'n'}, cards.length)];
+    const content = cards.length ? list : h('p', {class: 'muted'}, t('noCards'));
+    // Finished columns are folded: open on demand, still a place to drop a card.
+    const section = done.has(col.value)
+      ? h('details', {class: 'column done', dataset: {column: col.value}}, h('summary', {}, ...heading), content)
+      : h('section', {class: 'column', dataset: {column: col.value}}, h('h2', {}, ...heading), content);
+    section.addEventListener('dragover', e => { e.preventDefault(); section.classList.add('drop'); });
+    section.addEventListener('dragleave', () => section.classList.remove('drop'));
+    section.addEventListener('drop', e => {
+      e.preventDefault();
+      section.classList.remove('drop');
+      const c = byId[e.dataTransfer.getData('text/plain')];
+      if (c && c[b.field] !== col.value) moveCard(c, col.value, '', errSlots[c.id]);
+    });
+    board.append(section);
   }
-  put(body, h('div', {class: 'viewcontrols'}, owner), board);
+  const calendar = h('a', {href: '/feeds/views/' + view.plugin + '/' + view.name + '.ics' + (owner.value ? '?' + new URLSearchParams({owner: owner.value}) : ''),
+    class: 'feedlink', id: 'board-calendar', title: t('calendarHint')}, t('calendar'));
+  put(body, h('div', {class: 'viewcontrols'}, owner, calendar), board);
 }
 
 // ---------------------------------------------------------------- shell
