@@ -434,6 +434,16 @@ TEST_F(AccountsTest, APersonWithTheUsersRightManagesAccountsFromTheWebAndOthersM
     // Nor takes the users right from themselves, nor passes for someone else.
     EXPECT_EQ(send("PUT", "/api/users/admin", admin, {{"groups", QJsonArray{"sales"}}}), 409);
     EXPECT_EQ(send("PUT", "/api/users/carol", admin, {{"group", QJsonArray{"sales"}}}), 422);
+    // Every answer a page shows comes in Chinese too, where the server knows the words.
+    auto typoGroup =
+        c.Put("/api/users/carol", as(admin), R"({"groups": ["salse"]})", "application/json");
+    EXPECT_EQ(parse(typoGroup->body).value("error_zh").toString().toStdString(),
+              "kb.yaml 中没有组“salse”(serve: groups 中有: admins, sales)")
+        << typoGroup->body;
+    auto badQuery = c.Get("/api/search?q=%22unclosed", as(admin));
+    EXPECT_NE(parse(badQuery->body).value("error_zh").toString().toStdString().find("引号未闭合"),
+              std::string::npos)
+        << badQuery->body;
     for (const char *lookalike : {"ADMIN", "ad\u200bmin", "a/b", "admin\xc2\xa0", "  ", ".."})
         EXPECT_EQ(send("POST", "/api/users", admin,
                        {{"name", QString::fromUtf8(lookalike)}, {"password", "long enough pw"}}),

@@ -167,6 +167,9 @@ TEST_F(BrowserTest, FileALessonThroughTheFormAndFindIt)
     browser.click("#save");
     ASSERT_TRUE(browser.waitFor(
         "document.querySelector(\".field-error[data-for='touchpoint']\").textContent.length > 0"));
+    // In the Chinese page the server's words come in Chinese, and the focus is on the field.
+    EXPECT_EQ(browser.text(".field-error[data-for='touchpoint']"), "必填");
+    EXPECT_EQ(browser.eval("document.activeElement.name").toString(), "f.touchpoint");
     browser.click("input[name='f.touchpoint'][value='tp07-install-cutover']");
     browser.click("#f\\.customer option[value='tm-malaysia']");
     browser.type("#f\\.section0", "登陆站夜间割接,演练三次后一次成功。");

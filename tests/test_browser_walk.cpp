@@ -99,6 +99,8 @@ TEST(BrowserWalk, EveryPageAtBothWidthsInBothLanguagesHasNoSideScrollAndNoSeriou
                 const QJsonArray violations = browser.eval("window.__axe").toArray();
                 for (const auto &v : violations)
                     ADD_FAILURE() << where << ": " << v.toString().toStdString();
+                if (width == 1280 && page.rfind("/view/competitors/", 0) == 0)
+                    browser.screenshot(artifactPath("walk-" + lang + "-battlecard.png"));
                 if (width == 390 && (page == "/view/improvements/board" || page == "/"))
                     browser.screenshot(artifactPath("walk-" + lang + "-phone" +
                                                     (page == "/" ? "-home" : "-board") + ".png"));

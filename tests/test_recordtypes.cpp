@@ -121,8 +121,13 @@ TEST_F(RecordTypes, BattlecardNewestFirstWithStaleMarked)
     RunResult r = kb({"competitors", "card", "Vendor A"});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_LT(r.out.find("Intel new"), r.out.find("Intel old"));
-    EXPECT_NE(r.out.find("STALE 2024-01-01"), std::string::npos) << r.out;
-    EXPECT_EQ(r.out.find("STALE 2026"), std::string::npos);
+    // Stale intel is flagged with the date it stopped being valid, grades are words.
+    EXPECT_NE(r.out.find("已过期 / Stale** (2024-06-01)"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("Stale** (2027"), std::string::npos);
+    EXPECT_NE(r.out.find("B2 通常可靠 · 很可能属实 / usually reliable · probably true"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("## 价格与报价 / Pricing and offers"), std::string::npos);
     // Restricted intel is counted, not shown, unless the reader says they are cleared.
     intel("secret", "2026-10-03", "2027-10-01", "true");
     std::string secret = dir.read("competitors/secret.md");

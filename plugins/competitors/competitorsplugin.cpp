@@ -1,5 +1,6 @@
 #include "competitorsplugin.h"
 
+#include <QDate>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -129,16 +130,150 @@ int CompetitorsPlugin::battlecard(const QStringList &args, Kb::Host &host)
     }
     const QString zh =
         host.vocabularyLabel(QStringLiteral("competitors"), name, QStringLiteral("zh"));
+    // Labels of this type's enum values, as the manifest names them (never codes).
+    const QJsonObject schema = host.recordTypeSchema(QStringLiteral("intel"));
+    auto label = [&](const QString &field, const QString &value, const QString &lang) {
+        for (const QJsonValue &f : schema.value(QStringLiteral("fields")).toArray())
+            if (f.toObject().value(QStringLiteral("name")).toString() == field) {
+                const QJsonObject names = f.toObject()
+                                              .value(QStringLiteral("value_labels"))
+                                              .toObject()
+                                              .value(value)
+                                              .toObject();
+                const QString l = names.value(lang).toString();
+                return l.isEmpty() ? value : l;
+            }
+        return value;
+    };
+    auto both = [&](const QString &field, const QString &value) {
+        const QString z = label(field, value, QStringLiteral("zh")),
+                      e = label(field, value, QStringLiteral("en"));
+        return Kb::markdownText(z == e ? z : z + QStringLiteral(" / ") + e);
+    };
+    // The grade in words: "B2 通常可靠 · 很可能属实 / usually reliable · probably true".
+    auto grade = [&](const Kb::RecordData &r) {
+        const QString rel = r.text(QStringLiteral("reliability")),
+                      cred = r.text(QStringLiteral("credibility"));
+        if (rel.isEmpty() && cred.isEmpty())
+            return QStringLiteral("未评级 / ungraded");
+        auto words = [&](const QString &field, const QString &v, const QString &lang) {
+            QString l = label(field, v, lang);
+            return l.startsWith(v + QLatin1Char(' ')) ? l.mid(v.size() + 1) : l;
+        };
+        return Kb::markdownText(
+            rel + cred + QLatin1Char(' ') + words(QStringLiteral("reliability"), rel, "zh") +
+            QStringLiteral(" · ") + words(QStringLiteral("credibility"), cred, "zh") +
+            QStringLiteral(" / ") + words(QStringLiteral("reliability"), rel, "en") +
+            QStringLiteral(" · ") + words(QStringLiteral("credibility"), cred, "en"));
+    };
+    // How old a fact is, from when it was observed.
+    auto age = [&](const Kb::RecordData &r) {
+        const QDate seen = QDate::fromString(r.text(QStringLiteral("observed")), Qt::ISODate);
+        const QDate now = QDate::fromString(today, Qt::ISODate);
+        if (!seen.isValid() || !now.isValid())
+            return QString();
+        const int months = (now.year() - seen.year()) * 12 + now.month() - seen.month() -
+                           (now.day() < seen.day() ? 1 : 0);
+        return months < 1 ? QStringLiteral("本月 / this month")
+                          : QStringLiteral("%1 个月前 / %1 month%2 ago")
+                                .arg(months)
+                                .arg(months == 1 ? QString() : QStringLiteral("s"));
+    };
+    // The first paragraph under one of the record's own sections (## 应对建议 / ...).
+    auto sectionText = [](const Kb::RecordData &r, const QString &heading) {
+        const QStringList lines = r.body.split(QLatin1Char('\n'));
+        QString out;
+        bool inside = false;
+        for (const QString &line : lines) {
+            if (line.startsWith(QStringLiteral("#"))) {
+                if (inside && !out.isEmpty())
+                    break;
+                inside = line.contains(heading);
+                continue;
+            }
+            if (!inside)
+                continue;
+            if (line.trimmed().isEmpty()) {
+                if (!out.isEmpty())
+                    break;
+                continue;
+            }
+            out += (out.isEmpty() ? QString() : QStringLiteral(" ")) + line.trimmed();
+        }
+        return out;
+    };
+    int staleCount = 0;
+    for (const auto &r : intel)
+        staleCount += stale(r) ? 1 : 0;
     QString out = QStringLiteral("# 竞争卡片 / Battlecard: %1 (%2)\n\n")
                       .arg(Kb::markdownText(zh), Kb::markdownText(wanted));
-    for (const auto &r : intel) {
-        out += QStringLiteral("- %1%2 [%3] %4 — %5%6, %7, %8 (`%9`)\n")
-                   .arg(stale(r) ? QStringLiteral("STALE ") : QString(),
-                        md(r, QStringLiteral("observed")), md(r, QStringLiteral("kind")),
-                        md(r, QStringLiteral("title")), md(r, QStringLiteral("reliability")),
-                        md(r, QStringLiteral("credibility")), md(r, QStringLiteral("claim")),
-                        md(r, QStringLiteral("audience")), r.id);
+    out += QStringLiteral("**概况 / Summary:** %1 条情报 / facts").arg(intel.size());
+    if (!intel.isEmpty())
+        out += QStringLiteral(" · 最近观察 / latest %1").arg(md(intel.first(), "observed"));
+    if (staleCount)
+        out += QStringLiteral(" · %1 条已过期、待核实 / stale, to re-verify").arg(staleCount);
+    out += QStringLiteral("\n");
+    struct Group {
+        const char *zh, *en;
+        QStringList kinds;
+    };
+    const Group groups[] = {
+        {"优势", "Strengths", {QStringLiteral("strength")}},
+        {"弱点", "Weaknesses", {QStringLiteral("weakness")}},
+        {"价格与报价", "Pricing and offers", {QStringLiteral("pricing"), QStringLiteral("offer")}},
+        {"近期动向",
+         "Recent moves",
+         {QStringLiteral("product-move"), QStringLiteral("strategy-move"),
+          QStringLiteral("partnership")}},
+        {"赢单与丢单", "Wins and losses", {QStringLiteral("win"), QStringLiteral("loss")}},
+    };
+    for (const Group &g : groups) {
+        QString lines;
+        for (const auto &r : intel) {
+            if (!g.kinds.contains(r.text(QStringLiteral("kind"))))
+                continue;
+            const bool old = stale(r);
+            QString line = QStringLiteral("**%1**").arg(md(r, QStringLiteral("title")));
+            QStringList facts = {grade(r), both(QStringLiteral("claim"), r.text("claim")),
+                                 both(QStringLiteral("audience"), r.text("audience"))};
+            facts.removeAll(QString());
+            line += QStringLiteral(" — ") + facts.join(QStringLiteral(" · "));
+            line += QStringLiteral("<br>");
+            QString source = both(QStringLiteral("source_type"), r.text("source_type"));
+            if (!r.text(QStringLiteral("source_ref")).isEmpty())
+                source += QStringLiteral(" (") + md(r, QStringLiteral("source_ref")) +
+                          QStringLiteral(")");
+            line = line.replace(QStringLiteral("<br>"), QStringLiteral("  \n  "));
+            line += QStringLiteral("来源 / Source: %1 · 观察于 / observed %2 (%3) · `%4`")
+                        .arg(source, md(r, QStringLiteral("observed")), age(r), r.id);
+            if (old)
+                line = QStringLiteral("⚠ **已过期 / Stale** (%1) — _")
+                           .arg(md(r, QStringLiteral("valid_until"))) +
+                       line + QStringLiteral("_");
+            lines += QStringLiteral("- ") + line + QStringLiteral("\n");
+        }
+        if (!lines.isEmpty())
+            out += QStringLiteral("\n## %1 / %2\n\n")
+                       .arg(QString::fromUtf8(g.zh), QString::fromUtf8(g.en)) +
+                   lines;
     }
+    // What to do about it: each current fact's own "how we respond".
+    QString win, landmines;
+    for (const auto &r : intel) {
+        if (stale(r))
+            continue;
+        const QString respond = sectionText(r, QStringLiteral("应对建议"));
+        if (!respond.isEmpty())
+            win += QStringLiteral("- %1 (`%2`)\n").arg(Kb::markdownText(respond), r.id);
+        if (r.text(QStringLiteral("audience")) == QLatin1String("internal-only"))
+            landmines += QStringLiteral("- %1 (`%2`)\n").arg(md(r, QStringLiteral("title")), r.id);
+    }
+    if (!win.isEmpty())
+        out += QStringLiteral("\n## 我们如何赢 / How we win\n\n") + win;
+    if (!landmines.isEmpty())
+        out += QStringLiteral("\n## 雷区: 只在内部说 / Landmines: never say these to the "
+                              "customer\n\n") +
+               landmines;
     if (withheld > 0)
         out += QStringLiteral("\n_%1 restricted record(s) withheld: readers cleared for them add "
                               "`--include-restricted` (in kb serve: the access token)._\n")

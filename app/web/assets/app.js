@@ -160,6 +160,16 @@ async function api(path, options = {}) {
   return {ok: res.ok, status: res.status, data};
 }
 
+// A server error in the reader's language: the server sends the Chinese beside the
+// English where it knows it (error_zh, fields_zh).
+function errText(data) {
+  return (state.lang === 'zh' && data.error_zh) || data.error || '';
+}
+
+function fieldErrors(data) {
+  return state.lang === 'zh' ? Object.assign({}, data.fields || {}, data.fields_zh || {}) : data.fields;
+}
+
 function notice(text, kind) {
   const n = document.getElementById('notice');
   n.textContent = text;
@@ -254,8 +264,8 @@ async function runSearch(results, facets, box, offset) {
   try { r = await api('/api/search?' + p, {signal: searchAbort.signal}); } catch (e) { return; }
   if (box.value.trim() !== q) return; // a newer query is on its way
   if (!r.ok) {
-    put(results, h('p', {class: 'error', id: 'search-error'}, r.data.error,
-      r.data.hint ? h('span', {class: 'hint'}, ' — ' + r.data.hint) : null));
+    put(results, h('p', {class: 'error', id: 'search-error'}, errText(r.data),
+      r.data.hint ? h('span', {class: 'hint'}, ' — ' + (state.lang === 'zh' && r.data.hint_zh || r.data.hint)) : null));
     put(facets, );
     return;
   }
@@ -383,7 +393,7 @@ async function renderLanding(results) {
 
 async function renderRecordPage(app, id) {
   const r = await api('/api/records/' + encodeURIComponent(id));
-  if (!r.ok) return put(app, h('p', {class: 'error'}, r.data.error));
+  if (!r.ok) return put(app, h('p', {class: 'error'}, errText(r.data)));
   const d = r.data;
   document.title = d.title + ' — kb';
   const meta = h('dl', {class: 'fields'});
@@ -460,7 +470,7 @@ async function renderHistory(d) {
       restore.disabled = true;
       const res = await api('/api/records/' + encodeURIComponent(d.id) + '/restore', {method: 'POST', body: {version: v.version}});
       restore.disabled = false;
-      if (!res.ok) { err.textContent = res.data.error; return; }
+      if (!res.ok) { err.textContent = errText(res.data); return; }
       notice(t('restored', res.data.message));
       renderRecordPage(document.getElementById('app'), d.id);
     }}, t('restoreVersion')) : (i === 0 ? h('span', {class: 'tag'}, t('current')) : null);
@@ -542,7 +552,17 @@ function showFieldErrors(form, errors) {
     slot.parentElement.classList.add('bad');
     first = first || slot.parentElement;
   }
-  if (first) first.scrollIntoView({block: 'center'});
+  form.querySelectorAll('[aria-invalid]').forEach(e => e.removeAttribute('aria-invalid'));
+  form.querySelectorAll('.row.bad').forEach(row => {
+    const input = row.querySelector('input, select, textarea');
+    if (input) input.setAttribute('aria-invalid', 'true');
+  });
+  if (first) {
+    first.scrollIntoView({block: 'center'});
+    // The keyboard follows the eye to the first field to fix.
+    const input = first.querySelector('input, select, textarea');
+    if (input) input.focus({preventScroll: true});
+  }
 }
 
 function renderNewChooser(app) {
@@ -633,8 +653,8 @@ function renderForm(app, ty, record) {
       put(status, h('span', {class: 'error'}, t('conflict')));
       return showConflict(form, status, record, mine, ty);
     }
-    put(status, h('span', {class: 'error'}, r.data.fields ? t('fixFields') + ' ' + (r.data.error || '') : r.data.error));
-    showFieldErrors(form, r.data.fields);
+    put(status, h('span', {class: 'error'}, r.data.fields ? t('fixFields') + ' ' + errText(r.data) : errText(r.data)));
+    showFieldErrors(form, fieldErrors(r.data));
   });
   if (!editing) watchForRecurrence(form, title);
   put(app, h('h1', {}, (editing ? t('edit') : t('file')) + ' · ' + L(ty.label, ty.type)), form);
@@ -738,7 +758,7 @@ function diffView(from, to, id) {
 async function showConflict(form, status, base, mine, ty) {
   const spec = name => [...ty.fields, ...state.schema.common_fields].find(x => x.name === name);
   const r = await api('/api/records/' + encodeURIComponent(base.id));
-  if (!r.ok) return put(status, h('span', {class: 'error'}, r.data.error));
+  if (!r.ok) return put(status, h('span', {class: 'error'}, errText(r.data)));
   const now = r.data;
   const old = document.getElementById('conflict');
   if (old) old.remove();
@@ -790,8 +810,8 @@ async function showConflict(form, status, base, mine, ty) {
       body: {version: now.version, fields, ...(body !== undefined ? {body} : {})}});
     if (res.ok) { notice(t('saved', res.data.path)); return navigate('/record/' + encodeURIComponent(res.data.id)); }
     if (res.status === 409) return showConflict(form, status, now, mine, ty); // changed again meanwhile
-    put(status, h('span', {class: 'error'}, res.data.fields ? t('fixFields') + ' ' + (res.data.error || '') : res.data.error));
-    showFieldErrors(form, res.data.fields);
+    put(status, h('span', {class: 'error'}, res.data.fields ? t('fixFields') + ' ' + errText(res.data) : errText(res.data)));
+    showFieldErrors(form, fieldErrors(res.data));
   });
   panel.append(h('div', {class: 'actions'}, save,
     h('button', {type: 'button', class: 'secondary', id: 'conflict-reload', onclick: () => route()}, t('reload'))));
@@ -801,7 +821,7 @@ async function showConflict(form, status, base, mine, ty) {
 
 async function renderEdit(app, id) {
   const r = await api('/api/records/' + encodeURIComponent(id));
-  if (!r.ok) return put(app, h('p', {class: 'error'}, r.data.error));
+  if (!r.ok) return put(app, h('p', {class: 'error'}, errText(r.data)));
   const ty = state.schema.types.find(x => x.type === r.data.type);
   if (!ty || !r.data.editable) return put(app, h('p', {class: 'error'}, r.data.path));
   renderForm(app, ty, r.data);
@@ -835,7 +855,7 @@ async function renderView(app, plugin, name) {
   put(app, heading, view.params.length ? controls : null, body);
   if (view.kind === 'board') return renderBoard(body, view, params);
   const r = await api('/api/views/' + plugin + '/' + name + '?' + params);
-  if (!r.ok) return put(body, h('p', {class: 'error'}, r.data.error));
+  if (!r.ok) return put(body, h('p', {class: 'error'}, errText(r.data)));
   if (r.data.needs_params) return put(body, h('p', {class: 'muted'}, t('pickParam')));
   if (view.kind === 'markdown') {
     const art = h('article', {class: 'markdown'});
@@ -885,7 +905,7 @@ function renderJourney(body, stations) {
 
 async function renderBoard(body, view, params) {
   const r = await api('/api/views/' + view.plugin + '/' + view.name + '?' + params);
-  if (!r.ok) return put(body, h('p', {class: 'error'}, r.data.error));
+  if (!r.ok) return put(body, h('p', {class: 'error'}, errText(r.data)));
   const b = r.data.data;
   const done = new Set(view.done || []);
   const owner = h('select', {id: 'board-owner', 'aria-label': t('owner'), onchange: () => {
@@ -905,7 +925,7 @@ async function renderBoard(body, view, params) {
     }
     const res = await api('/api/views/' + view.plugin + '/' + view.name + '/move', {method: 'POST',
       body: {id: c.id, to, note: noteText}});
-    if (!res.ok) { errSlot.textContent = t('moveRefused', label(to)) + ' ' + res.data.error; return; }
+    if (!res.ok) { errSlot.textContent = t('moveRefused', label(to)) + ' ' + errText(res.data); return; }
     notice(t('moved', res.data.message));
     renderBoard(body, view, params);
   };
@@ -1073,7 +1093,7 @@ function renderSignIn(app) {
     const r = await api('/api/login', {method: 'POST', body: {name: name.value.trim(), password: password.value}});
     submit.disabled = false;
     if (!r.ok) {
-      err.textContent = r.status === 401 ? t('badSignIn') : r.status === 429 ? t('tooManySignIns') : r.data.error;
+      err.textContent = r.status === 401 ? t('badSignIn') : r.status === 429 ? t('tooManySignIns') : errText(r.data);
       password.value = '';
       password.focus();
       return;
@@ -1113,7 +1133,7 @@ function renderAccount(app) {
     submit.disabled = true;
     const r = await api('/api/password', {method: 'POST', body: {current: current.value, password: fresh.value}});
     submit.disabled = false;
-    if (!r.ok) { err.textContent = r.data.error; current.focus(); return; }
+    if (!r.ok) { err.textContent = errText(r.data); current.focus(); return; }
     form.reset();
     notice(t('passwordChanged'));
   });
@@ -1126,7 +1146,7 @@ async function renderUsers(app) {
   document.title = t('accounts') + ' · kb';
   put(app, h('h1', {}, t('accounts')), h('p', {class: 'muted'}, t('loading')));
   const r = await api('/api/users');
-  if (!r.ok) return put(app, h('h1', {}, t('accounts')), h('p', {class: 'error', role: 'alert'}, r.data.error));
+  if (!r.ok) return put(app, h('h1', {}, t('accounts')), h('p', {class: 'error', role: 'alert'}, errText(r.data)));
   const known = r.data.groups || [];
   // Checkboxes for the groups kb.yaml names; a text box when it names none.
   const groupPicker = (id, chosen) => known.length
@@ -1143,7 +1163,7 @@ async function renderUsers(app) {
     const send = async (method, body, done) => {
       rowError.textContent = '';
       const res = await api('/api/users/' + encodeURIComponent(u.name), {method, body});
-      if (!res.ok) { rowError.textContent = res.data.error; return; }
+      if (!res.ok) { rowError.textContent = errText(res.data); return; }
       notice(done);
       renderUsers(app);
     };
@@ -1173,7 +1193,7 @@ async function renderUsers(app) {
   form.addEventListener('submit', async e => {
     e.preventDefault();
     const res = await api('/api/users', {method: 'POST', body: {name: name.value.trim(), password: password.value, groups: pickedGroups(picker)}});
-    if (!res.ok) { err.textContent = res.data.error; return; }
+    if (!res.ok) { err.textContent = errText(res.data); return; }
     notice(t('accountAdded', res.data.name));
     renderUsers(app);
   });

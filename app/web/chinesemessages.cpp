@@ -1,0 +1,172 @@
+#include "web/chinesemessages.h"
+
+#include <regex>
+#include <vector>
+
+namespace kb::web {
+
+namespace {
+
+struct Pattern {
+    const char *english, *chinese;
+};
+
+// Most frequent first; each English text as the code writes it.
+const Pattern kPatterns[] = {
+    // Fields of a form (core/validator, services/recordcreation, web/recordforms).
+    {"is required", "必填"},
+    {"'{}' is not a date (expected YYYY-MM-DD)", "“{0}”不是日期(格式为 YYYY-MM-DD)"},
+    {"'{}' is not a number", "“{0}”不是数字"},
+    {"'{}' is not true/false", "“{0}”不是 true/false"},
+    {"'{}' is not one of: {}", "“{0}”不是可选值之一: {1}"},
+    {"'{}' is not in vocabulary '{}'", "“{0}”不在词表“{1}”中"},
+    {"'{}' is not a record id", "“{0}”不是记录编号"},
+    {"required field '{}' is empty", "必填字段“{0}”为空"},
+    {"'{}' takes one value, not a list", "“{0}”只能填一个值"},
+    {"some fields need attention", "有些字段需要修改"},
+    {"must be text", "应为文字"},
+    {"changes by moving the card on the board ({}), which checks the allowed steps",
+     "请在看板({0})上移动卡片来修改,看板会检查允许的步骤"},
+    {"you could not read this record yourself once filed", "提交后你自己将无法查看这条记录"},
+    {"the record changed since you opened it (someone else saved it); reload to see their "
+     "version, then apply your change again",
+     "你打开之后这条记录被别人修改并保存了;请重新加载查看对方的版本,再重新修改"},
+    // Who may do what (web/webapi, web/requestguard, web/usersapi).
+    {"'{}' may not file records on this server (serve: groups in kb.yaml gives that right)",
+     "“{0}”在本服务器上没有新建记录的权限(由 kb.yaml 的 serve: groups 授予)"},
+    {"'{}' may not edit records on this server (serve: groups in kb.yaml gives that right)",
+     "“{0}”在本服务器上没有编辑记录的权限(由 kb.yaml 的 serve: groups 授予)"},
+    {"'{}' may not restore versions on this server (serve: groups in kb.yaml gives that right)",
+     "“{0}”在本服务器上没有恢复版本的权限(由 kb.yaml 的 serve: groups 授予)"},
+    {"'{}' may not move cards on this server (serve: groups in kb.yaml gives that right)",
+     "“{0}”在本服务器上没有移动看板卡片的权限(由 kb.yaml 的 serve: groups 授予)"},
+    {"you may not {} on this server (serve: groups in kb.yaml gives that right)",
+     "你在本服务器上没有这项权限(由 kb.yaml 的 serve: groups 授予)"},
+    {"writing needs you to sign in", "写入需要先登录"},
+    {"sign in to read this knowledge base (anonymous: none in kb.yaml)",
+     "请先登录才能查看这个知识库"},
+    {"'{}' is in none of the groups that may write (serve: groups in kb.yaml)",
+     "“{0}”不在任何有写入权限的组中(见 kb.yaml 的 serve: groups)"},
+    {"you may not file a record you could not read ('{}' needs read-restricted in serve: "
+     "groups)",
+     "不能提交你自己无权查看的记录(“{0}”需要 read-restricted 权限)"},
+    {"the name or the password is wrong", "用户名或密码不正确"},
+    {"too many failed sign-ins; try again in {} minutes", "登录失败次数过多,请 {0} 分钟后再试"},
+    {"name and password are required", "请填写用户名和密码"},
+    {"a password needs at least 8 characters", "密码至少需要 8 个字符"},
+    {"a password may have at most 1024 bytes", "密码最长 1024 字节"},
+    {"a user name cannot be blank", "用户名不能为空"},
+    {"a user name has no spaces, control or invisible characters",
+     "用户名不能包含空格、控制字符或不可见字符"},
+    {"a user name has only letters, digits and . _ - @ (no {})",
+     "用户名只能包含字母、数字和 . _ - @(不能有 {0})"},
+    {"there is already a user '{}'", "已有用户“{0}”"},
+    {"no user '{}'", "没有用户“{0}”"},
+    {"kb.yaml names no group '{}' (serve: groups has {})",
+     "kb.yaml 中没有组“{0}”(serve: groups 中有: {1})"},
+    {"the current password is wrong (or '{}' is no local account)",
+     "当前密码不正确(或“{0}”不是本地账户)"},
+    {"'{}' may not manage accounts (the users right, serve: groups in kb.yaml)",
+     "“{0}”没有管理账户的权限(users 权限,见 kb.yaml 的 serve: groups)"},
+    {"managing accounts needs you to sign in", "管理账户需要先登录"},
+    {"you cannot remove your own account here; someone else with the users right can, or `kb "
+     "user remove` on the server",
+     "不能在这里删除自己的账户;可以请另一位有 users 权限的人删除,或在服务器上运行 `kb user "
+     "remove`"},
+    {"these groups would take the users right from you; someone else with it can change your "
+     "groups, or `kb user groups` on the server",
+     "这样修改会让你自己失去 users 权限;可以请另一位有该权限的人修改,或在服务器上运行 `kb "
+     "user groups`"},
+    // Board moves refused by the shipped improvements plugin (its stderr, path first).
+    {"{}: cannot move from '{}' to '{}'; allowed: {}", "不能从“{1}”移到“{2}”;可以移到: {3}"},
+    {"'{}' needs a due date", "移到“{0}”前需要先填写截止日期"},
+    // Records.
+    {"no record with id '{}'", "没有编号为“{0}”的记录"},
+    // Queries (indexer/querylexer, queryparser, querybuilder).
+    {"the query is empty", "查询为空"},
+    {"the query has nothing to search for", "查询中没有可搜索的内容"},
+    {"unclosed quote: the phrase starting at column {} has no closing quote",
+     "引号未闭合: 从第 {0} 列开始的短语缺少结束引号"},
+    {"add the closing quote: {}", "补上结束引号: {0}"},
+    {"unknown field '{}' at column {}", "第 {1} 列的字段“{0}”不存在"},
+    {"did you mean {} ?", "你是不是要找 {0} ?"},
+    {"unmatched ')' at column {}", "第 {0} 列的“)”没有对应的“(”"},
+    {"empty parentheses at column {}", "第 {0} 列的括号中没有内容"},
+    {"the '(' at column {} is never closed", "第 {0} 列的“(”没有闭合"},
+    {"unexpected '{}' at column {}", "第 {1} 列出现了意外的“{0}”"},
+    {"the query is longer than 4096 bytes", "查询超过 4096 字节"},
+    {"cannot sort by '{}'", "不能按“{0}”排序"},
+};
+
+struct Compiled {
+    std::regex english;
+    std::string chinese;
+};
+
+std::string escapedForRegex(const std::string &literal)
+{
+    static const std::string special = R"(\^$.|?*+()[]{})";
+    std::string out;
+    for (const char c : literal) {
+        if (special.find(c) != std::string::npos)
+            out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+const std::vector<Compiled> &compiled()
+{
+    static const std::vector<Compiled> all = [] {
+        std::vector<Compiled> out;
+        for (const Pattern &p : kPatterns) {
+            std::string re, english = p.english;
+            for (std::size_t at = 0;;) {
+                const std::size_t hole = english.find("{}", at);
+                re += escapedForRegex(english.substr(at, hole - at));
+                if (hole == std::string::npos)
+                    break;
+                re += "(.*?)";
+                at = hole + 2;
+            }
+            out.push_back(
+                {std::regex(re, std::regex::ECMAScript | std::regex::optimize), p.chinese});
+        }
+        return out;
+    }();
+    return all;
+}
+
+} // namespace
+
+std::string chineseFor(const std::string &english)
+{
+    if (english.empty() || english.size() > 2000) // no regex over a huge echoed value
+        return {};
+    std::smatch m;
+    for (const Compiled &c : compiled()) {
+        if (!std::regex_match(english, m, c.english))
+            continue;
+        std::string out;
+        for (std::size_t i = 0; i < c.chinese.size(); ++i) {
+            if (c.chinese[i] == '{' && i + 2 < c.chinese.size() && c.chinese[i + 2] == '}' &&
+                c.chinese[i + 1] >= '0' && c.chinese[i + 1] <= '9') {
+                const std::size_t n = std::size_t(c.chinese[i + 1] - '0') + 1;
+                out += n < m.size() ? m[n].str() : std::string();
+                i += 2;
+            } else {
+                out += c.chinese[i];
+            }
+        }
+        return out;
+    }
+    // "occurred: '2020-13-01' is not a date ...", "lessons/x.md: ...": a field or a file
+    // named first, then a message of its own.
+    if (const std::size_t colon = english.find(": ");
+        colon != std::string::npos && colon > 0 && english.find(' ') > colon)
+        if (std::string rest = chineseFor(english.substr(colon + 2)); !rest.empty())
+            return english.substr(0, colon) + ": " + rest;
+    return {};
+}
+
+} // namespace kb::web
