@@ -898,3 +898,70 @@ TEST_F(BrowserTest, TheBoardFitsTheScreenFoldsFinishedColumnsAndMovesByDragOrExp
     EXPECT_NE(dir.read("improvements/" + improvementId + ".md").find("status: accepted"),
               std::string::npos);
 }
+
+// Many offices (issue #18, point 5), where people see it: when this office and the shared
+// repository changed the same record, every page says so, and nothing is merged.
+TEST(BrowserOffices, APullThatCannotMergeIsShownOnEveryPage)
+{
+    TempDir shared, north, south, home;
+    const std::map<std::string, std::string> env{{"GIT_CONFIG_NOSYSTEM", "1"},
+                                                 {"HOME", home.path()}};
+    const auto git = [&](const TempDir &in, std::vector<std::string> args) {
+        args.insert(args.begin(), {"git", "-c", "user.name=Setup", "-c", "user.email=s@x"});
+        return runProgram(args, in.path(), env);
+    };
+    ASSERT_EQ(git(shared, {"init", "-q", "--bare", "-b", "main", "."}).exitCode, 0);
+    ASSERT_EQ(git(north, {"init", "-q", "-b", "main", "."}).exitCode, 0);
+    initRoot(north);
+    north.write("kb.yaml", north.read("kb.yaml") + "history: git\n");
+    RunResult made = runKb({"new", "lesson", "--title", "两地共享的割接经验", "--touchpoint",
+                            "tp07-install-cutover", "--json"},
+                           north.path(), env);
+    ASSERT_EQ(made.exitCode, 0) << made.err;
+    const std::string id = QJsonDocument::fromJson(QByteArray::fromStdString(made.out))
+                               .object()
+                               .value("id")
+                               .toString()
+                               .toStdString();
+    ASSERT_EQ(git(north, {"add", "-A"}).exitCode, 0);
+    ASSERT_EQ(git(north, {"commit", "-q", "-m", "shared"}).exitCode, 0);
+    ASSERT_EQ(git(north, {"remote", "add", "origin", shared.path()}).exitCode, 0);
+    ASSERT_EQ(git(north, {"push", "-q", "-u", "origin", "main"}).exitCode, 0);
+    ASSERT_EQ(git(south, {"clone", "-q", shared.path(), "."}).exitCode, 0);
+    // The same record changed in both offices.
+    ASSERT_EQ(runKb({"edit", id, "--set", "outcome=success"}, north.path(), env).exitCode, 0);
+    ASSERT_EQ(git(north, {"push", "-q"}).exitCode, 0);
+    ASSERT_EQ(runKb({"edit", id, "--set", "outcome=failure"}, south.path(), env).exitCode, 0);
+    const std::string before = south.read("lessons/" + id + ".md");
+
+    ServeProcess server(south.path(), {"--pull", "3600"}, env);
+    Browser browser;
+    for (const std::string &page : {std::string("/"), "/record/" + id}) {
+        browser.open(server.url() + page);
+        ASSERT_TRUE(browser.waitFor("!document.getElementById('sync').hidden")) << page;
+        const std::string banner = browser.text("#sync");
+        EXPECT_NE(banner.find("同步"), std::string::npos) << banner;
+        EXPECT_NE(banner.find("lessons/" + id + ".md"), std::string::npos) << banner;
+    }
+    browser.screenshot(artifactPath("offices-conflict.png"));
+    EXPECT_EQ(south.read("lessons/" + id + ".md"), before) << "nothing merged, nothing lost";
+}
+
+// A session ends when session_timeout passes: the next page asks to sign in again.
+TEST(BrowserAccounts, AnExpiredSessionSendsThePersonBackToTheSignInPage)
+{
+    TempDir dir;
+    initRoot(dir);
+    dir.write("kb.yaml", dir.read("kb.yaml") + "serve:\n  anonymous: none\n  session_timeout: 2\n");
+    ASSERT_EQ(runKb({"user", "add", "wang"}, dir.path(), {}, "wang password\n").exitCode, 0);
+    ServeProcess server(dir.path());
+    Browser browser;
+    ASSERT_TRUE(signInThroughThePage(browser, server.url(), "wang", "wang password"));
+    browser.open(server.url() + "/search?q=x");
+    ASSERT_TRUE(browser.waitFor("location.pathname === '/search'"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    browser.open(server.url() + "/search?q=x");
+    ASSERT_TRUE(browser.waitFor("location.pathname === '/login'"))
+        << browser.eval("location.href").toString().toStdString();
+    EXPECT_EQ(browser.eval("!!document.querySelector('#who .user')").toBool(), false);
+}

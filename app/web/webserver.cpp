@@ -407,7 +407,10 @@ struct WebServer::Impl {
 
     void syncLoop()
     {
-        for (;;) { // kb serve pulled once before it started
+        // kb serve pulled once before it started, to refuse a root that cannot pull; this
+        // pull, at once, puts where things stand (a conflict, say) where every page sees it.
+        syncNow();
+        for (;;) {
             {
                 std::unique_lock lock(syncStateMutex);
                 if (syncWake.wait_for(lock, std::chrono::seconds(config.pullSeconds),
