@@ -800,7 +800,8 @@ TEST(BrowserAccounts, AManagerAddsAnAccountOnTheAccountsPageAndTheNewcomerChange
     EXPECT_EQ(browser.eval("!!document.querySelector('#nav a[href=\"/users\"]')").toBool(), false);
     browser.open(server.url() + "/users");
     ASSERT_TRUE(browser.waitFor("!!document.querySelector('#app .error')"));
-    EXPECT_NE(browser.text("#app .error").find("may not manage accounts"), std::string::npos);
+    EXPECT_NE(browser.text("#app .error").find("没有管理账户的权限"), std::string::npos)
+        << browser.text("#app .error");
     browser.click("#who a");
     ASSERT_TRUE(browser.waitFor("!!document.querySelector('#pw-form')"));
     browser.type("#pw-current", "dana password");

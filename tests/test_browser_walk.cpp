@@ -57,6 +57,7 @@ TEST(BrowserWalk, EveryPageAtBothWidthsInBothLanguagesHasNoSideScrollAndNoSeriou
         "/view/insights/journey",
         "/view/insights/brief?customers=tm-malaysia",
         "/view/competitors/battlecards?competitors=vendor-a",
+        "/view/insights/dashboard",
         "/users",
         "/no-such-page",
     };
@@ -109,4 +110,42 @@ TEST(BrowserWalk, EveryPageAtBothWidthsInBothLanguagesHasNoSideScrollAndNoSeriou
         }
     }
     EXPECT_EQ(checked, int(pages.size()) * 4);
+}
+
+// The manager's dashboard (issue #19, point 6): five charts drawn by the server, and the
+// oracle that every number is what it says: each bar of "overdue by owner" links to a
+// search that finds exactly as many records, and following one shows them.
+TEST(BrowserWalk, EveryBarOfTheDashboardLeadsToExactlyTheRecordsItCounts)
+{
+    TempDir dir;
+    copyShippedContent(dir);
+    ServeProcess server(dir.path());
+    Browser browser;
+    browser.resize(1280, 900);
+    browser.open(server.url() + "/view/insights/dashboard");
+    ASSERT_TRUE(browser.waitFor("document.querySelectorAll('.chart svg').length === 5"))
+        << browser.eval("document.getElementById('app').innerText").toString().toStdString();
+    browser.screenshot(artifactPath("dashboard.png"));
+    const int bars =
+        browser.eval("document.querySelectorAll('#chart-overdue-by-owner svg a').length").toInt();
+    ASSERT_GT(bars, 0) << "the shipped content has overdue improvements";
+    browser.eval(
+        "(window.__bars = null, Promise.all([...document.querySelectorAll("
+        "'#chart-overdue-by-owner svg a')].map(async a => { const q = new "
+        "URL(a.getAttribute('href'), location.href).searchParams.get('q'); const r = "
+        "await (await fetch('/api/search?limit=1&exact=1&q=' + encodeURIComponent(q))).json(); "
+        "return [a.getAttribute('aria-label'), r.total]; })).then(x => window.__bars = x), 0)");
+    ASSERT_TRUE(browser.waitFor("window.__bars !== null"));
+    const QJsonArray checked = browser.eval("window.__bars").toArray();
+    ASSERT_EQ(checked.size(), bars);
+    for (const auto &pair : checked) {
+        const std::string said = pair.toArray()[0].toString().toStdString(); // "NAME: N 条"
+        const int shown = std::stoi(said.substr(said.rfind(": ") + 2));
+        EXPECT_EQ(shown, pair.toArray()[1].toInt()) << said;
+    }
+    // Following a bar is a search, in the page.
+    browser.eval("(document.querySelector('#chart-overdue-by-owner svg a').dispatchEvent(new "
+                 "MouseEvent('click', {bubbles: true, cancelable: true})), 0)");
+    ASSERT_TRUE(browser.waitFor("location.pathname === '/search' && "
+                                "document.querySelectorAll('.hit').length > 0"));
 }

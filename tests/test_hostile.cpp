@@ -565,3 +565,31 @@ TEST(HostileText, TitlesInBriefsAndBattlecardsAreNeverMarkup)
 }
 
 } // namespace
+
+// The dashboard's drawings carry names people typed (owners): text in the SVG, never markup.
+TEST(HostileText, NamesInTheDashboardsDrawingsAreNeverMarkup)
+{
+    TempDir dir;
+    copyShippedContent(dir);
+    const std::string owner = "<img src=x onerror=alert(1)>\"&";
+    RunResult r =
+        runKb({"edit", "imp-20240601-onsite-rule", "--set", "owner=" + owner}, dir.path());
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    ServeProcess server(dir.path());
+    httplib::Client c("127.0.0.1", server.port());
+    auto view = c.Get("/api/views/insights/dashboard?lang=en");
+    ASSERT_TRUE(view && view->status == 200);
+    const QJsonArray charts = QJsonDocument::fromJson(QByteArray::fromStdString(view->body))
+                                  .object()
+                                  .value("data")
+                                  .toObject()
+                                  .value("charts")
+                                  .toArray();
+    ASSERT_EQ(charts.size(), 5);
+    std::string svg;
+    for (const auto &chart : charts)
+        svg += chart.toObject().value("svg").toString().toStdString();
+    EXPECT_EQ(svg.find("<img"), std::string::npos);
+    EXPECT_EQ(svg.find("<script"), std::string::npos);
+    EXPECT_NE(svg.find("&lt;img src=x onerror=alert(1)&gt;&quot;&amp;"), std::string::npos) << svg;
+}

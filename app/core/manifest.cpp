@@ -264,11 +264,11 @@ void parseViews(JsonFields &m, TypeSchema *s, std::vector<std::string> *problems
         view.args = strings(o, "Args");
         parseParams(o, &view, problems);
         o.reportUnknownKeys();
-        static const std::vector<std::string> kinds = {"markdown", "journey", "board"};
+        static const std::vector<std::string> kinds = {"markdown", "journey", "board", "charts"};
         if (view.name.empty())
             o.problem("Name", "every view needs a \"Name\"");
         if (std::find(kinds.begin(), kinds.end(), view.kind) == kinds.end())
-            o.problem("Kind", "must be markdown, journey or board");
+            o.problem("Kind", "must be markdown, journey, board or charts");
         if (view.verb.empty())
             o.problem("Verb", "every view runs one of the plugin's \"Verbs\"");
         else if (std::none_of(s->verbs.begin(), s->verbs.end(),

@@ -1,5 +1,7 @@
 #include "web/pluginviews.h"
 
+#include "web/chartsvg.h"
+
 #include "core/plugincall.h"
 #include "core/pluginhost.h"
 #include "core/vocabulary.h"
@@ -107,6 +109,20 @@ ApiResponse runView(Session &session, const ReaderScope &reader, const std::stri
     QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(out), &pe);
     if (pe.error != QJsonParseError::NoError)
         return ApiResponse::error(500, "plugin '" + pluginId + "' printed no JSON for its view");
+    if (spec->kind == "charts") {
+        // Drawn here, in the reader's language: the page puts each drawing in as it is.
+        const std::string lang = param(p, "lang") == "en" ? "en" : "zh";
+        QJsonObject data = doc.object();
+        QJsonArray charts;
+        for (const QJsonValue &c : data.value("charts").toArray()) {
+            QJsonObject chart = c.toObject();
+            chart["svg"] = q(chartSvg(chart, lang));
+            charts.append(chart);
+        }
+        data["charts"] = charts;
+        result["data"] = data;
+        return ApiResponse::json(result);
+    }
     result["data"] = doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(doc.object());
     return ApiResponse::json(result);
 }

@@ -1,5 +1,7 @@
 #include "insightsplugin.h"
 
+#include "dashboard.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -37,6 +39,8 @@ int InsightsPlugin::runVerb(const QString &verb, const QStringList &args, Kb::Ho
         return touchpointReport(args, host);
     if (verb == QLatin1String("brief"))
         return brief(args, host);
+    if (verb == QLatin1String("dashboard"))
+        return runDashboard(args, host);
     host.printError(QStringLiteral("insights: unknown verb '%1'\n").arg(verb));
     return 2;
 }

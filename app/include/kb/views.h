@@ -101,4 +101,56 @@ struct JourneyView {
     }
 };
 
+// "Kind": "charts": a page of bar charts, drawn by kb serve as SVG. Each bar has one value
+// per series (several series stack); each part links to the search behind it, so every
+// number leads to its records.
+struct ChartSeries {
+    QString key; // the same key keeps its colour across charts
+    QString zh, en;
+};
+
+struct ChartBar {
+    QString zh, en;       // the bar's label
+    QList<double> values; // one per series of its chart
+    QStringList queries;  // one per series: the search listing the records behind it
+};
+
+struct Chart {
+    QString key;            // names the chart in the page (id "chart-KEY")
+    QString zh, en;         // its title
+    QString unitZh, unitEn; // what a value counts ("条" / "records", "天" / "days")
+    QList<ChartSeries> series;
+    QList<ChartBar> bars;
+};
+
+struct ChartsView {
+    QList<Chart> charts;
+
+    QJsonObject toJson() const
+    {
+        QJsonArray out;
+        for (const Chart &c : charts) {
+            QJsonArray series, bars;
+            for (const ChartSeries &s : c.series)
+                series.append(QJsonObject{{"key", s.key}, {"zh", s.zh}, {"en", s.en}});
+            for (const ChartBar &b : c.bars) {
+                QJsonArray values;
+                for (double v : b.values)
+                    values.append(v);
+                bars.append(QJsonObject{{"zh", b.zh},
+                                        {"en", b.en},
+                                        {"values", values},
+                                        {"queries", QJsonArray::fromStringList(b.queries)}});
+            }
+            out.append(QJsonObject{{"key", c.key},
+                                   {"zh", c.zh},
+                                   {"en", c.en},
+                                   {"unit", QJsonObject{{"zh", c.unitZh}, {"en", c.unitEn}}},
+                                   {"series", series},
+                                   {"bars", bars}});
+        }
+        return QJsonObject{{"charts", out}};
+    }
+};
+
 } // namespace Kb

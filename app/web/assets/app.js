@@ -854,6 +854,8 @@ async function renderView(app, plugin, name) {
   }
   put(app, heading, view.params.length ? controls : null, body);
   if (view.kind === 'board') return renderBoard(body, view, params);
+  // Charts are drawn by the server, in the reader's language.
+  if (view.kind === 'charts') params.set('lang', state.lang);
   const r = await api('/api/views/' + plugin + '/' + name + '?' + params);
   if (!r.ok) return put(body, h('p', {class: 'error'}, errText(r.data)));
   if (r.data.needs_params) return put(body, h('p', {class: 'muted'}, t('pickParam')));
@@ -864,6 +866,18 @@ async function renderView(app, plugin, name) {
     return linkRecordIds(art);
   }
   if (view.kind === 'journey') return renderJourney(body, r.data.data);
+  if (view.kind === 'charts') return renderCharts(body, r.data.data);
+}
+
+// A charts view: each chart the server drew (SVG, every text escaped there, no script),
+// under its title; each bar a link to the records behind it.
+function renderCharts(body, data) {
+  const charts = (data.charts || []).map(c => {
+    const drawing = h('div', {class: 'chart-drawing'});
+    drawing.innerHTML = c.svg;
+    return h('section', {class: 'chart', id: 'chart-' + c.key}, h('h2', {}, L(c, c.key)), drawing);
+  });
+  put(body, h('div', {class: 'charts'}, ...charts));
 }
 
 // Record ids a plugin's page prints as code (`les-2010-…`) become links to the record,
