@@ -848,6 +848,20 @@ TEST_F(BrowserTest, TheSearchPageLeadsWithTheHitsForTheKeyboardAndMarksTitles)
     browser.pressKeys("\xEE\x80\x87"); // U+E007 Enter
     EXPECT_EQ(browser.eval("document.activeElement.id").toString(), "results");
     browser.screenshot(artifactPath("search-wide.png"));
+
+    // A filter value that names nothing offers the right one as a link that fixes the query.
+    browser.open(server->url() + "/search?q=%E5%89%B2%E6%8E%A5%20type%3Alesso"); // 割接 type:lesso
+    ASSERT_TRUE(browser.waitFor("!!document.querySelector('#results .note a')"));
+    browser.click("#results .note a");
+    ASSERT_TRUE(browser.waitFor("document.querySelectorAll('.hit').length > 0"));
+    EXPECT_EQ(
+        browser.eval("new URLSearchParams(location.search).get('q')").toString().toStdString(),
+        "割接 type:lesson");
+    // The home page's example queries are links, and each finds something here too.
+    browser.open(server->url() + "/");
+    ASSERT_TRUE(browser.waitFor("document.querySelectorAll('#tips a').length === 5"));
+    browser.click("#tips a");
+    ASSERT_TRUE(browser.waitFor("document.querySelectorAll('.hit').length > 0"));
 }
 
 // Issue #19, the board: every column in sight at 1280 px with the finished ones folded; a

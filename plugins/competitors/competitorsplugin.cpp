@@ -133,22 +133,10 @@ int CompetitorsPlugin::battlecard(const QStringList &args, Kb::Host &host)
     // Labels of this type's enum values, as the manifest names them (never codes).
     const QJsonObject schema = host.recordTypeSchema(QStringLiteral("intel"));
     auto label = [&](const QString &field, const QString &value, const QString &lang) {
-        for (const QJsonValue &f : schema.value(QStringLiteral("fields")).toArray())
-            if (f.toObject().value(QStringLiteral("name")).toString() == field) {
-                const QJsonObject names = f.toObject()
-                                              .value(QStringLiteral("value_labels"))
-                                              .toObject()
-                                              .value(value)
-                                              .toObject();
-                const QString l = names.value(lang).toString();
-                return l.isEmpty() ? value : l;
-            }
-        return value;
+        return Kb::valueLabel(schema, field, value, lang);
     };
     auto both = [&](const QString &field, const QString &value) {
-        const QString z = label(field, value, QStringLiteral("zh")),
-                      e = label(field, value, QStringLiteral("en"));
-        return Kb::markdownText(z == e ? z : z + QStringLiteral(" / ") + e);
+        return Kb::markdownText(Kb::valueLabels(schema, field, value));
     };
     // The grade in words: "B2 通常可靠 · 很可能属实 / usually reliable · probably true".
     auto grade = [&](const Kb::RecordData &r) {
@@ -178,29 +166,6 @@ int CompetitorsPlugin::battlecard(const QStringList &args, Kb::Host &host)
                           : QStringLiteral("%1 个月前 / %1 month%2 ago")
                                 .arg(months)
                                 .arg(months == 1 ? QString() : QStringLiteral("s"));
-    };
-    // The first paragraph under one of the record's own sections (## 应对建议 / ...).
-    auto sectionText = [](const Kb::RecordData &r, const QString &heading) {
-        const QStringList lines = r.body.split(QLatin1Char('\n'));
-        QString out;
-        bool inside = false;
-        for (const QString &line : lines) {
-            if (line.startsWith(QStringLiteral("#"))) {
-                if (inside && !out.isEmpty())
-                    break;
-                inside = line.contains(heading);
-                continue;
-            }
-            if (!inside)
-                continue;
-            if (line.trimmed().isEmpty()) {
-                if (!out.isEmpty())
-                    break;
-                continue;
-            }
-            out += (out.isEmpty() ? QString() : QStringLiteral(" ")) + line.trimmed();
-        }
-        return out;
     };
     int staleCount = 0;
     for (const auto &r : intel)
@@ -262,7 +227,7 @@ int CompetitorsPlugin::battlecard(const QStringList &args, Kb::Host &host)
     for (const auto &r : intel) {
         if (stale(r))
             continue;
-        const QString respond = sectionText(r, QStringLiteral("应对建议"));
+        const QString respond = Kb::sectionParagraph(r.body, QStringLiteral("应对建议"));
         if (!respond.isEmpty())
             win += QStringLiteral("- %1 (`%2`)\n").arg(Kb::markdownText(respond), r.id);
         if (r.text(QStringLiteral("audience")) == QLatin1String("internal-only"))

@@ -95,18 +95,7 @@ int runDashboard(const QStringList &args, Kb::Host &host)
     // Labels as the manifests give them: never a code on the page.
     const QJsonObject schema = host.recordTypeSchema(kImprovement);
     auto statusLabel = [&](const QString &value, const char *lang) {
-        for (const QJsonValue &f : schema.value(QStringLiteral("fields")).toArray())
-            if (f.toObject().value(QStringLiteral("name")).toString() == QLatin1String("status")) {
-                const QString l = f.toObject()
-                                      .value(QStringLiteral("value_labels"))
-                                      .toObject()
-                                      .value(value)
-                                      .toObject()
-                                      .value(QLatin1String(lang))
-                                      .toString();
-                return l.isEmpty() ? value : l;
-            }
-        return value;
+        return Kb::valueLabel(schema, QStringLiteral("status"), value, QLatin1String(lang));
     };
     const QStringList touchpoints = host.vocabularyIds(QStringLiteral("touchpoints"));
     auto tpLabel = [&](const QString &tp, const char *lang) {

@@ -181,39 +181,68 @@ int InsightsPlugin::brief(const QStringList &args, Kb::Host &host)
     const QString zh = host.vocabularyLabel(vocab, name, QStringLiteral("zh"));
     QString out = QStringLiteral("# 会前简报 / Pre-meeting brief: %1 (%2)\n\n_%3_\n")
                       .arg(Kb::markdownText(zh), Kb::markdownText(canonical), today);
-    auto section = [&](const QString &heading, const QList<Kb::RecordData> &records, auto detail) {
+    // Codes as the manifests name them, in both languages.
+    auto labels = [&](const char *type, const char *field, const Kb::RecordData &r) {
+        const QString v = r.text(QLatin1String(field));
+        return v.isEmpty()
+                   ? QString()
+                   : Kb::markdownText(Kb::valueLabels(host.recordTypeSchema(QLatin1String(type)),
+                                                      QLatin1String(field), v));
+    };
+    // Each record with what to take from it: the first lines of its own takeaway section.
+    auto section = [&](const QString &heading, const QList<Kb::RecordData> &records, auto detail,
+                       const QString &takeaway) {
         out += QStringLiteral("\n## %1 (%2)\n\n").arg(heading).arg(records.size());
         if (records.isEmpty())
-            out += QStringLiteral("- (none)\n");
-        for (const auto &r : records)
+            out += QStringLiteral("- (无 / none)\n");
+        for (const auto &r : records) {
             out += QStringLiteral("- **%1** — %2 (`%3`)\n")
                        .arg(md(r, QStringLiteral("title")), detail(r), r.id);
+            if (const QString said = Kb::sectionParagraph(r.body, takeaway); !said.isEmpty())
+                out += QStringLiteral("  \n  ") + Kb::markdownText(said.left(240)) +
+                       (said.size() > 240 ? QStringLiteral("…") : QString()) + QLatin1Char('\n');
+        }
     };
-    section(QStringLiteral("案例 / Cases"), cases, [](const Kb::RecordData &r) {
-        return joinPresent({md(r, QStringLiteral("year")), md(r, QStringLiteral("result"))});
-    });
-    section(QStringLiteral("经验总结 / Lessons"), lessons, [](const Kb::RecordData &r) {
-        return joinPresent({md(r, QStringLiteral("date")), md(r, QStringLiteral("outcome"))});
-    });
-    section(QStringLiteral("未关闭的改进 / Open improvements"), improvements,
-            [&](const Kb::RecordData &r) {
-                const bool overdue = !r.text(QStringLiteral("due")).isEmpty() &&
-                                     r.text(QStringLiteral("due")) < today;
-                return QStringLiteral("%1, owner %2, due %3%4")
-                    .arg(md(r, QStringLiteral("status")), md(r, QStringLiteral("owner")),
-                         md(r, QStringLiteral("due")),
-                         overdue ? QStringLiteral(" **OVERDUE**") : QString());
-            });
-    section(QStringLiteral("当前友商情报 / Current intel"), intel, [](const Kb::RecordData &r) {
-        return QStringLiteral("%1 %2, %3%4 %5")
-            .arg(md(r, QStringLiteral("competitor")), md(r, QStringLiteral("kind")),
-                 md(r, QStringLiteral("reliability")), md(r, QStringLiteral("credibility")),
-                 md(r, QStringLiteral("audience")));
-    });
+    section(
+        QStringLiteral("案例 / Cases"), cases,
+        [&](const Kb::RecordData &r) {
+            return joinPresent({md(r, QStringLiteral("year")), labels("case", "result", r)});
+        },
+        QStringLiteral("启示"));
+    section(
+        QStringLiteral("经验总结 / Lessons"), lessons,
+        [&](const Kb::RecordData &r) {
+            return joinPresent({md(r, QStringLiteral("date")), labels("lesson", "outcome", r)});
+        },
+        QStringLiteral("经验教训"));
+    section(
+        QStringLiteral("未关闭的改进 / Open improvements"), improvements,
+        [&](const Kb::RecordData &r) {
+            const bool overdue =
+                !r.text(QStringLiteral("due")).isEmpty() && r.text(QStringLiteral("due")) < today;
+            return QStringLiteral("%1 · 负责人 / owner %2 · 截止 / due %3%4")
+                .arg(labels("improvement", "status", r), md(r, QStringLiteral("owner")),
+                     md(r, QStringLiteral("due")),
+                     overdue ? QStringLiteral(" **已逾期 / OVERDUE**") : QString());
+        },
+        QStringLiteral("改进措施"));
+    section(
+        QStringLiteral("当前友商情报 / Current intel"), intel,
+        [&](const Kb::RecordData &r) {
+            const QString competitor = r.text(QStringLiteral("competitor"));
+            return joinPresent(
+                {Kb::markdownText(host.vocabularyLabel(QStringLiteral("competitors"), competitor,
+                                                       QStringLiteral("zh"))),
+                 labels("intel", "kind", r),
+                 md(r, QStringLiteral("reliability")) + md(r, QStringLiteral("credibility")),
+                 labels("intel", "audience", r)});
+        },
+        QStringLiteral("应对建议"));
     if (withheld > 0)
-        out += QStringLiteral("\n_%1 restricted record(s) withheld: readers cleared for them add "
-                              "`--include-restricted` (in kb serve: the access token)._\n")
-                   .arg(withheld);
+        out +=
+            QStringLiteral("\n_%1 restricted record(s) withheld: readers cleared for them add "
+                           "`--include-restricted` (in kb serve: people with read-restricted)._\n")
+                .arg(withheld);
     host.print(out);
     return cases.isEmpty() && lessons.isEmpty() && improvements.isEmpty() && intel.isEmpty() ? 1
                                                                                              : 0;

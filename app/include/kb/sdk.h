@@ -7,5 +7,6 @@
 #include <kb/markdowntext.h>
 #include <kb/recorddata.h>
 #include <kb/recordtype.h>
+#include <kb/schemalabels.h>
 #include <kb/version.h>
 #include <kb/views.h>

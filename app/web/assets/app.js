@@ -11,7 +11,7 @@ const STRINGS = {
     results: n => `${n} 条结果`, about: '约 ', estimatedCounts: '数量为抽样估计', relaxed: (a, b) => `${a} 条包含全部词语，另有 ${b} 条包含部分词语`,
     none: '没有找到匹配的记录。', prev: '上一页', next: '下一页', sort: '排序',
     relevance: '相关度', newest: '最新', oldest: '最早', filters: '筛选', clear: '清除',
-    recent: '最近的记录', tips: '试试: 割接 回退 · "cutover rollback" · type:lesson customer:马电 · date:2010-01..2012-12',
+    recent: '最近的记录', tips: '试试:',
     fields: '字段', links: '引用的记录', backlinks: '被引用', similar: '相似记录', edit: '编辑',
     history: '历史版本', restoreVersion: '恢复此版本', restored: m => `已恢复: ${m}`, firstVersion: '第一个版本', current: '当前版本', bodyLines: (a, r) => `正文 +${a} −${r} 行`,
     findings: '检查发现', save: '保存', saving: '正在保存…', cancel: '取消', title: '标题', date: '日期',
@@ -47,7 +47,7 @@ const STRINGS = {
     results: (n, count) => `${n} result${count === 1 ? '' : 's'}`, about: 'about ', estimatedCounts: 'counts estimated from a sample', relaxed: (a, b) => `${a} matching every word, ${b} more matching some`,
     none: 'No records match.', prev: 'Previous', next: 'Next', sort: 'Sort',
     relevance: 'Relevance', newest: 'Newest', oldest: 'Oldest', filters: 'Filters', clear: 'Clear',
-    recent: 'Recent records', tips: 'Try: 割接 回退 · "cutover rollback" · type:lesson customer:马电 · date:2010-01..2012-12',
+    recent: 'Recent records', tips: 'Try:',
     fields: 'Fields', links: 'Links', backlinks: 'Linked from', similar: 'Similar records', edit: 'Edit',
     history: 'History', restoreVersion: 'Restore this version', restored: m => `Restored: ${m}`, firstVersion: 'first version', current: 'current', bodyLines: (a, r) => `body +${a} −${r} lines`,
     findings: 'Findings', save: 'Save', saving: 'Saving…', cancel: 'Cancel', title: 'Title', date: 'Date',
@@ -181,6 +181,7 @@ function notice(text, kind) {
 function navigate(url, replace) {
   if (replace) history.replaceState(null, '', url);
   else history.pushState(null, '', url);
+  window.scrollTo(0, 0); // a new page opens at its top (after a save, too)
   route();
 }
 
@@ -293,7 +294,7 @@ async function runSearch(results, facets, box, offset) {
   const synonyms = (d.synonyms || []).length ? h('p', {class: 'muted', id: 'synonyms'}, t('synonymsUsed') + ' ',
     ...d.synonyms.flatMap((forms, i) => [i ? '; ' : '', forms.slice(0, 6).join(' = ')])) : null;
   put(results, suggestion,
-    ...d.notes.map(n => h('p', {class: 'note'}, n)),
+    ...d.notes.map(n => noteWithFix(n, box)),
     h('p', {class: 'count', id: 'result-count'}, d.total ? head : t('none')), synonyms,
     list, pager);
   renderFacets(facets, d.facets, box, d.facets_estimated);
@@ -312,6 +313,16 @@ async function runSearch(results, facets, box, offset) {
 // the first values show until "more" is pressed.
 const FACET_ORDER = ['type', 'touchpoint', 'customer', 'year'];
 const FACET_VALUES_SHOWN = 6;
+
+// A note about the query; its "Did you mean field:value ?" is a link that puts that
+// filter in place of the one typed.
+function noteWithFix(note, box) {
+  const m = note.match(/^(.*Did you mean )([a-z_][a-z0-9_-]*):(\S+)( \?)$/);
+  if (!m) return h('p', {class: 'note'}, note);
+  const [, before, field, value, after] = m;
+  const fixed = box.value.trim().split(/\s+/).map(w => w.startsWith(field + ':') ? field + ':' + value : w).join(' ');
+  return h('p', {class: 'note'}, before, link('/search?' + new URLSearchParams({q: fixed}), field + ':' + value), after);
+}
 
 function renderFacets(el, facets, box, estimated) {
   const q = box.value.trim();
@@ -384,7 +395,10 @@ async function renderLanding(results) {
       h('span', {class: 'meta'}, ' · ' + typeLabel(rec.type) + (rec.date ? ' · ' + rec.date : ''))));
   const views = (state.schema ? state.schema.views : []).map(v =>
     link('/view/' + v.plugin + '/' + v.name, h('span', {class: 'tile'}, L(v.label, v.name))));
-  put(results, h('p', {class: 'muted'}, t('tips')),
+  // Example queries, each one click away (each finds something in the shipped content).
+  const tips = ['割接 回退', 'cutover rollback', '"割接失败"', 'type:lesson customer:马电', 'date:2010-01..2012-12'];
+  put(results, h('p', {class: 'muted', id: 'tips'}, t('tips'), ...tips.flatMap((q, i) =>
+    [i ? ' · ' : ' ', link('/search?' + new URLSearchParams({q}), q)])),
     views.length ? h('div', {class: 'tiles'}, ...views) : null,
     h('h2', {}, t('recent'), ' ', h('a', {href: '/feeds/records.atom', class: 'feedlink', id: 'records-feed'}, t('feed'))), list);
 }
@@ -940,7 +954,8 @@ async function renderBoard(body, view, params) {
     const res = await api('/api/views/' + view.plugin + '/' + view.name + '/move', {method: 'POST',
       body: {id: c.id, to, note: noteText}});
     if (!res.ok) { errSlot.textContent = t('moveRefused', label(to)) + ' ' + errText(res.data); return; }
-    notice(t('moved', res.data.message));
+    // Said with the columns' labels, not the plugin's codes.
+    notice(t('moved', (c.title || c.id) + ': ' + label(c[b.field]) + ' → ' + label(to)));
     renderBoard(body, view, params);
   };
   const errSlots = {};
