@@ -141,7 +141,9 @@ const std::vector<Compiled> &compiled()
 
 std::string chineseFor(const std::string &english)
 {
-    if (english.empty() || english.size() > 2000) // no regex over a huge echoed value
+    // libstdc++'s regex matcher recurses per character: a message that echoes a long
+    // value (a 4 KB query) stays in English rather than risk the stack.
+    if (english.empty() || english.size() > 400)
         return {};
     std::smatch m;
     for (const Compiled &c : compiled()) {
