@@ -87,6 +87,34 @@ TEST(BrowserWalk, EveryPageAtBothWidthsInBothLanguagesHasNoSideScrollAndNoSeriou
                                  "e.id).join(' ')")
                            .toString()
                            .toStdString();
+                // No English interface string on a Chinese page (and the page's own
+                // strings are the oracle: every text the app can show in both languages).
+                if (lang == "zh") {
+                    const QJsonArray english =
+                        browser
+                            .eval("Object.keys(STRINGS.en).map(k => STRINGS.en[k]).filter(v => "
+                                  "typeof v === 'string' && v.trim().length >= 8 && "
+                                  "!/[\\u3400-\\u9fff]/.test(v) && "
+                                  "!Object.values(STRINGS.zh).includes(v) && "
+                                  "document.getElementById('app').innerText.includes(v) || "
+                                  "typeof v === 'string' && v.trim().length >= 8 && "
+                                  "document.querySelector('header').innerText.includes(v) && "
+                                  "!Object.values(STRINGS.zh).includes(v))")
+                            .toArray();
+                    for (const auto &v : english)
+                        ADD_FAILURE() << where << ": English on the Chinese page: '"
+                                      << v.toString().toStdString() << "'";
+                    // What the server says (errors) is in Chinese too.
+                    const QJsonArray untranslated =
+                        browser
+                            .eval("[...document.querySelectorAll('#app .error, #app .note, #app "
+                                  ".field-error')].map(e => e.textContent.trim()).filter(t => "
+                                  "t && !/[\\u3400-\\u9fff]/.test(t))")
+                            .toArray();
+                    for (const auto &v : untranslated)
+                        ADD_FAILURE() << where << ": a message only in English: '"
+                                      << v.toString().toStdString() << "'";
+                }
                 if (browser.eval("typeof window.axe").toString() != "object")
                     browser.run(axe);
                 browser.eval(

@@ -80,6 +80,12 @@ const Pattern kPatterns[] = {
     // Board moves refused by the shipped improvements plugin (its stderr, path first).
     {"{}: cannot move from '{}' to '{}'; allowed: {}", "不能从“{1}”移到“{2}”;可以移到: {3}"},
     {"'{}' needs a due date", "移到“{0}”前需要先填写截止日期"},
+    // Search notes: a filter value that names nothing (indexer/querybuilder).
+    {"no record type is called '{}'. Did you mean {} ?",
+     "没有名为“{0}”的记录类型。你是不是要找 {1} ?"},
+    {"no record type is called '{}'. Known values: {}", "没有名为“{0}”的记录类型。可用的类型: {1}"},
+    {"no {} is '{}'. Did you mean {} ?", "字段“{0}”没有“{1}”这个值。你是不是要找 {2} ?"},
+    {"no {} is '{}'. Known values: {}", "字段“{0}”没有“{1}”这个值。可用的值: {2}"},
     // Records.
     {"no record with id '{}'", "没有编号为“{0}”的记录"},
     // Queries (indexer/querylexer, queryparser, querybuilder).

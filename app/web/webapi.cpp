@@ -12,6 +12,7 @@
 #include "services/recordhistory.h"
 #include "services/searchjson.h"
 #include "services/session.h"
+#include "web/chinesemessages.h"
 #include "web/feeds.h"
 #include "web/pluginviews.h"
 #include "web/recordforms.h"
@@ -193,7 +194,15 @@ ApiResponse WebApi::runSearch(const Params &p, const Access &a, bool similar)
         }
         // No lock: facet labels read the vocabularies, which this generation loaded in its
         // constructor and never changes (a changed vocabulary makes a new generation).
-        const ApiResponse answer{200, QByteArray::fromStdString(searchResultJson(s_, r, o))};
+        ApiResponse answer{200, QByteArray::fromStdString(searchResultJson(s_, r, o))};
+        if (!r.notes.empty()) { // rare: a filter that cannot match; said in Chinese too
+            QJsonObject doc = QJsonDocument::fromJson(answer.body).object();
+            QJsonArray zh;
+            for (const std::string &note : r.notes)
+                zh.append(q(chineseFor(note)));
+            doc["notes_zh"] = zh;
+            answer.body = QJsonDocument(doc).toJson(QJsonDocument::Compact);
+        }
         cache_.put(key, answer.body);
         return answer;
     } catch (const search::QueryError &e) {

@@ -294,7 +294,7 @@ async function runSearch(results, facets, box, offset) {
   const synonyms = (d.synonyms || []).length ? h('p', {class: 'muted', id: 'synonyms'}, t('synonymsUsed') + ' ',
     ...d.synonyms.flatMap((forms, i) => [i ? '; ' : '', forms.slice(0, 6).join(' = ')])) : null;
   put(results, suggestion,
-    ...d.notes.map(n => noteWithFix(n, box)),
+    ...d.notes.map((n, i) => noteWithFix((state.lang === 'zh' && (d.notes_zh || [])[i]) || n, box)),
     h('p', {class: 'count', id: 'result-count'}, d.total ? head : t('none')), synonyms,
     list, pager);
   renderFacets(facets, d.facets, box, d.facets_estimated);
@@ -317,7 +317,7 @@ const FACET_VALUES_SHOWN = 6;
 // A note about the query; its "Did you mean field:value ?" is a link that puts that
 // filter in place of the one typed.
 function noteWithFix(note, box) {
-  const m = note.match(/^(.*Did you mean )([a-z_][a-z0-9_-]*):(\S+)( \?)$/);
+  const m = note.match(/^(.*(?:Did you mean |你是不是要找 ))([a-z_][a-z0-9_-]*):(\S+)( \?)$/);
   if (!m) return h('p', {class: 'note'}, note);
   const [, before, field, value, after] = m;
   const fixed = box.value.trim().split(/\s+/).map(w => w.startsWith(field + ':') ? field + ':' + value : w).join(' ');
