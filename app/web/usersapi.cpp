@@ -2,10 +2,10 @@
 
 #include "web/requestguard.h"
 #include "web/requestvalues.h"
-#include "services/serveconfig.h"
 #include "web/signins.h"
 
 #include "core/displaytext.h"
+#include "services/serveconfig.h"
 
 #include <QDate>
 #include <QJsonArray>
