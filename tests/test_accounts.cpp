@@ -481,3 +481,28 @@ TEST_F(AccountsTest, APersonWithTheUsersRightManagesAccountsFromTheWebAndOthersM
     EXPECT_EQ(userOf(c, bobElsewhere), "");
     EXPECT_EQ(c.Post("/api/password", as(""), right, "application/json")->status, 401);
 }
+
+// The first account made from the web, by whoever runs the server on this machine, must be
+// able to manage accounts: once it exists loopback is no one special, so any other first
+// account would lock its maker out of the page.
+TEST_F(AccountsTest, TheFirstAccountMadeFromTheWebMustBeAbleToManageAccounts)
+{
+    serveSettings("  groups:\n    admins: [users, edit]\n    sales: [file]\n");
+    ServeProcess server(dir.path());
+    httplib::Client c("127.0.0.1", server.port());
+    const auto add = [&](const char *name, const char *group) {
+        const QJsonObject body{
+            {"name", name}, {"password", "long enough pw"}, {"groups", QJsonArray{group}}};
+        auto r = c.Post("/api/users", as(""),
+                        QJsonDocument(body).toJson(QJsonDocument::Compact).toStdString(),
+                        "application/json");
+        return r ? r->status : -1;
+    };
+    EXPECT_EQ(add("dana", "sales"), 409);
+    EXPECT_EQ(runKb({"user", "list"}, dir.path()).out, "no users\n");
+    EXPECT_EQ(add("wang", "admins"), 201);
+    // From now on this machine, too, must sign in.
+    EXPECT_EQ(add("dana", "sales"), 401);
+    const std::string wang = signIn(c, "wang", "long enough pw");
+    EXPECT_EQ(c.Get("/api/users", as(wang))->status, 200);
+}

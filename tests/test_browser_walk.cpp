@@ -115,6 +115,14 @@ TEST(BrowserWalk, EveryPageAtBothWidthsInBothLanguagesHasNoSideScrollAndNoSeriou
                         ADD_FAILURE() << where << ": a message only in English: '"
                                       << v.toString().toStdString() << "'";
                 }
+                // Nothing drawn over anything else where columns and cards stack.
+                if (page == "/view/improvements/board") {
+                    EXPECT_TRUE(browser
+                                    .eval("[...document.querySelectorAll('#board .column')].every("
+                                          "c => c.getBoundingClientRect().height >= 40)")
+                                    .toBool())
+                        << where << ": a board column collapsed under its cards";
+                }
                 if (browser.eval("typeof window.axe").toString() != "object")
                     browser.run(axe);
                 browser.eval(

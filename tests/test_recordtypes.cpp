@@ -235,3 +235,43 @@ TEST_F(RecordTypes, LessonAndCaseCrossFieldRules)
     EXPECT_NE(r.out.find("nobody is named as verifier"), std::string::npos);
     EXPECT_NE(r.out.find("year 1850 is not plausible"), std::string::npos);
 }
+
+// The dashboard reads an improvement's history from its follow-up log: before a move the
+// old status counts, after it the new one; overdue and days-to-close follow the files.
+TEST_F(RecordTypes, TheDashboardCountsEachMonthWithTheStatusTheLogGivesIt)
+{
+    dir.write("improvements/a.md",
+              improvement("imp-a", "accepted", "due: 2026-03-31\nowner: 王磊\n"));
+    // Moved to accepted on 2026-10-05 (a log line as `kb improvement status` writes it).
+    std::string a = dir.read("improvements/a.md");
+    a += "\n## 跟进记录 / Follow-up log\n\n- 2026-10-05 王磊: proposed → accepted: 评审通过\n";
+    dir.write("improvements/a.md", a);
+    RunResult r = kb({"dashboard", "--json"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const QJsonArray charts = QJsonDocument::fromJson(QByteArray::fromStdString(r.out))
+                                  .object()
+                                  .value("charts")
+                                  .toArray();
+    ASSERT_EQ(charts.size(), 5);
+    const QJsonObject months = charts[0].toObject();
+    const QJsonArray series = months.value("series").toArray();
+    const auto at = [&](const std::string &month, const std::string &status) {
+        int k = 0;
+        while (k < series.size() &&
+               series[k].toObject().value("key").toString().toStdString() != status)
+            ++k;
+        for (const auto &bar : months.value("bars").toArray())
+            if (bar.toObject().value("en").toString().toStdString() == month)
+                return bar.toObject().value("values").toArray()[k].toInt();
+        return -1;
+    };
+    EXPECT_EQ(at("2026-09", "proposed"), 1);
+    EXPECT_EQ(at("2026-09", "accepted"), 0);
+    EXPECT_EQ(at("2026-10", "accepted"), 1);
+    EXPECT_EQ(at("2026-11", "proposed"), 0);
+    // Overdue since March, by its owner; labels, not codes, name the series.
+    const QJsonArray overdue = charts[1].toObject().value("bars").toArray();
+    ASSERT_EQ(overdue.size(), 1);
+    EXPECT_EQ(overdue[0].toObject().value("zh").toString().toStdString(), "王磊");
+    EXPECT_EQ(series[0].toObject().value("zh").toString().toStdString(), "已提出");
+}

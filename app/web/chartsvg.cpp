@@ -88,7 +88,7 @@ std::string chartSvg(const QJsonObject &chart, const std::string &lang)
         const QString name = label(b, lang);
         const double y = top + rowHeight * row;
         out += "<text x=\"" + px(labelWidth - 8) + "\" y=\"" + px(y + 17) +
-               "\" text-anchor=\"end\"><title>" + xml(name) + "</title>" + xml(fitted(name, 28)) +
+               "\" text-anchor=\"end\"><title>" + xml(name) + "</title>" + xml(fitted(name, 24)) +
                "</text>";
         double x = labelWidth, total = 0;
         for (int k = 0; k < values.size(); ++k) {
@@ -99,8 +99,11 @@ std::string chartSvg(const QJsonObject &chart, const std::string &lang)
             const double w = std::max(2.0, v * scale);
             const QString part =
                 series.size() > 1 ? name + " · " + label(series.at(k).toObject(), lang) : name;
+            // "1 improvement", "2 improvements": English units are given plural.
+            const QString units =
+                lang == "en" && v == 1 && unit.endsWith('s') ? unit.chopped(1) : unit;
             const std::string said =
-                xml(part + ": " + QString::fromStdString(number(v)) + " " + unit);
+                xml(part + ": " + QString::fromStdString(number(v)) + " " + units);
             const QString query = queries.at(k).toString();
             const std::string rect = "<rect x=\"" + px(x) + "\" y=\"" + px(y + 4) + "\" width=\"" +
                                      px(w) + "\" height=\"" + px(rowHeight - 8) + "\" fill=\"" +

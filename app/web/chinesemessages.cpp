@@ -69,6 +69,11 @@ const Pattern kPatterns[] = {
     {"'{}' may not manage accounts (the users right, serve: groups in kb.yaml)",
      "“{0}”没有管理账户的权限(users 权限,见 kb.yaml 的 serve: groups)"},
     {"managing accounts needs you to sign in", "管理账户需要先登录"},
+    {"the first account needs a group with the users right (serve: groups in kb.yaml): once an "
+     "account exists, everyone must sign in, you too",
+     "第一个账户必须放在有 users 权限的组里(见 kb.yaml 的 serve: "
+     "groups):一旦有了账户,所有人都要登录,"
+     "包括你"},
     {"you cannot remove your own account here; someone else with the users right can, or `kb "
      "user remove` on the server",
      "不能在这里删除自己的账户;可以请另一位有 users 权限的人删除,或在服务器上运行 `kb user "
@@ -101,6 +106,34 @@ const Pattern kPatterns[] = {
     {"the '(' at column {} is never closed", "第 {0} 列的“(”没有闭合"},
     {"unexpected '{}' at column {}", "第 {1} 列出现了意外的“{0}”"},
     {"the query is longer than 4096 bytes", "查询超过 4096 字节"},
+    {"shorten it", "请缩短查询"},
+    {"type a word, e.g. {}", "请输入要查找的词,例如 {0}"},
+    {"remove it, or add '(' where the group starts", "删除它,或在分组开始处补上“(”"},
+    {"'OR' at column {} needs a term after it", "第 {0} 列的 OR 后面缺少搜索词"},
+    {"write a term on both sides, e.g. {}", "两边都要有搜索词,例如 {0}"},
+    {"'{}' at column {} needs a term before it", "第 {1} 列的“{0}”前面缺少搜索词"},
+    {"remove it, or write a term on both sides", "删除它,或在两边都写上搜索词"},
+    {"'AND' at column {} needs a term after it", "第 {0} 列的 AND 后面缺少搜索词"},
+    {"remove the trailing AND", "删除末尾的 AND"},
+    {"'NOT' at column {} needs a term after it", "第 {0} 列的 NOT 后面缺少搜索词"},
+    {"e.g. {}", "例如 {0}"},
+    {"remove them", "删除这对括号"},
+    {"remove it", "删除它"},
+    {"add ')': {}", "补上“)”: {0}"},
+    {"'{}:' at column {} needs a value", "第 {1} 列的“{0}:”缺少值"},
+    {"for example {}", "例如 {0}"},
+    {"year:{} is not a year", "year:{0} 不是年份"},
+    {"the field '{}' cannot be used as a filter", "字段“{0}”不能用作筛选"},
+    {"search its words without the '{}:' prefix", "去掉“{0}:”前缀直接搜索这些词"},
+    {"'{}' in {} is not a date", "{1} 中的“{0}”不是日期"},
+    {"use YYYY, YYYY-MM or YYYY-MM-DD, and a..b for a range, e.g. {}",
+     "请用 YYYY、YYYY-MM 或 YYYY-MM-DD,范围写作 a..b,例如 {0}"},
+    {"{}:.. has no bounds", "{0}:.. 没有给出范围"},
+    {"the range {} ends before it starts", "范围 {0} 的结束早于开始"},
+    {"swap the bounds: {}", "交换两端: {0}"},
+    {"the query has {} words and filters; kb takes at most {}",
+     "查询有 {0} 个词和筛选条件,最多 {1} 个"},
+    {"keep the words that matter", "只保留关键的词"},
     {"cannot sort by '{}'", "不能按“{0}”排序"},
 };
 

@@ -184,6 +184,18 @@ std::string boardCalendar(const QJsonObject &board, const std::vector<std::strin
         if (!due.isValid() ||
             std::find(closedColumns.begin(), closedColumns.end(), column) != closedColumns.end())
             continue;
+        std::string columnLabel = column; // its label, as the board shows it
+        for (const QJsonValue &c : board.value("columns").toArray())
+            if (c.toObject().value("value").toString().toStdString() == column) {
+                const QString zh = c.toObject().value("zh").toString(),
+                              en = c.toObject().value("en").toString();
+                columnLabel = (zh.isEmpty() || zh == en ? en
+                               : en.isEmpty()           ? zh
+                                                        : zh + " / " + en)
+                                  .toStdString();
+                if (columnLabel.empty())
+                    columnLabel = column;
+            }
         const std::string id = card.value("id").toString().toStdString();
         const std::string owner = card.value("owner").toString().toStdString();
         const std::string url = baseUrl + "/record/" + id;
@@ -195,7 +207,7 @@ std::string boardCalendar(const QJsonObject &board, const std::vector<std::strin
         out += icalLine("DTEND;VALUE=DATE:" + due.addDays(1).toString("yyyyMMdd").toStdString());
         out += icalLine("SUMMARY:" + icalText(card.value("title").toString().toStdString()));
         out += icalLine("DESCRIPTION:" +
-                        icalText((owner.empty() ? "" : owner + " · ") + column + " · " + url));
+                        icalText((owner.empty() ? "" : owner + " · ") + columnLabel + " · " + url));
         out += icalLine("URL:" + url);
         if (card.value("overdue").toBool())
             out += icalLine("CATEGORIES:overdue");

@@ -140,6 +140,15 @@ ApiResponse UsersApi::create(const QByteArray &body, const Access &a)
     if (!readGroups(in, &groups, &refusal))
         return refusal;
     std::lock_guard lock(mutex_);
+    // Once an account exists loopback is no one special: a first account that may not
+    // manage accounts would lock its maker out of this page.
+    if (a.user.empty() && !rightsOf(config_, groups).users) {
+        std::string none;
+        if (store_.list(&none).empty())
+            return ApiResponse::error(
+                409, "the first account needs a group with the users right (serve: groups in "
+                     "kb.yaml): once an account exists, everyone must sign in, you too");
+    }
     if (!store_.add(name, in.value("password").toString().toStdString(), groups,
                     QDate::currentDate().toString(Qt::ISODate).toStdString(), &error))
         return failure(error);

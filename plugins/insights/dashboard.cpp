@@ -24,7 +24,7 @@ struct Move {
 QList<Move> movesOf(const Kb::RecordData &r)
 {
     static const QRegularExpression line(
-        QStringLiteral("^- (\\d{4}-\\d{2}-\\d{2}) [^\\n]*: (\\S+) → (\\S+)\\s*$"),
+        QStringLiteral("^- (\\d{4}-\\d{2}-\\d{2}) [^\\n]*?([a-z][a-z-]*) → ([a-z][a-z-]*)"),
         QRegularExpression::MultilineOption);
     QList<Move> out;
     for (auto it = line.globalMatch(r.body); it.hasNext();) {

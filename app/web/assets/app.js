@@ -39,6 +39,7 @@ const STRINGS = {
     cannotMove: (a, b, ok) => `不能从“${a}”直接移到“${b}”。可以移到: ${ok}`, moveRefused: b => `未能移到“${b}”:`, listSep: '、',
     calendar: '订阅截止日期 (iCalendar)', calendarHint: '在 Outlook、Thunderbird 或手机日历中订阅;日历程序需要个人令牌: 在地址后加 &token=…(kb token add 姓名)',
     feed: '订阅新记录 (Atom)',
+    notAllowed: '你没有在这里写入的权限。', firstAccount: '第一个账户应当是你自己的,并放在有 users 权限的组里:一旦有了账户,所有人(包括本机)都要登录。', noAccounts: '还没有账户。',
     synonymsUsed: '同时搜索了同义词:', skip: '跳到主要内容', more: n => `更多 (${n})`, fewer: '收起', facetsLabel: '筛选条件',
     pickParam: '请在上方选择,页面随即生成。', partialBelow: '以下记录只包含部分词语', didYouMean: '你是不是要找:', seenBefore: '以前有过类似的吗?这些已有记录与你正在填写的相近:', closedAsk: '已完成——当时有效吗?',
   },
@@ -75,6 +76,7 @@ const STRINGS = {
     cannotMove: (a, b, ok) => `A card cannot go from “${a}” to “${b}” directly. It can go to: ${ok}`, moveRefused: b => `Not moved to “${b}”:`, listSep: ', ',
     calendar: 'Subscribe to due dates (iCalendar)', calendarHint: 'Subscribe in Outlook, Thunderbird or a phone calendar; calendar programs need a personal token: add &token=… to the address (kb token add NAME)',
     feed: 'Subscribe to new records (Atom)',
+    notAllowed: 'You may not write here.', firstAccount: 'Make the first account your own, in a group with the users right: once an account exists, everyone (this machine too) must sign in.', noAccounts: 'No accounts yet.',
     synonymsUsed: 'Also searched as synonyms:', skip: 'Skip to the main content', more: n => `${n} more`, fewer: 'Fewer', facetsLabel: 'Filters',
     pickParam: 'Choose above; the page is drawn at once.', partialBelow: 'Below: records with only some of the words', didYouMean: 'Did you mean:', seenBefore: 'Has this happened before? Existing records close to what you are writing:', closedAsk: 'done: was it effective?',
   },
@@ -504,8 +506,9 @@ function fieldInput(f, value, chosen) {
   const name = 'f.' + f.name;
   const terms = f.vocabulary && state.schema.vocabularies[f.vocabulary];
   const named = f.value_labels || {};
-  const options = f.values ? f.values.map(v => ({id: v, text: named[v] ? L(named[v], v) + ' (' + v + ')' : v}))
-    : terms ? terms.map(x => ({id: x.id, text: (state.lang === 'en' ? x.en || x.zh : x.zh || x.en) + ' (' + x.id + ')'})) : null;
+  // Options by their labels; the code a file holds is what is saved.
+  const options = f.values ? f.values.map(v => ({id: v, text: named[v] ? L(named[v], v) : v}))
+    : terms ? terms.map(x => ({id: x.id, text: (state.lang === 'en' ? x.en || x.zh : x.zh || x.en) || x.id})) : null;
   const isList = f.type === 'list';
   const vals = chosen ? chosen.map(String)
     : value === undefined || value === null ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
@@ -667,7 +670,7 @@ function renderForm(app, ty, record) {
       put(status, h('span', {class: 'error'}, t('conflict')));
       return showConflict(form, status, record, mine, ty);
     }
-    put(status, h('span', {class: 'error'}, r.data.fields ? t('fixFields') + ' ' + errText(r.data) : errText(r.data)));
+    put(status, h('span', {class: 'error'}, r.data.fields ? t('fixFields') : errText(r.data)));
     showFieldErrors(form, fieldErrors(r.data));
   });
   if (!editing) watchForRecurrence(form, title);
@@ -824,7 +827,7 @@ async function showConflict(form, status, base, mine, ty) {
       body: {version: now.version, fields, ...(body !== undefined ? {body} : {})}});
     if (res.ok) { notice(t('saved', res.data.path)); return navigate('/record/' + encodeURIComponent(res.data.id)); }
     if (res.status === 409) return showConflict(form, status, now, mine, ty); // changed again meanwhile
-    put(status, h('span', {class: 'error'}, res.data.fields ? t('fixFields') + ' ' + errText(res.data) : errText(res.data)));
+    put(status, h('span', {class: 'error'}, res.data.fields ? t('fixFields') : errText(res.data)));
     showFieldErrors(form, fieldErrors(res.data));
   });
   panel.append(h('div', {class: 'actions'}, save,
@@ -971,6 +974,7 @@ async function renderBoard(body, view, params) {
     }}, t('move'));
     const move = h('select', {'aria-label': t('move') + ': ' + (c.title || c.id), class: 'move-to', onchange: () => {
       note.hidden = go.hidden = !move.value;
+      err.textContent = '';
     }}, h('option', {value: ''}, t('move') + '…'), ...c.next.map(n => h('option', {value: n}, label(n))));
     const movable = c.next.length && can('move');
     return h('article', {class: 'card' + (c.overdue ? ' overdue' : ''), dataset: {id: c.id, column: c[b.field]},
@@ -1060,7 +1064,14 @@ async function route() {
     return navigate('/login?next=' + encodeURIComponent(location.pathname + location.search), true);
   if (!parts.length || parts[0] === 'search') return renderSearchPage(app);
   if (parts[0] === 'record' && parts[1]) return renderRecordPage(app, parts[1]);
-  if (parts[0] === 'edit' && parts[1]) return renderEdit(app, parts[1]);
+  // Writing pages say at once when the reader may not write, rather than after a form.
+  if ((parts[0] === 'new' && !can('file')) || (parts[0] === 'edit' && !can('edit'))) {
+    document.title = t('notAllowed') + ' · kb';
+    return put(app, h('p', {class: 'error', role: 'alert'}, t('notAllowed')),
+      state.info.sign_in && !state.info.user ? link('/login?next=' + encodeURIComponent(location.pathname), t('signIn')) : null);
+  }
+  if (parts[0] === 'edit' && parts[1]) { document.title = t('edit') + ' · kb'; return renderEdit(app, parts[1]); }
+  if (parts[0] === 'new') document.title = t('file') + ' · kb';
   if (parts[0] === 'new' && !parts[1]) return renderNewChooser(app);
   if (parts[0] === 'new') {
     const ty = state.schema.types.find(x => x.type === parts[1]);
@@ -1069,6 +1080,7 @@ async function route() {
   if (parts[0] === 'view' && parts[2]) return renderView(app, parts[1], parts[2]);
   if (parts[0] === 'users' && !parts[1]) return renderUsers(app);
   if (parts[0] === 'account' && !parts[1]) return renderAccount(app);
+  document.title = t('notFound') + ' · kb';
   put(app, h('p', {class: 'error'}, t('notFound')));
 }
 
@@ -1224,10 +1236,13 @@ async function renderUsers(app) {
     const res = await api('/api/users', {method: 'POST', body: {name: name.value.trim(), password: password.value, groups: pickedGroups(picker)}});
     if (!res.ok) { err.textContent = errText(res.data); return; }
     notice(t('accountAdded', res.data.name));
-    renderUsers(app);
+    await loadInfo(); // the first account changes who may do what here
+    route();
   });
   // Focusable, so a keyboard can scroll the table on a narrow screen.
-  put(app, h('h1', {}, t('accounts')), h('div', {class: 'table-scroll', tabindex: '0', 'aria-label': t('accounts')}, table), form);
+  put(app, h('h1', {}, t('accounts')),
+    rows.length ? h('div', {class: 'table-scroll', tabindex: '0', 'aria-label': t('accounts')}, table) : h('p', {class: 'muted'}, t('noAccounts')),
+    rows.length ? null : h('p', {class: 'hint', id: 'first-account'}, t('firstAccount')), form);
 }
 
 // A server that lets strangers read nothing answers the schema only after a sign-in.
