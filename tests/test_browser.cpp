@@ -365,8 +365,8 @@ TEST_F(BrowserTest, AStaleSaveShowsBothSidesAndKeepsWhatWasTyped)
                  " b.value = b.value.replace('夜间割接', '夜间割接(我已复核)'); return true; })()");
     browser.click("#save");
     ASSERT_TRUE(browser.waitFor("document.querySelector('#conflict-save')"));
-    EXPECT_NE(browser.text("#conflict tr[data-field='outcome'] .theirs").find("mixed"),
-              std::string::npos);
+    // Their value as the form names it (the label of 'mixed'), not the code.
+    EXPECT_EQ(browser.text("#conflict tr[data-field='outcome'] .theirs"), "有得有失");
     EXPECT_NE(browser.text("#conflict tr[data-field='title'] .mine").find("我的标题"),
               std::string::npos);
     EXPECT_NE(browser.text("#diff-theirs").find("他人补充"), std::string::npos);

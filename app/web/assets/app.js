@@ -788,8 +788,17 @@ async function showConflict(form, status, base, mine, ty) {
     const typed = name in mine.fields;
     const m = typed ? shownValue(mine.fields[name]) : b;
     if ((spec(name) && spec(name).automatic) || (n === b && !typed) || (typed && m === n)) continue;
-    const row = h('tr', {dataset: {field: name}}, h('th', {}, spec(name) ? L(spec(name).label, name) : name), h('td', {class: 'base'}, b),
-      h('td', {class: 'theirs'}, n), h('td', {class: 'mine'}, m));
+    // Values as the form shows them: an enum's or a vocabulary's labels, not its codes.
+    const shown = v => {
+      const f = spec(name);
+      if (!f || !v) return v;
+      return String(v).split(', ').map(x => {
+        const named = (f.value_labels || {})[x];
+        return named ? L(named, x) : f.vocabulary ? termLabel(f.vocabulary, x) : x;
+      }).join(', ');
+    };
+    const row = h('tr', {dataset: {field: name}}, h('th', {}, spec(name) ? L(spec(name).label, name) : name), h('td', {class: 'base'}, shown(b)),
+      h('td', {class: 'theirs'}, shown(n)), h('td', {class: 'mine'}, shown(m)));
     if (!typed) row.append(h('td', {}, t('onlyTheirs')));
     else if (n === b) { choose[name] = 'mine'; row.append(h('td', {}, t('onlyMine'))); }
     else {
