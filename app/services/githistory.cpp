@@ -2,7 +2,7 @@
 
 #include "services/actor.h"
 
-#include <git2.h>
+#include "services/gitowned.h"
 
 #include <filesystem>
 
@@ -10,30 +10,7 @@ namespace kb {
 
 namespace {
 
-std::string lastError(const std::string &what)
-{
-    const git_error *e = git_error_last();
-    return what + ": " + (e && e->message ? e->message : "unknown libgit2 error");
-}
-
-// Frees a libgit2 object at the end of a scope.
-template <class T, void (*Free)(T *)> struct Owned {
-    T *p = nullptr;
-    ~Owned()
-    {
-        if (p)
-            Free(p);
-    }
-    T **out() { return &p; }
-};
-
-using Commit = Owned<git_commit, git_commit_free>;
-using Tree = Owned<git_tree, git_tree_free>;
-using Index = Owned<git_index, git_index_free>;
-using Signature = Owned<git_signature, git_signature_free>;
-using Entry = Owned<git_tree_entry, git_tree_entry_free>;
-using Blob = Owned<git_blob, git_blob_free>;
-using Walk = Owned<git_revwalk, git_revwalk_free>;
+using namespace git;
 
 // The blob id of `path` in `commit`'s tree; false when the file is not there.
 bool blobAt(git_commit *commit, const std::string &path, git_oid *out)

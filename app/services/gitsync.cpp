@@ -1,6 +1,6 @@
 #include "services/gitsync.h"
 
-#include <git2.h>
+#include "services/gitowned.h"
 
 #include <memory>
 
@@ -8,30 +8,7 @@ namespace kb {
 
 namespace {
 
-std::string lastError(const std::string &what)
-{
-    const git_error *e = git_error_last();
-    return what + ": " + (e && e->message ? e->message : "unknown libgit2 error");
-}
-
-template <class T, void (*Free)(T *)> struct Owned {
-    T *p = nullptr;
-    ~Owned()
-    {
-        if (p)
-            Free(p);
-    }
-    T **out() { return &p; }
-};
-
-using Repository = Owned<git_repository, git_repository_free>;
-using Reference = Owned<git_reference, git_reference_free>;
-using Remote = Owned<git_remote, git_remote_free>;
-using Commit = Owned<git_commit, git_commit_free>;
-using Tree = Owned<git_tree, git_tree_free>;
-using Index = Owned<git_index, git_index_free>;
-using Signature = Owned<git_signature, git_signature_free>;
-using Object = Owned<git_object, git_object_free>;
+using namespace git;
 
 // ssh remotes: the user's agent, then the usual key files; anything else has none to give.
 int credentials(git_credential **out, const char *, const char *user, unsigned int allowed,
