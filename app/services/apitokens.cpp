@@ -1,17 +1,13 @@
 #include "services/apitokens.h"
 
-#include "core/atomicfile.h"
 #include "core/samesecret.h"
+#include "services/privatejsonlist.h"
 
 #include <QByteArray>
 #include <QCryptographicHash>
-#include <QFile>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
-
-#include <filesystem>
 
 namespace kb {
 
@@ -40,20 +36,7 @@ ApiTokens::ApiTokens(std::string rootDir) : path_(std::move(rootDir) + "/.kb/tok
 std::vector<ApiToken> ApiTokens::list(std::string *error) const
 {
     std::vector<ApiToken> out;
-    QFile f(QString::fromStdString(path_));
-    if (!f.exists())
-        return out;
-    if (!f.open(QIODevice::ReadOnly)) {
-        *error = path_ + ": cannot be read";
-        return out;
-    }
-    QJsonParseError pe{};
-    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
-    if (pe.error != QJsonParseError::NoError || !doc.isArray()) {
-        *error = path_ + ": not a list of tokens (" + pe.errorString().toStdString() + ")";
-        return out;
-    }
-    for (const QJsonValue &v : doc.array()) {
+    for (const QJsonValue &v : readPrivateJsonList(path_, "tokens", error)) {
         const QJsonObject o = v.toObject();
         ApiToken t;
         t.id = o.value("id").toString().toStdString();
@@ -81,14 +64,7 @@ bool ApiTokens::save(const std::vector<ApiToken> &all, std::string *error) const
                                {"created", QString::fromStdString(t.created)},
                                {"sha256", QString::fromStdString(t.hash)}});
     }
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
-    if (!writeFileAtomically(path_, QJsonDocument(arr).toJson().toStdString(), false, error))
-        return false;
-    std::filesystem::permissions(
-        path_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-        ec); // hashes only, but nobody else's business
-    return true;
+    return writePrivateJsonList(path_, arr, error);
 }
 
 std::string ApiTokens::add(const std::string &name, const std::vector<std::string> &groups,

@@ -1,16 +1,13 @@
 #include "services/useraccounts.h"
 
-#include "core/atomicfile.h"
+#include "services/privatejsonlist.h"
 
 #include <sodium.h>
 
-#include <QFile>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 
 #include <algorithm>
-#include <filesystem>
 
 namespace kb {
 
@@ -82,20 +79,7 @@ std::string UserAccounts::nameProblem(const std::string &name)
 std::vector<UserAccount> UserAccounts::list(std::string *error) const
 {
     std::vector<UserAccount> out;
-    QFile f(QString::fromStdString(path_));
-    if (!f.exists())
-        return out;
-    if (!f.open(QIODevice::ReadOnly)) {
-        *error = path_ + ": cannot be read";
-        return out;
-    }
-    QJsonParseError pe{};
-    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
-    if (pe.error != QJsonParseError::NoError || !doc.isArray()) {
-        *error = path_ + ": not a list of accounts (" + pe.errorString().toStdString() + ")";
-        return out;
-    }
-    for (const QJsonValue &v : doc.array()) {
+    for (const QJsonValue &v : readPrivateJsonList(path_, "accounts", error)) {
         const QJsonObject o = v.toObject();
         UserAccount a;
         a.name = o.value("name").toString().toStdString();
@@ -121,13 +105,7 @@ bool UserAccounts::save(const std::vector<UserAccount> &all, std::string *error)
                                {"created", QString::fromStdString(a.created)},
                                {"argon2id", QString::fromStdString(a.hash)}});
     }
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
-    if (!writeFileAtomically(path_, QJsonDocument(arr).toJson().toStdString(), false, error))
-        return false;
-    std::filesystem::permissions(
-        path_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
-    return true;
+    return writePrivateJsonList(path_, arr, error);
 }
 
 bool UserAccounts::add(const std::string &name, const std::string &password,
