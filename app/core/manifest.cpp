@@ -329,6 +329,24 @@ bool parseManifest(const QJsonObject &manifest, TypeSchema *s, std::vector<std::
     m.integer("Api", 0);
     s->hasRecords = m.flag("Records", true);
     s->requiredTypes = strings(m, "Requires");
+    forEachEntry(m, "Messages", problems, [&](JsonFields &o, const std::string &) {
+        const std::string en = o.text("en"), zh = o.text("zh");
+        o.reportUnknownKeys();
+        if (en.empty() || zh.empty()) {
+            o.problem(en.empty() ? "en" : "zh",
+                      "a message needs its English pattern and its Chinese (\"en\", \"zh\")");
+            return;
+        }
+        // Every {N} of the Chinese must name one of the English's {} holes.
+        std::size_t holes = 0;
+        for (std::size_t at = en.find("{}"); at != std::string::npos; at = en.find("{}", at + 2))
+            ++holes;
+        for (std::size_t at = zh.find('{'); at != std::string::npos; at = zh.find('{', at + 1))
+            if (at + 2 < zh.size() && zh[at + 2] == '}' &&
+                std::isdigit((unsigned char)zh[at + 1]) && std::size_t(zh[at + 1] - '0') >= holes)
+                o.problem("zh", "{" + std::string(1, zh[at + 1]) + "} names no {} of the English");
+        s->messagesZh.emplace_back(en, zh);
+    });
     parseVerbs(m, s, problems);
     parseViews(m, s, problems);
     if (s->hasRecords) {

@@ -94,6 +94,9 @@ struct TypeSchema {
     std::vector<ViewSpec> views;
     // Record types the plugin's verbs read ("Requires"): without them it is not loaded.
     std::vector<std::string> requiredTypes;
+    // "Messages": the Chinese of the English its rules and verbs write, as patterns
+    // ({"en": "overdue since {}", "zh": "自 {0} 起逾期"}) for kb serve's Chinese pages.
+    std::vector<std::pair<std::string, std::string>> messagesZh;
 
     const FieldSpec *find(std::string_view name) const;
     // Whether a record of this type with these field values is closed (see FieldSpec).

@@ -1,5 +1,7 @@
 #include "web/chinesemessages.h"
 
+#include <memory>
+#include <mutex>
 #include <regex>
 #include <vector>
 
@@ -24,6 +26,7 @@ const Pattern kPatterns[] = {
     {"required field '{}' is empty", "必填字段“{0}”为空"},
     {"'{}' takes one value, not a list", "“{0}”只能填一个值"},
     {"some fields need attention", "有些字段需要修改"},
+    {"a rule of this record type refuses it: {}", "这类记录的规则不允许: {0*}"},
     {"must be text", "应为文字"},
     {"changes by moving the card on the board ({}), which checks the allowed steps",
      "请在看板({0})上移动卡片来修改,看板会检查允许的步骤"},
@@ -82,9 +85,6 @@ const Pattern kPatterns[] = {
      "groups, or `kb user groups` on the server",
      "这样修改会让你自己失去 users 权限;可以请另一位有该权限的人修改,或在服务器上运行 `kb "
      "user groups`"},
-    // Board moves refused by the shipped improvements plugin (its stderr, path first).
-    {"{}: cannot move from '{}' to '{}'; allowed: {}", "不能从“{1}”移到“{2}”;可以移到: {3}"},
-    {"'{}' needs a due date", "移到“{0}”前需要先填写截止日期"},
     // Search notes: a filter value that names nothing (indexer/querybuilder).
     {"no record type is called '{}'. Did you mean {} ?",
      "没有名为“{0}”的记录类型。你是不是要找 {1} ?"},
@@ -154,29 +154,87 @@ std::string escapedForRegex(const std::string &literal)
     return out;
 }
 
+Compiled compile(const std::string &english, const std::string &chinese)
+{
+    std::string re;
+    for (std::size_t at = 0;;) {
+        const std::size_t hole = english.find("{}", at);
+        re += escapedForRegex(english.substr(at, hole - at));
+        if (hole == std::string::npos)
+            break;
+        re += "(.*?)";
+        at = hole + 2;
+    }
+    return {std::regex(re, std::regex::ECMAScript | std::regex::optimize), chinese};
+}
+
 const std::vector<Compiled> &compiled()
 {
     static const std::vector<Compiled> all = [] {
         std::vector<Compiled> out;
-        for (const Pattern &p : kPatterns) {
-            std::string re, english = p.english;
-            for (std::size_t at = 0;;) {
-                const std::size_t hole = english.find("{}", at);
-                re += escapedForRegex(english.substr(at, hole - at));
-                if (hole == std::string::npos)
-                    break;
-                re += "(.*?)";
-                at = hole + 2;
-            }
-            out.push_back(
-                {std::regex(re, std::regex::ECMAScript | std::regex::optimize), p.chinese});
-        }
+        for (const Pattern &p : kPatterns)
+            out.push_back(compile(p.english, p.chinese));
         return out;
     }();
     return all;
 }
 
+// The plugins' own patterns, swapped whole when kb serve loads its plugins anew.
+std::mutex pluginMutex;
+std::shared_ptr<const std::vector<Compiled>> pluginPatterns;
+
+std::shared_ptr<const std::vector<Compiled>> pluginCompiled()
+{
+    std::lock_guard lock(pluginMutex);
+    return pluginPatterns;
+}
+
+// The Chinese of `english` by the first of `patterns` that matches it all; "" if none.
+// In the Chinese, {N} is the Nth hole's text as it is, {N*} that text put in Chinese too.
+std::string translated(const std::string &english, const std::vector<Compiled> &patterns)
+{
+    std::smatch m;
+    for (const Compiled &c : patterns) {
+        if (!std::regex_match(english, m, c.english))
+            continue;
+        std::string out;
+        for (std::size_t i = 0; i < c.chinese.size(); ++i) {
+            const bool hole = c.chinese[i] == '{' && i + 2 < c.chinese.size() &&
+                              c.chinese[i + 1] >= '0' && c.chinese[i + 1] <= '9';
+            const std::size_t n = hole ? std::size_t(c.chinese[i + 1] - '0') + 1 : 0;
+            const std::string text = hole && n < m.size() ? m[n].str() : std::string();
+            if (hole && c.chinese[i + 2] == '}') {
+                out += text;
+                i += 2;
+            } else if (hole && c.chinese[i + 2] == '*' && i + 3 < c.chinese.size() &&
+                       c.chinese[i + 3] == '}') {
+                // {N*}: the text is itself a message, put in Chinese when it is known.
+                const std::string zh = chineseFor(text);
+                out += zh.empty() ? text : zh;
+                i += 3;
+            } else {
+                out += c.chinese[i];
+            }
+        }
+        return out;
+    }
+    return {};
+}
+
 } // namespace
+
+void setPluginMessages(const std::vector<std::pair<std::string, std::string>> &patterns)
+{
+    auto next = std::make_shared<std::vector<Compiled>>();
+    for (const auto &[english, chinese] : patterns)
+        try {
+            next->push_back(compile(english, chinese));
+        } catch (const std::regex_error &) {
+            // A pattern std::regex cannot take stays untranslated, never a failure.
+        }
+    std::lock_guard lock(pluginMutex);
+    pluginPatterns = std::move(next);
+}
 
 std::string chineseFor(const std::string &english)
 {
@@ -184,29 +242,19 @@ std::string chineseFor(const std::string &english)
     // value (a 4 KB query) stays in English rather than risk the stack.
     if (english.empty() || english.size() > 400)
         return {};
-    std::smatch m;
-    for (const Compiled &c : compiled()) {
-        if (!std::regex_match(english, m, c.english))
-            continue;
-        std::string out;
-        for (std::size_t i = 0; i < c.chinese.size(); ++i) {
-            if (c.chinese[i] == '{' && i + 2 < c.chinese.size() && c.chinese[i + 2] == '}' &&
-                c.chinese[i + 1] >= '0' && c.chinese[i + 1] <= '9') {
-                const std::size_t n = std::size_t(c.chinese[i + 1] - '0') + 1;
-                out += n < m.size() ? m[n].str() : std::string();
-                i += 2;
-            } else {
-                out += c.chinese[i];
-            }
-        }
-        return out;
-    }
+    if (std::string zh = translated(english, compiled()); !zh.empty())
+        return zh;
+    if (const auto plugins = pluginCompiled())
+        if (std::string zh = translated(english, *plugins); !zh.empty())
+            return zh;
     // "occurred: '2020-13-01' is not a date ...", "lessons/x.md: ...": a field or a file
     // named first, then a message of its own.
     if (const std::size_t colon = english.find(": ");
         colon != std::string::npos && colon > 0 && english.find(' ') > colon)
-        if (std::string rest = chineseFor(english.substr(colon + 2)); !rest.empty())
-            return english.substr(0, colon) + ": " + rest;
+        if (std::string rest = chineseFor(english.substr(colon + 2)); !rest.empty()) {
+            const std::string first = english.substr(0, colon);
+            return (first == "warning" ? std::string("警告") : first) + ": " + rest;
+        }
     return {};
 }
 

@@ -1,5 +1,7 @@
 #include "web/schemajson.h"
 
+#include "web/chinesemessages.h"
+
 #include "core/finding.h"
 #include "core/pluginhost.h"
 #include "core/schema.h"
@@ -14,13 +16,13 @@ namespace kb::web {
 QJsonArray findingsJson(const std::vector<Finding> &findings)
 {
     QJsonArray out;
-    for (const Finding &f : findings)
-        out.append(QJsonObject{{"path", q(f.path)},
-                               {"line", f.line},
-                               {"field", q(f.field)},
-                               {"message", q(f.message)},
-                               {"warning", f.warning},
-                               {"text", q(f.toString())}});
+    for (const Finding &f : findings) {
+        QJsonObject o{{"path", q(f.path)},       {"line", f.line},       {"field", q(f.field)},
+                      {"message", q(f.message)}, {"warning", f.warning}, {"text", q(f.toString())}};
+        if (const std::string zh = chineseFor(f.toString()); !zh.empty())
+            o["text_zh"] = q(zh);
+        out.append(o);
+    }
     return out;
 }
 

@@ -4,6 +4,7 @@
 #include "services/apitokens.h"
 #include "services/gitsync.h"
 #include "services/session.h"
+#include "web/chinesemessages.h"
 #include "web/configsignature.h"
 #include "web/connectiondeadlines.h"
 #include "web/httptarget.h"
@@ -468,6 +469,13 @@ struct WebServer::Impl {
         if (!s->openRoot(&error))
             return nullptr;
         s->watcherOwnsRebuilds = true;
+        // The Chinese the loaded plugins give for their own messages.
+        std::vector<std::pair<std::string, std::string>> messages;
+        for (const PluginInfo &p : s->plugins().plugins())
+            if (p.state == PluginState::Loaded)
+                messages.insert(messages.end(), p.schema.messagesZh.begin(),
+                                p.schema.messagesZh.end());
+        setPluginMessages(messages);
         return std::make_shared<Generation>(std::move(s), [this] {
             {
                 std::lock_guard lock(reloadMutex);

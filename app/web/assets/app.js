@@ -444,7 +444,7 @@ async function renderRecordPage(app, id) {
     d.backlinks.length ? h('section', {class: 'side', id: 'backlinks'}, h('h2', {}, t('backlinks')), refList(d.backlinks)) : null,
     similar);
   const findings = d.findings.length ? h('div', {class: 'findings'}, h('h2', {}, t('findings')),
-    h('ul', {}, ...d.findings.map(f => h('li', {class: f.warning ? 'warn' : 'err'}, f.text)))) : null;
+    h('ul', {}, ...d.findings.map(f => h('li', {class: f.warning ? 'warn' : 'err'}, (state.lang === 'zh' && f.text_zh) || f.text)))) : null;
   put(app, h('div', {class: 'recordhead'},
     h('span', {class: 'badge'}, d.type_label ? L(d.type_label, d.type) : d.type),
     h('h1', {id: 'record-title'}, d.title || d.id),
