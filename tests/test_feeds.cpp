@@ -62,11 +62,7 @@ protected:
 
     std::string newRecord(std::vector<std::string> args)
     {
-        args.insert(args.begin(), "new");
-        args.push_back("--json");
-        RunResult r = runKb(args, dir.path());
-        EXPECT_EQ(r.exitCode, 0) << r.err;
-        return parse(r.out).value("id").toString().toStdString();
+        return newRecordId(dir, std::move(args));
     }
 
     TempDir dir;

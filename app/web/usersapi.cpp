@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 namespace kb::web {
 
@@ -44,6 +45,18 @@ void audit(const Access &a, const std::string &what)
 {
     std::fprintf(stderr, "kb serve: %s by %s\n", displayLine(what).c_str(),
                  a.user.empty() ? "the token holder" : ("'" + displayLine(a.user) + "'").c_str());
+}
+
+// A request body: one JSON object carrying only the keys given; else the answer to send.
+std::optional<ApiResponse> readRequest(const QByteArray &body,
+                                       std::initializer_list<const char *> allowed, QJsonObject *in)
+{
+    std::string error;
+    if (!parseObject(body, in, &error))
+        return ApiResponse::error(400, error);
+    if (std::string why = unknownKey(*in, allowed); !why.empty())
+        return ApiResponse::error(422, why);
+    return std::nullopt;
 }
 
 ApiResponse failure(const std::string &error)
@@ -129,11 +142,9 @@ ApiResponse UsersApi::create(const QByteArray &body, const Access &a)
     if (ApiResponse r = refusedUnlessManager(a); r.status)
         return r;
     QJsonObject in;
+    if (auto refused = readRequest(body, {"name", "password", "groups"}, &in))
+        return *refused;
     std::string error;
-    if (!parseObject(body, &in, &error))
-        return ApiResponse::error(400, error);
-    if (std::string why = unknownKey(in, {"name", "password", "groups"}); !why.empty())
-        return ApiResponse::error(422, why);
     const std::string name = in.value("name").toString().toStdString();
     std::vector<std::string> groups;
     ApiResponse refusal;
@@ -162,11 +173,9 @@ ApiResponse UsersApi::update(const std::string &name, const QByteArray &body, co
     if (ApiResponse r = refusedUnlessManager(a); r.status)
         return r;
     QJsonObject in;
+    if (auto refused = readRequest(body, {"groups", "password"}, &in))
+        return *refused;
     std::string error;
-    if (!parseObject(body, &in, &error))
-        return ApiResponse::error(400, error);
-    if (std::string why = unknownKey(in, {"groups", "password"}); !why.empty())
-        return ApiResponse::error(422, why);
     if (!in.contains("groups") && !in.contains("password"))
         return ApiResponse::error(422, "nothing to change: give groups, password or both");
     std::vector<std::string> groups;

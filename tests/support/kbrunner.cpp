@@ -1,5 +1,10 @@
 #include "kbrunner.h"
 
+#include <gtest/gtest.h>
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -151,6 +156,19 @@ void initRoot(const TempDir &dir)
     dir.write("vocab/customers.yaml",
               "- {id: tm-malaysia, zh: 马来西亚电信, en: Telekom Malaysia}\n");
     dir.write("vocab/regions.yaml", "- {id: apac, zh: 亚太, en: Asia Pacific}\n");
+}
+
+std::string newRecordId(const TempDir &dir, std::vector<std::string> args)
+{
+    args.insert(args.begin(), "new");
+    args.push_back("--json");
+    RunResult r = runKb(args, dir.path());
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    return QJsonDocument::fromJson(QByteArray::fromStdString(r.out))
+        .object()
+        .value("id")
+        .toString()
+        .toStdString();
 }
 
 void copyShippedContent(const TempDir &dir)

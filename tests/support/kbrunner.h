@@ -41,6 +41,10 @@ private:
 // A kb root made by `kb init` with the vocabularies the shipped plugins use.
 void initRoot(const TempDir &dir);
 
+// `kb new ARGS --json` in `dir`: the new record's id ("" with a test failure when kb
+// refused it).
+std::string newRecordId(const TempDir &dir, std::vector<std::string> args);
+
 // The shipped content/ copied into `dir` (its index left behind): records the team wrote
 // by hand over the years, for tests that must hold on every one of them.
 void copyShippedContent(const TempDir &dir);
