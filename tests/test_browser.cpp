@@ -476,8 +476,7 @@ TEST(BrowserHistory, TheHistoryShowsWhoChangedWhatAndRestoresAnEarlierVersion)
     const std::map<std::string, std::string> git{{"GIT_CONFIG_NOSYSTEM", "1"},
                                                  {"HOME", dir.path()}};
     const auto run = [&](std::vector<std::string> args) {
-        args.insert(args.begin(), {"git", "-c", "user.name=Setup", "-c", "user.email=s@x"});
-        return runProgram(args, dir.path(), git);
+        return setupGit(dir.path(), git, std::move(args));
     };
     ASSERT_EQ(run({"init", "-q", "."}).exitCode, 0);
     initRoot(dir);
@@ -554,8 +553,7 @@ TEST(BrowserAccounts, TwoPeopleEditOneRecordFromTheirAccountsAndOneRestoresTheOt
     const std::map<std::string, std::string> git{{"GIT_CONFIG_NOSYSTEM", "1"},
                                                  {"HOME", dir.path()}};
     const auto run = [&](std::vector<std::string> args) {
-        args.insert(args.begin(), {"git", "-c", "user.name=Setup", "-c", "user.email=s@x"});
-        return runProgram(args, dir.path(), git);
+        return setupGit(dir.path(), git, std::move(args));
     };
     ASSERT_EQ(run({"init", "-q", "."}).exitCode, 0);
     initRoot(dir);
@@ -922,8 +920,7 @@ TEST(BrowserOffices, APullThatCannotMergeIsShownOnEveryPage)
     const std::map<std::string, std::string> env{{"GIT_CONFIG_NOSYSTEM", "1"},
                                                  {"HOME", home.path()}};
     const auto git = [&](const TempDir &in, std::vector<std::string> args) {
-        args.insert(args.begin(), {"git", "-c", "user.name=Setup", "-c", "user.email=s@x"});
-        return runProgram(args, in.path(), env);
+        return setupGit(in.path(), env, std::move(args));
     };
     ASSERT_EQ(git(shared, {"init", "-q", "--bare", "-b", "main", "."}).exitCode, 0);
     ASSERT_EQ(git(north, {"init", "-q", "-b", "main", "."}).exitCode, 0);

@@ -52,8 +52,7 @@ protected:
 
     RunResult git(const TempDir &in, std::vector<std::string> args) const
     {
-        args.insert(args.begin(), {"git", "-c", "user.name=Setup", "-c", "user.email=s@x"});
-        return runProgram(args, in.path(), env());
+        return setupGit(in.path(), env(), std::move(args));
     }
 
     std::map<std::string, std::string> env(const std::string &user = "") const

@@ -158,6 +158,13 @@ void initRoot(const TempDir &dir)
     dir.write("vocab/regions.yaml", "- {id: apac, zh: 亚太, en: Asia Pacific}\n");
 }
 
+RunResult setupGit(const std::string &cwd, const std::map<std::string, std::string> &env,
+                   std::vector<std::string> args)
+{
+    args.insert(args.begin(), {"git", "-c", "user.name=Setup", "-c", "user.email=s@x"});
+    return runProgram(args, cwd, env);
+}
+
 std::string newRecordId(const TempDir &dir, std::vector<std::string> args)
 {
     args.insert(args.begin(), "new");

@@ -41,6 +41,11 @@ private:
 // A kb root made by `kb init` with the vocabularies the shipped plugins use.
 void initRoot(const TempDir &dir);
 
+// git for a test's setup, run in `cwd` with `env` (HOME and GIT_CONFIG_NOSYSTEM, so no
+// configuration of this machine leaks in) and a fixed identity for its own commits.
+RunResult setupGit(const std::string &cwd, const std::map<std::string, std::string> &env,
+                   std::vector<std::string> args);
+
 // `kb new ARGS --json` in `dir`: the new record's id ("" with a test failure when kb
 // refused it).
 std::string newRecordId(const TempDir &dir, std::vector<std::string> args);
