@@ -87,7 +87,47 @@ std::vector<std::string> Dictionary::englishFor(std::string_view chinese) const
 
 std::vector<std::string> Dictionary::chineseFor(std::string_view english) const
 {
-    return lookup(enZh_, english);
+    std::vector<std::string> out = lookup(enZh_, english);
+    // CC-CEDICT glosses words in their base form ("to poach"); an inflected query word
+    // (poaching, delayed, batteries) is looked up as the base forms it may come from.
+    for (const std::string &base : baseForms(english)) {
+        if (!out.empty())
+            break;
+        out = lookup(enZh_, base);
+    }
+    return out;
+}
+
+std::vector<std::string> Dictionary::baseForms(std::string_view word)
+{
+    std::vector<std::string> forms;
+    const std::string w(word);
+    const auto endsWith = [&](std::string_view suffix) {
+        return w.size() > suffix.size() + 2 &&
+               w.compare(w.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    const auto stripped = [&](std::size_t n) { return w.substr(0, w.size() - n); };
+    const auto addWithUndoubled = [&](const std::string &stem) {
+        forms.push_back(stem);
+        forms.push_back(stem + "e"); // damaged -> damage, charging -> charge
+        const std::size_t n = stem.size();
+        if (n >= 3 && stem[n - 1] == stem[n - 2] && stem[n - 1] != 'l' && stem[n - 1] != 's')
+            forms.push_back(stem.substr(0, n - 1)); // stopped -> stop
+    };
+    if (endsWith("ies"))
+        forms.push_back(stripped(3) + "y");
+    else if (endsWith("ing"))
+        addWithUndoubled(stripped(3));
+    else if (endsWith("ied"))
+        forms.push_back(stripped(3) + "y");
+    else if (endsWith("ed"))
+        addWithUndoubled(stripped(2));
+    else if (endsWith("es")) {
+        forms.push_back(stripped(2));
+        forms.push_back(stripped(1));
+    } else if (endsWith("s") && !endsWith("ss"))
+        forms.push_back(stripped(1));
+    return forms;
 }
 
 std::size_t Dictionary::longestWordAt(const std::vector<std::string> &chars, std::size_t from) const

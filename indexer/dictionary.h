@@ -34,6 +34,7 @@ private:
     };
     static bool map(const std::string &path, Mapped *out);
     static std::vector<std::string> lookup(const Mapped &m, std::string_view key);
+    static std::vector<std::string> baseForms(std::string_view word);
     Mapped zhEn_, enZh_;
 };
 

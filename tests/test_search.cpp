@@ -856,3 +856,24 @@ TEST(Dictionary, LooksUpBothDirectionsFromSortedFiles)
     EXPECT_FALSE(missing.open(d.file("nowhere")));
     EXPECT_TRUE(missing.empty());
 }
+
+// English query words come inflected; the dictionary's glosses are base forms. A word
+// with an entry of its own keeps it.
+TEST(Dictionary, FindsTheBaseFormOfAnInflectedEnglishWord)
+{
+    TempDir d;
+    d.write("zh-en.tsv", "挖角\tpoach\n");
+    d.write("en-zh.tsv", "battery\t电池\ndamage\t损坏\ndelay\t延误\npoach\t挖角\n"
+                         "stop\t停止\nstops\t车站\n");
+    kb::search::Dictionary dict;
+    ASSERT_TRUE(dict.open(d.path()));
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"poaching", "挖角"}, {"poached", "挖角"},  {"poaches", "挖角"},
+        {"batteries", "电池"}, {"damaged", "损坏"}, {"delayed", "延误"},
+        {"stopped", "停止"},  {"stopping", "停止"}, {"stops", "车站"}};
+    for (const auto &[word, zh] : cases)
+        EXPECT_EQ(dict.chineseFor(word), std::vector<std::string>{zh}) << word;
+    EXPECT_TRUE(dict.chineseFor("poachers").empty());
+    EXPECT_TRUE(dict.chineseFor("ing").empty());
+}
+
