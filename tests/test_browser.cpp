@@ -9,6 +9,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
+#include <QUrl>
 
 #include <chrono>
 #include <filesystem>
@@ -225,6 +227,40 @@ TEST_F(BrowserTest, JourneyShowsEveryTouchpointAsALinkToItsSearch)
     browser.click("#lang");
     ASSERT_TRUE(browser.waitFor("document.documentElement.lang === 'en'"));
     EXPECT_EQ(browser.text("#nav a"), "Search");
+}
+
+// Dates read as the reader's language writes them (2030年6月30日, Jun 30, 2030), with the
+// stored date kept in <time datetime>, on the record page, in search hits and on the board.
+TEST_F(BrowserTest, DatesAreShownInTheReadersLanguage)
+{
+    browser.open(server->url() + "/record/" + improvementId);
+    const std::string due = "document.querySelector('dd[data-field=due] time')";
+    ASSERT_TRUE(browser.waitFor(due + " !== null"));
+    EXPECT_EQ(browser.eval(due + ".getAttribute('datetime')").toString(), "2030-06-30");
+    EXPECT_EQ(browser.eval(due + ".textContent").toString(), "2030年6月30日");
+    const std::string head = "document.querySelector('.recordhead .meta').textContent";
+    EXPECT_TRUE(browser.eval("/\\d{4}年\\d{1,2}月\\d{1,2}日/.test(" + head + ")").toBool())
+        << browser.eval(head).toString().toStdString();
+    browser.click("#lang");
+    ASSERT_TRUE(browser.waitFor("document.documentElement.lang === 'en'"));
+    ASSERT_TRUE(browser.waitFor(due + " !== null && !" + due + ".textContent.includes('年')"));
+    const QString en = browser.eval(due + ".textContent").toString();
+    EXPECT_TRUE(en.contains("Jun") && en.contains("30") && en.contains("2030")) << en.toStdString();
+    EXPECT_FALSE(browser.eval(head).toString().contains(QRegularExpression("\\d{4}-\\d{2}-\\d{2}")))
+        << browser.eval(head).toString().toStdString();
+    browser.screenshot(artifactPath("dates-en.png"));
+    // Search hits and the board's cards: no stored ISO date left in their meta lines.
+    browser.open(server->url() + "/search?q=" + QUrl::toPercentEncoding("割接").toStdString());
+    ASSERT_TRUE(browser.waitFor("document.querySelectorAll('.hit .meta').length > 0"));
+    EXPECT_FALSE(browser
+                     .eval("[...document.querySelectorAll('.hit .meta')].some(m => "
+                           "/\\d{4}-\\d{2}-\\d{2}/.test(m.textContent))")
+                     .toBool());
+    browser.open(server->url() + "/view/improvements/board");
+    ASSERT_TRUE(browser.waitFor("document.querySelectorAll('.card .meta').length > 0"));
+    const QString card =
+        browser.eval("document.querySelector('.card .meta').textContent").toString();
+    EXPECT_TRUE(card.contains("Jun") && card.contains("2030")) << card.toStdString();
 }
 
 TEST_F(BrowserTest, BriefChosenFromTheListLinksEveryRecordItNames)
@@ -885,6 +921,16 @@ TEST_F(BrowserTest, TheBoardFitsTheScreenFoldsFinishedColumnsAndMovesByDragOrExp
     EXPECT_TRUE(
         browser.eval("document.querySelector(" + js(card + " .move-go") + ").hidden").toBool())
         << "no button before a target is chosen";
+    // Compact cards: the move controls show on hover or keyboard focus (a pointer that
+    // hovers, as here), not on every card at once.
+    if (browser.eval("matchMedia('(hover: hover)').matches").toBool()) {
+        const std::string opacity =
+            "getComputedStyle(document.querySelector(" + js(card + " .mover") + ")).opacity";
+        browser.eval("(document.activeElement && document.activeElement.blur(), 0)");
+        EXPECT_TRUE(browser.waitFor(opacity + " === '0'")) << "controls shown without focus";
+        browser.eval("(document.querySelector(" + js(card + " .move-to") + ").focus(), 0)");
+        EXPECT_TRUE(browser.waitFor(opacity + " === '1'")) << "focus does not show the controls";
+    }
     // Dragging onto a column it may not go to: words beside the card, nothing moved.
     const auto drop = [&](const std::string &column) {
         browser.eval("((card, col) => { const dt = new DataTransfer(); "

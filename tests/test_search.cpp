@@ -868,12 +868,11 @@ TEST(Dictionary, FindsTheBaseFormOfAnInflectedEnglishWord)
     kb::search::Dictionary dict;
     ASSERT_TRUE(dict.open(d.path()));
     const std::vector<std::pair<std::string, std::string>> cases = {
-        {"poaching", "挖角"}, {"poached", "挖角"},  {"poaches", "挖角"},
-        {"batteries", "电池"}, {"damaged", "损坏"}, {"delayed", "延误"},
-        {"stopped", "停止"},  {"stopping", "停止"}, {"stops", "车站"}};
+        {"poaching", "挖角"},  {"poached", "挖角"},  {"poaches", "挖角"},
+        {"batteries", "电池"}, {"damaged", "损坏"},  {"delayed", "延误"},
+        {"stopped", "停止"},   {"stopping", "停止"}, {"stops", "车站"}};
     for (const auto &[word, zh] : cases)
         EXPECT_EQ(dict.chineseFor(word), std::vector<std::string>{zh}) << word;
     EXPECT_TRUE(dict.chineseFor("poachers").empty());
     EXPECT_TRUE(dict.chineseFor("ing").empty());
 }
-

@@ -99,6 +99,42 @@ function can(right) {
   return !!state.info && (state.info.rights || []).includes(right);
 }
 
+// The reader's locale for dates: the page's language, in the browser's own variant of it
+// when it has one (en-US, en-GB), so 2026-03-05 reads 2026年3月5日 or Mar 5, 2026.
+function dateLocale() {
+  const own = (navigator.languages || []).find(l => l.toLowerCase().startsWith(state.lang));
+  return own || (state.lang === 'zh' ? 'zh-CN' : 'en');
+}
+
+// A stored date (YYYY-MM-DD) in the reader's locale; anything else as it is written
+// (2010-3, "about May"), since the record says it so.
+function dateText(s) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s || '');
+  if (!m) return s || '';
+  const day = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  if (day.getUTCMonth() !== +m[2] - 1 || day.getUTCDate() !== +m[3]) return s;
+  return new Intl.DateTimeFormat(dateLocale(), {year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC'}).format(day);
+}
+
+// A date as a <time> element: the reader's form shown, the stored one kept for machines.
+function dateEl(s) {
+  return /^\d{4}-\d{2}-\d{2}$/.test(s || '') ? h('time', {datetime: s}, dateText(s)) : (s || '');
+}
+
+// Dates in text a plugin wrote (a brief, a battlecard) in the reader's locale, outside
+// code, links' addresses and preformatted text.
+function localizeDates(root) {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  while (walker.nextNode()) if (/\d{4}-\d{2}-\d{2}/.test(walker.currentNode.data)) nodes.push(walker.currentNode);
+  for (const node of nodes) {
+    if (node.parentElement.closest('code, pre, time')) continue;
+    const parts = node.data.split(/(?<![\d-])(\d{4}-\d{2}-\d{2})(?![\d-])/);
+    if (parts.length < 2) continue;
+    node.replaceWith(...parts.map((p, i) => i % 2 ? dateEl(p) : p));
+  }
+}
+
 function L(label, fallback) {
   if (!label) return fallback || '';
   return label[state.lang] || label.zh || label.en || fallback || '';
@@ -280,7 +316,7 @@ async function runSearch(results, facets, box, offset) {
   d.hits.forEach((hit, i) => {
     if (d.relaxed && d.exact_total > 0 && d.offset + i === d.exact_total)
       list.append(h('li', {class: 'partial-divider', id: 'partial-divider'}, t('partialBelow')));
-    const meta = [typeLabel(hit.type), hit.date, hit.id].filter(Boolean).join(' · ');
+    const meta = [typeLabel(hit.type), dateText(hit.date), hit.id].filter(Boolean).join(' · ');
     list.append(h('li', {class: 'hit'},
       h('h3', {}, link('/record/' + encodeURIComponent(hit.id), ...markLike(hit.title || hit.id, markedWords(hit.snippet)))),
       h('div', {class: 'meta'}, meta),
@@ -394,7 +430,7 @@ async function renderLanding(results) {
   const list = h('ul', {class: 'recent'});
   for (const rec of (r.ok ? r.data.records : []))
     list.append(h('li', {}, link('/record/' + encodeURIComponent(rec.id), rec.title || rec.id),
-      h('span', {class: 'meta'}, ' · ' + typeLabel(rec.type) + (rec.date ? ' · ' + rec.date : ''))));
+      h('span', {class: 'meta'}, ' · ' + typeLabel(rec.type) + (rec.date ? ' · ' + dateText(rec.date) : ''))));
   const views = (state.schema ? state.schema.views : []).map(v =>
     link('/view/' + v.plugin + '/' + v.name, h('span', {class: 'tile'}, L(v.label, v.name))));
   // Example queries, each one click away (each finds something in the shipped content).
@@ -414,12 +450,13 @@ async function renderRecordPage(app, id) {
   document.title = d.title + ' — kb';
   const meta = h('dl', {class: 'fields'});
   const spec = recordFieldSpecs(d.type);
+  const isDate = name => ((spec[name] || state.schema.common_fields.find(x => x.name === name) || {}).type === 'date');
   for (const f of d.fields) {
     const dd = h('dd', {dataset: {field: f.name}});
     const vocab = (spec[f.name] || {}).vocabulary;
     f.items.forEach((item, i) => {
       if (i) dd.append(', ');
-      const text = item.label ? L(item.label, item.value) : item.value;
+      const text = item.label ? L(item.label, item.value) : isDate(f.name) ? dateEl(item.value) : item.value;
       if (item.link) dd.append(link('/record/' + encodeURIComponent(item.link), item.title || item.value));
       // A vocabulary or enum value leads to every record with it, and to the views that
       // take its vocabulary (a customer's brief, a competitor's battlecard).
@@ -448,7 +485,7 @@ async function renderRecordPage(app, id) {
   put(app, h('div', {class: 'recordhead'},
     h('span', {class: 'badge'}, d.type_label ? L(d.type_label, d.type) : d.type),
     h('h1', {id: 'record-title'}, d.title || d.id),
-    h('div', {class: 'meta'}, [d.date, d.id].filter(Boolean).join(' · ')),
+    h('div', {class: 'meta'}, [dateText(d.date), d.id].filter(Boolean).join(' · ')),
     d.editable && can('edit') ? link('/edit/' + encodeURIComponent(d.id), h('span', {class: 'button'}, t('edit'))) : null),
   findings, h('div', {class: 'recordlayout'}, body, side));
   const s = await api('/api/similar?' + new URLSearchParams({id: d.id, limit: 5, facets: 0}));
@@ -491,7 +528,10 @@ async function renderHistory(d) {
       renderRecordPage(document.getElementById('app'), d.id);
     }}, t('restoreVersion')) : (i === 0 ? h('span', {class: 'tag'}, t('current')) : null);
     list.append(h('li', {class: 'version', dataset: {version: v.short}},
-      h('div', {class: 'meta'}, h('code', {}, v.short), ' · ', v.date, ' · ', v.author),
+      h('div', {class: 'meta'}, h('code', {}, v.short), ' · ',
+        h('time', {datetime: new Date(v.time * 1000).toISOString(), title: v.date},
+          new Intl.DateTimeFormat(dateLocale(), {dateStyle: 'medium', timeStyle: 'short'}).format(new Date(v.time * 1000))),
+        ' · ', v.author),
       h('div', {}, v.message), h('ul', {class: 'changes'}, ...changes), restore, err));
   });
   const where = document.getElementById('record-body');
@@ -697,7 +737,7 @@ function watchForRecurrence(form, title) {
     if (!r.ok || !r.data.hits.length) { box.hidden = true; return; }
     put(box, h('p', {class: 'muted'}, t('seenBefore')), h('ul', {}, ...r.data.hits.map(hit =>
       h('li', {}, link('/record/' + encodeURIComponent(hit.id), hit.title || hit.id),
-        ' ', h('span', {class: 'muted'}, [typeLabel(hit.type), hit.date].filter(Boolean).join(' · ')),
+        ' ', h('span', {class: 'muted'}, [typeLabel(hit.type), dateText(hit.date)].filter(Boolean).join(' · ')),
         ...(isClosed(hit) ? [' ', h('strong', {class: 'closed-ask'}, t('closedAsk'))] : [])))));
     box.hidden = false;
   };
@@ -888,6 +928,7 @@ async function renderView(app, plugin, name) {
   if (view.kind === 'markdown') {
     const art = h('article', {class: 'markdown'});
     art.innerHTML = r.data.html; // cmark, safe mode
+    localizeDates(art);
     put(body, art);
     return linkRecordIds(art);
   }
@@ -983,6 +1024,7 @@ async function renderBoard(body, view, params) {
     }}, t('move'));
     const move = h('select', {'aria-label': t('move') + ': ' + (c.title || c.id), class: 'move-to', onchange: () => {
       note.hidden = go.hidden = !move.value;
+      move.closest('.card').classList.toggle('choosing', !!move.value);
       err.textContent = '';
     }}, h('option', {value: ''}, t('move') + '…'), ...c.next.map(n => h('option', {value: n}, label(n))));
     const movable = c.next.length && can('move');
@@ -990,7 +1032,7 @@ async function renderBoard(body, view, params) {
       draggable: movable ? 'true' : null,
       ondragstart: e => { e.dataTransfer.setData('text/plain', c.id); e.dataTransfer.effectAllowed = 'move'; }},
       link('/record/' + encodeURIComponent(c.id), c.title || c.id),
-      h('div', {class: 'meta'}, [c.owner, c.due ? t('due') + ' ' + c.due : ''].filter(Boolean).join(' · '),
+      h('div', {class: 'meta'}, [c.owner, c.due ? t('due') + ' ' + dateText(c.due) : ''].filter(Boolean).join(' · '),
         c.overdue ? h('span', {class: 'tag overdue'}, t('overdue')) : null),
       movable ? h('div', {class: 'mover'}, move, note, go) : null, err);
   };
