@@ -88,13 +88,13 @@ std::vector<std::string> Dictionary::englishFor(std::string_view chinese) const
 std::vector<std::string> Dictionary::chineseFor(std::string_view english) const
 {
     std::vector<std::string> out = lookup(enZh_, english);
+    if (!out.empty())
+        return out;
     // CC-CEDICT glosses words in their base form ("to poach"); an inflected query word
     // (poaching, delayed, batteries) is looked up as the base forms it may come from.
-    for (const std::string &base : baseForms(english)) {
-        if (!out.empty())
+    for (const std::string &base : baseForms(english))
+        if (!(out = lookup(enZh_, base)).empty())
             break;
-        out = lookup(enZh_, base);
-    }
     return out;
 }
 
@@ -114,12 +114,10 @@ std::vector<std::string> Dictionary::baseForms(std::string_view word)
         if (n >= 3 && stem[n - 1] == stem[n - 2] && stem[n - 1] != 'l' && stem[n - 1] != 's')
             forms.push_back(stem.substr(0, n - 1)); // stopped -> stop
     };
-    if (endsWith("ies"))
+    if (endsWith("ies") || endsWith("ied"))
         forms.push_back(stripped(3) + "y");
     else if (endsWith("ing"))
         addWithUndoubled(stripped(3));
-    else if (endsWith("ied"))
-        forms.push_back(stripped(3) + "y");
     else if (endsWith("ed"))
         addWithUndoubled(stripped(2));
     else if (endsWith("es")) {

@@ -108,8 +108,9 @@ function dateLocale() {
 
 // A stored date (YYYY-MM-DD) in the reader's locale; anything else as it is written
 // (2010-3, "about May"), since the record says it so.
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 function dateText(s) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s || '');
+  const m = ISO_DAY.exec(s || '');
   if (!m) return s || '';
   const day = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
   if (day.getUTCMonth() !== +m[2] - 1 || day.getUTCDate() !== +m[3]) return s;
@@ -118,7 +119,7 @@ function dateText(s) {
 
 // A date as a <time> element: the reader's form shown, the stored one kept for machines.
 function dateEl(s) {
-  return /^\d{4}-\d{2}-\d{2}$/.test(s || '') ? h('time', {datetime: s}, dateText(s)) : (s || '');
+  return ISO_DAY.test(s || '') ? h('time', {datetime: s}, dateText(s)) : (s || '');
 }
 
 // Dates in text a plugin wrote (a brief, a battlecard) in the reader's locale, outside
